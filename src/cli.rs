@@ -1,0 +1,362 @@
+//! The command line: `path`, `validate`, `env-info` and `schema`.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
+//! read or parsed.
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::environment::Environment;
+use crate::knowledge::Knowledge;
+use crate::path::{self, NoteSeverity, PathRequest};
+use crate::plan_file;
+use crate::validate::{self, Severity};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_INPUT: u8 = 2;
+
+/// `--version` text: the tool version and the date of the GitLab data it carries.
+pub fn long_version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let k = Knowledge::embedded();
+        format!("{} ({})", env!("CARGO_PKG_VERSION"), k.data_summary())
+    })
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "upgrade-planner",
+    version = long_version(),
+    about = "Plan a GitLab Self-Managed upgrade: compute the upgrade path, validate and export the plan GitLab Support asks for.",
+    after_help = "Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be read or parsed.\nWithout a subcommand the wizard opens (with PLAN loaded, if given)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A plan file to open in the wizard.
+    pub plan: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the upgrade path from one version to another, with the reason for every hop.
+    #[command(after_help = "Versions are accepted as users paste them: 16.3.4, 16.3.4-ee, v16.3.4, 16.3 (a target given as major.minor resolves to its latest patch).\n\n--json prints {\"from\", \"to\", \"to_requested\", \"zero_downtime\", \"conditions\", \"hops\": [{\"version\", \"minor\", \"patch_known\", \"kind\", \"reason\", \"optional\", \"verified\", \"doc_url\", \"notes\": [{\"kind\", \"severity\", \"id\", \"message\", \"check\", \"doc_url\", \"verified\"}]}], \"known_issues\", \"notes\", \"data_date\"}.")]
+    Path {
+        /// The version running now.
+        from: String,
+        /// The version to reach (default: the newest version the data knows).
+        to: Option<String>,
+        /// Zero-downtime upgrade: visit every minor in order.
+        #[arg(long)]
+        zero_downtime: bool,
+        /// A condition that adds a conditional stop (repeatable): multiple_web_nodes,
+        /// large_users_table, npm_packages, large_pipeline_variables, large_pipeline_messages.
+        #[arg(long = "condition", value_name = "NAME")]
+        conditions: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a plan file and list every finding (errors, warnings, hints).
+    #[command(after_help = "Exit code 0: no errors (warnings allowed); 1: the plan has errors; 2: the file could not be read or parsed.\n\n--json prints {\"file\", \"data_date\", \"counts\": {\"error\", \"warning\", \"info\"}, \"findings\": [{\"severity\": \"error|warning|info\", \"field\", \"message\", \"step\", \"rule\", \"doc_url\"}]}.")]
+    Validate {
+        /// The plan file.
+        plan: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Validate as if today were this date (YYYY-MM-DD), e.g. to review an older plan.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Print a prefilled plan (JSON) from the output of `gitlab-rake gitlab:env:info`.
+    #[command(name = "env-info")]
+    EnvInfo {
+        /// File with the pasted output, or `-` for standard input.
+        input: String,
+    },
+    /// Print the JSON Schema of the plan file format.
+    Schema,
+}
+
+struct Output {
+    out: String,
+    err: String,
+}
+
+impl Output {
+    fn flush(self) {
+        // A closed pipe (e.g. `| head`) is not an error worth a panic.
+        let _ = std::io::stdout().write_all(self.out.as_bytes());
+        let _ = std::io::stderr().write_all(self.err.as_bytes());
+    }
+}
+
+/// Parse the arguments and run. Returns the process exit code.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_INPUT } else { EXIT_OK });
+        }
+    };
+    let mut o = Output {
+        out: String::new(),
+        err: String::new(),
+    };
+    let code = match cli.command {
+        None => {
+            // The wizard is not part of this build yet; explain what is.
+            let _ = writeln!(
+                o.err,
+                "upgrade-planner: the wizard window is not available in this build; use a subcommand (see --help)."
+            );
+            EXIT_INPUT
+        }
+        Some(cmd) => run_command(cmd, &mut o),
+    };
+    o.flush();
+    ExitCode::from(code)
+}
+
+fn knowledge(o: &mut Output) -> &'static Knowledge {
+    let k = Knowledge::global();
+    for w in &k.warnings {
+        let _ = writeln!(o.err, "warning: {w}");
+    }
+    k
+}
+
+fn run_command(cmd: Command, o: &mut Output) -> u8 {
+    match cmd {
+        Command::Path {
+            from,
+            to,
+            zero_downtime,
+            conditions,
+            json,
+        } => {
+            let k = knowledge(o);
+            let req = PathRequest {
+                from,
+                to,
+                zero_downtime,
+                conditions,
+            };
+            match path::compute(k, &req, &Environment::unknown()) {
+                Ok(p) => {
+                    if json {
+                        o.out.push_str(&to_json(&p));
+                    } else {
+                        print_path(&p, k, o);
+                    }
+                    EXIT_OK
+                }
+                Err(e) => {
+                    let _ = writeln!(o.err, "upgrade-planner path: {e}");
+                    EXIT_INPUT
+                }
+            }
+        }
+        Command::Validate { plan, json, today } => {
+            let today = match today {
+                None => chrono::Local::now().date_naive(),
+                Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                    Ok(d) => d,
+                    Err(_) => {
+                        let _ = writeln!(o.err, "upgrade-planner validate: --today `{t}` is not a date (YYYY-MM-DD)");
+                        return EXIT_INPUT;
+                    }
+                },
+            };
+            let k = knowledge(o);
+            let p = match plan_file::load(&plan) {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = writeln!(o.err, "upgrade-planner validate: {e}");
+                    return EXIT_INPUT;
+                }
+            };
+            let analysis = validate::analyse(&p, k, today);
+            if json {
+                let value = serde_json::json!({
+                    "file": plan.display().to_string(),
+                    "data_date": k.data_date(),
+                    "counts": {
+                        "error": analysis.count(Severity::Error),
+                        "warning": analysis.count(Severity::Warning),
+                        "info": analysis.count(Severity::Info),
+                    },
+                    "findings": analysis.findings,
+                });
+                o.out.push_str(&to_json(&value));
+            } else {
+                print_findings(&plan.display().to_string(), &analysis, o);
+            }
+            if analysis.has_errors() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            }
+        }
+        Command::EnvInfo { input } => {
+            let (name, text) = match read_input(&input) {
+                Ok(t) => t,
+                Err(e) => {
+                    let _ = writeln!(o.err, "upgrade-planner env-info: {e}");
+                    return EXIT_INPUT;
+                }
+            };
+            match crate::envinfo::parse(&text) {
+                Ok(info) => {
+                    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                    let mut prefill = info.to_plan();
+                    if prefill.plan.plan_id.is_empty() {
+                        let fresh = crate::plan::Plan::new(&now);
+                        prefill.plan.plan_id = fresh.plan_id;
+                        prefill.plan.created_at = fresh.created_at;
+                    }
+                    o.out.push_str(&plan_file::to_json(&prefill.plan));
+                    let _ = writeln!(o.err, "Filled from {name}:");
+                    for f in &prefill.filled {
+                        let _ = writeln!(o.err, "  {:<28} {}", f.field, f.value);
+                    }
+                    EXIT_OK
+                }
+                Err(e) => {
+                    let _ = writeln!(o.err, "upgrade-planner env-info: {name}: {e}");
+                    EXIT_INPUT
+                }
+            }
+        }
+        Command::Schema => {
+            o.out.push_str(&schema_json());
+            EXIT_OK
+        }
+    }
+}
+
+/// The JSON Schema of the plan file format.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(crate::plan::Plan);
+    to_json(&schema)
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_string_pretty(v) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+fn read_input(input: &str) -> Result<(String, String), String> {
+    let mut bytes = Vec::new();
+    let name = if input == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("standard input: cannot read: {e}"))?;
+        "standard input".to_string()
+    } else {
+        let path = std::path::Path::new(input);
+        if path.is_dir() {
+            return Err(format!("{input}: is a directory, expected a text file"));
+        }
+        bytes = std::fs::read(path).map_err(|e| format!("{input}: cannot read: {e}"))?;
+        input.to_string()
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|e| format!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    Ok((name, text))
+}
+
+fn marker(s: NoteSeverity) -> &'static str {
+    match s {
+        NoteSeverity::Blocker => "BLOCKER",
+        NoteSeverity::Warning => "warning",
+        NoteSeverity::Info => "info",
+    }
+}
+
+fn print_path(p: &path::UpgradePath, k: &Knowledge, o: &mut Output) {
+    let out = &mut o.out;
+    let _ = writeln!(
+        out,
+        "Upgrade path {} -> {}{}{}",
+        p.from,
+        p.to,
+        if p.zero_downtime { " (zero-downtime: one minor at a time)" } else { "" },
+        if p.conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" [conditions: {}]", p.conditions.join(", "))
+        }
+    );
+    let _ = writeln!(out, "{}\n", k.data_summary());
+    let width = p.hops.iter().map(|h| h.display_version().len()).max().unwrap_or(0);
+    for (i, h) in p.hops.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>2}. {:<width$}  {}{}",
+            i + 1,
+            h.display_version(),
+            if h.optional { "(optional) " } else { "" },
+            h.reason,
+        );
+        for n in &h.notes {
+            let id = n.id.as_deref().map(|i| format!("{i}: ")).unwrap_or_default();
+            let _ = writeln!(out, "      [{}] {id}{}", marker(n.severity), n.message);
+            if let Some(c) = &n.check {
+                let _ = writeln!(out, "          applies if: {c}");
+            }
+        }
+    }
+    if !p.notes.is_empty() {
+        let _ = writeln!(out, "\nNotes:");
+        for n in &p.notes {
+            let _ = writeln!(out, "  - {n}");
+        }
+    }
+}
+
+fn print_findings(file: &str, a: &validate::Analysis, o: &mut Output) {
+    let out = &mut o.out;
+    if let Some(p) = &a.path {
+        let hops: Vec<String> = p.hops.iter().map(|h| h.display_version()).collect();
+        let _ = writeln!(out, "{file}: path {} -> {}", p.from, hops.join(" -> "));
+    }
+    for f in &a.findings {
+        let _ = writeln!(
+            out,
+            "{}: {} [{}] {}{}",
+            f.severity.label(),
+            f.field,
+            f.step.title(),
+            f.message,
+            f.doc_url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{file}: {} error(s), {} warning(s), {} hint(s)",
+        a.count(Severity::Error),
+        a.count(Severity::Warning),
+        a.count(Severity::Info)
+    );
+}

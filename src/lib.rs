@@ -1,0 +1,16 @@
+//! Upgrade Planner: the core of the GitLab upgrade-plan wizard.
+//!
+//! Everything here is free of UI code: the plan model and file format, the embedded GitLab
+//! knowledge, the upgrade path engine, validation, the `gitlab:env:info` parser and the
+//! command line.
+
+pub mod cli;
+pub mod environment;
+pub mod envinfo;
+pub mod knowledge;
+pub mod path;
+pub mod plan;
+pub mod plan_file;
+pub mod secrets;
+pub mod validate;
+pub mod version;

@@ -1,0 +1,788 @@
+//! The plan: the customer's answers, exactly as they are stored in a plan file (format v1).
+//!
+//! Every section is optional while a draft is incomplete. Keys this version does not know are
+//! kept in the `extra` maps and written back unchanged, so a file made by a newer minor release
+//! of the tool survives a round trip through an older one.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The value of the `format` key of every plan file.
+pub const FORMAT: &str = "gitlab-upgrade-plan";
+/// The newest plan file schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Keys of a JSON object that this version of the tool does not know; kept verbatim.
+pub type Extra = BTreeMap<String, Value>;
+
+/// An upgrade plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Plan {
+    /// Always `gitlab-upgrade-plan`.
+    pub format: String,
+    /// Version of this file format.
+    pub schema_version: u32,
+    /// Stable identifier of the plan across revisions.
+    pub plan_id: String,
+    /// Incremented each time the plan is saved.
+    pub revision: u32,
+    /// RFC 3339 time the plan was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// RFC 3339 time of the last save.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Versions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Conditions>,
+    /// Whether a zero-downtime upgrade (one minor at a time) is wanted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zero_downtime: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub install: Option<Install>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<Os>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geo: Option<Geo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Notes>,
+    /// Ids of the known issues the customer has read and acknowledged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub known_issues_reviewed: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<Backup>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<Rollback>,
+    /// The wizard step the plan was saved at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_step: Option<Step>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            format: FORMAT.to_string(),
+            schema_version: SCHEMA_VERSION,
+            plan_id: String::new(),
+            revision: 0,
+            created_at: None,
+            updated_at: None,
+            contact: None,
+            window: None,
+            versions: None,
+            conditions: None,
+            zero_downtime: None,
+            install: None,
+            os: None,
+            topology: None,
+            geo: None,
+            notes: None,
+            known_issues_reviewed: Vec::new(),
+            backup: None,
+            rollback: None,
+            last_step: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+impl Plan {
+    /// A new, empty plan with a fresh id.
+    pub fn new(now_rfc3339: &str) -> Plan {
+        Plan {
+            plan_id: uuid::Uuid::new_v4().to_string(),
+            created_at: Some(now_rfc3339.to_string()),
+            ..Plan::default()
+        }
+    }
+
+    /// The install method, when answered.
+    pub fn method(&self) -> Option<InstallMethod> {
+        self.install.as_ref().and_then(|i| i.method)
+    }
+
+    /// The topology kind, when answered.
+    pub fn topology_kind(&self) -> Option<TopologyKind> {
+        self.topology.as_ref().and_then(|t| t.kind)
+    }
+
+    /// Whether Geo is used, when answered.
+    pub fn geo_enabled(&self) -> Option<bool> {
+        self.geo.as_ref().and_then(|g| g.enabled)
+    }
+
+    /// The conditions that decide conditional stops, as a list of condition ids that are true.
+    pub fn true_conditions(&self) -> Vec<String> {
+        let Some(c) = &self.conditions else {
+            return Vec::new();
+        };
+        let pairs = [
+            ("multiple_web_nodes", c.multiple_web_nodes),
+            ("npm_packages", c.npm_packages),
+            ("large_users_table", c.large_users_table),
+            ("large_pipeline_variables", c.large_pipeline_variables),
+            ("large_pipeline_messages", c.large_pipeline_messages),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| *v == Some(true))
+            .map(|(k, _)| (*k).to_string())
+            .collect()
+    }
+}
+
+/// Who to talk to about the upgrade.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Contact {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// GitLab Support ticket number, when one exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The maintenance window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Window {
+    /// Local start time in the window's time zone, `YYYY-MM-DDTHH:MM[:SS]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// IANA time zone name, e.g. `Europe/Berlin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_hours: Option<f64>,
+    /// Whether a review call with GitLab Support is wanted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_call: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// GitLab edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Edition {
+    Ce,
+    Ee,
+}
+
+impl Edition {
+    pub fn id(self) -> &'static str {
+        match self {
+            Edition::Ce => "ce",
+            Edition::Ee => "ee",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Edition::Ce => "Community Edition (CE)",
+            Edition::Ee => "Enterprise Edition (EE)",
+        }
+    }
+}
+
+/// Current and target GitLab versions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Versions {
+    /// The running version, e.g. `16.3.4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// The version to reach: `major.minor` (latest patch) or `major.minor.patch`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<Edition>,
+    /// Set only when the edition changes during the upgrade (outside Upgrade Assistance scope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_edition: Option<Edition>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The answers that decide conditional stops.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Conditions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_web_nodes: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub npm_packages: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub large_users_table: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub large_pipeline_variables: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub large_pipeline_messages: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// How GitLab is installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallMethod {
+    LinuxPackage,
+    Docker,
+    HelmChart,
+    Operator,
+    SelfCompiled,
+    EnvironmentToolkit,
+}
+
+impl InstallMethod {
+    pub const ALL: [InstallMethod; 6] = [
+        InstallMethod::LinuxPackage,
+        InstallMethod::Docker,
+        InstallMethod::HelmChart,
+        InstallMethod::Operator,
+        InstallMethod::SelfCompiled,
+        InstallMethod::EnvironmentToolkit,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            InstallMethod::LinuxPackage => "linux_package",
+            InstallMethod::Docker => "docker",
+            InstallMethod::HelmChart => "helm_chart",
+            InstallMethod::Operator => "operator",
+            InstallMethod::SelfCompiled => "self_compiled",
+            InstallMethod::EnvironmentToolkit => "environment_toolkit",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            InstallMethod::LinuxPackage => "Linux package (Omnibus)",
+            InstallMethod::Docker => "Docker",
+            InstallMethod::HelmChart => "Helm chart (Kubernetes)",
+            InstallMethod::Operator => "GitLab Operator",
+            InstallMethod::SelfCompiled => "Self-compiled (source)",
+            InstallMethod::EnvironmentToolkit => "GitLab Environment Toolkit",
+        }
+    }
+    /// Whether nodes install GitLab from the OS packages (the OS matrix applies).
+    pub fn uses_os_packages(self) -> bool {
+        matches!(
+            self,
+            InstallMethod::LinuxPackage | InstallMethod::EnvironmentToolkit
+        )
+    }
+    /// The id used by the known-issue data, which does not know the Environment Toolkit
+    /// (it deploys the Linux package).
+    pub fn knowledge_id(self) -> &'static str {
+        match self {
+            InstallMethod::EnvironmentToolkit => "linux_package",
+            other => other.id(),
+        }
+    }
+}
+
+/// Installation details.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Install {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<InstallMethod>,
+    /// Set only when the installation method changes (outside Upgrade Assistance scope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_method: Option<InstallMethod>,
+    /// Helm: the chart version currently deployed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chart_version: Option<String>,
+    /// Docker: the image in use, e.g. `gitlab/gitlab-ee:16.3.4-ee.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_image: Option<String>,
+    /// Docker: the container name used in commands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// CPU architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+}
+
+impl Arch {
+    pub fn id(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+        }
+    }
+}
+
+/// The nodes' operating system.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Os {
+    /// Distribution id, e.g. `ubuntu`, `rhel`, `debian` (see the OS data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<String>,
+    /// Distribution version, e.g. `22.04`, `9`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<Arch>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Single or multi-node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TopologyKind {
+    SingleNode,
+    MultiNode,
+}
+
+/// What a group of nodes does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeRole {
+    Rails,
+    Sidekiq,
+    Gitaly,
+    Praefect,
+    PraefectPostgresql,
+    Postgresql,
+    Pgbouncer,
+    Redis,
+    RedisSentinel,
+    Consul,
+    LoadBalancer,
+    Monitoring,
+    Registry,
+    Elasticsearch,
+    Other,
+}
+
+impl NodeRole {
+    pub const ALL: [NodeRole; 15] = [
+        NodeRole::Rails,
+        NodeRole::Sidekiq,
+        NodeRole::Gitaly,
+        NodeRole::Praefect,
+        NodeRole::PraefectPostgresql,
+        NodeRole::Postgresql,
+        NodeRole::Pgbouncer,
+        NodeRole::Redis,
+        NodeRole::RedisSentinel,
+        NodeRole::Consul,
+        NodeRole::LoadBalancer,
+        NodeRole::Monitoring,
+        NodeRole::Registry,
+        NodeRole::Elasticsearch,
+        NodeRole::Other,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeRole::Rails => "Rails (web/API)",
+            NodeRole::Sidekiq => "Sidekiq",
+            NodeRole::Gitaly => "Gitaly",
+            NodeRole::Praefect => "Praefect",
+            NodeRole::PraefectPostgresql => "Praefect PostgreSQL",
+            NodeRole::Postgresql => "PostgreSQL",
+            NodeRole::Pgbouncer => "PgBouncer",
+            NodeRole::Redis => "Redis",
+            NodeRole::RedisSentinel => "Redis Sentinel",
+            NodeRole::Consul => "Consul",
+            NodeRole::LoadBalancer => "Load balancer",
+            NodeRole::Monitoring => "Monitoring (Prometheus)",
+            NodeRole::Registry => "Container registry",
+            NodeRole::Elasticsearch => "Elasticsearch/OpenSearch",
+            NodeRole::Other => "Other",
+        }
+    }
+}
+
+/// A group of identical nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Node {
+    pub role: NodeRole,
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Further roles the same nodes carry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional_roles: Vec<NodeRole>,
+    /// Host names, when the customer wants them in the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// The nodes' OS when it differs from the plan's OS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Os>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Node {
+    pub fn new(role: NodeRole, count: u32) -> Node {
+        Node {
+            role,
+            count,
+            additional_roles: Vec::new(),
+            hosts: Vec::new(),
+            os: None,
+            notes: None,
+            extra: Extra::new(),
+        }
+    }
+    /// Whether this node group carries `role`.
+    pub fn has_role(&self, role: NodeRole) -> bool {
+        self.role == role || self.additional_roles.contains(&role)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PostgresMode {
+    /// PostgreSQL bundled with the Linux package on the GitLab node(s).
+    Bundled,
+    /// Bundled PostgreSQL in HA with Patroni.
+    BundledHa,
+    /// External or managed PostgreSQL (RDS, Cloud SQL, ...).
+    External,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Postgresql {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PostgresMode>,
+    /// Provider of an external database, e.g. `aws_rds`, `gcp_cloud_sql`, `azure`, `self_managed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Server version, e.g. `16.4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RedisMode {
+    Bundled,
+    Sentinel,
+    External,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Redis {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<RedisMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GitalyMode {
+    /// Gitaly on the GitLab node.
+    Bundled,
+    /// One or more external Gitaly nodes (sharded storages).
+    Sharded,
+    /// Gitaly Cluster with Praefect.
+    Cluster,
+}
+
+/// A repository storage as `gitlab:env:info` lists it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct GitalyStorage {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl GitalyStorage {
+    /// A storage reached over TCP/TLS is on another host.
+    pub fn is_remote(&self) -> bool {
+        self.address
+            .as_deref()
+            .is_some_and(|a| a.starts_with("tcp://") || a.starts_with("tls://"))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Gitaly {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<GitalyMode>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storages: Vec<GitalyStorage>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Single or multi-node layout and the components around GitLab.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Topology {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TopologyKind>,
+    /// Reference architecture size, e.g. `1k`, `2k`, `3k`, `5k`, `10k`, `25k`, `50k`, or `custom`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_architecture: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<Node>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postgresql: Option<Postgresql>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<Redis>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gitaly: Option<Gitaly>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pgbouncer: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consul: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_storage: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elasticsearch: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_registry: Option<bool>,
+    /// Bundled Mattermost (removed from the Linux package in 19.0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mattermost: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runners: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ldap: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gitlab_duo: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clickhouse: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Topology {
+    pub fn pg_mode(&self) -> Option<PostgresMode> {
+        self.postgresql.as_ref().and_then(|p| p.mode)
+    }
+    pub fn redis_mode(&self) -> Option<RedisMode> {
+        self.redis.as_ref().and_then(|r| r.mode)
+    }
+    pub fn gitaly_mode(&self) -> Option<GitalyMode> {
+        self.gitaly.as_ref().and_then(|g| g.mode)
+    }
+    /// Total nodes carrying `role`.
+    pub fn count_role(&self, role: NodeRole) -> u32 {
+        self.nodes
+            .iter()
+            .filter(|n| n.has_role(role))
+            .map(|n| n.count)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GeoRole {
+    Primary,
+    Secondary,
+}
+
+/// A Geo secondary site.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct GeoSite {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TopologyKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_count: Option<u32>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Geo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The role of the site this plan was prefilled from (from `gitlab:env:info`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_role: Option<GeoRole>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secondaries: Vec<GeoSite>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Free text: anything unusual, and issues already seen on the current version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Notes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique_setup: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_known_issues: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupMethod {
+    /// The GitLab backup tool for the install method.
+    GitlabBackup,
+    /// VM or disk snapshots of every node (outside Support scope).
+    Snapshot,
+    Both,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Backup {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<BackupMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets_backed_up: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_backed_up: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_storage_backed_up: Option<bool>,
+    /// Where the backup is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Date (`YYYY-MM-DD`) a restore was last tested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_tested_on: Option<String>,
+    /// Where the restore was tested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_environment: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Rollback {
+    /// The customer confirmed the generated rollback steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+    /// What makes the team roll back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<String>,
+    /// Local time (window's zone) by which the go/no-go decision is taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_deadline: Option<String>,
+    /// Hours a rollback takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_hours: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The wizard steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Start,
+    Contact,
+    Versions,
+    Installation,
+    Os,
+    Topology,
+    Geo,
+    KnownIssues,
+    Backup,
+    Rollback,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 11] = [
+        Step::Start,
+        Step::Contact,
+        Step::Versions,
+        Step::Installation,
+        Step::Os,
+        Step::Topology,
+        Step::Geo,
+        Step::KnownIssues,
+        Step::Backup,
+        Step::Rollback,
+        Step::Review,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Step::Start => "start",
+            Step::Contact => "contact",
+            Step::Versions => "versions",
+            Step::Installation => "installation",
+            Step::Os => "os",
+            Step::Topology => "topology",
+            Step::Geo => "geo",
+            Step::KnownIssues => "known_issues",
+            Step::Backup => "backup",
+            Step::Rollback => "rollback",
+            Step::Review => "review",
+        }
+    }
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Start => "Start",
+            Step::Contact => "Contact and window",
+            Step::Versions => "Versions and path",
+            Step::Installation => "Installation",
+            Step::Os => "Operating system",
+            Step::Topology => "Topology",
+            Step::Geo => "Geo",
+            Step::KnownIssues => "Setup notes and known issues",
+            Step::Backup => "Backup and restore",
+            Step::Rollback => "Rollback",
+            Step::Review => "Review and export",
+        }
+    }
+    /// 1-based position in the wizard.
+    pub fn number(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    }
+}
