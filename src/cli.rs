@@ -48,7 +48,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the upgrade path from one version to another, with the reason for every hop.
-    #[command(after_help = "Versions are accepted as users paste them: 16.3.4, 16.3.4-ee, v16.3.4, 16.3 (a target given as major.minor resolves to its latest patch).\n\n--json prints {\"from\", \"to\", \"to_requested\", \"zero_downtime\", \"conditions\", \"hops\": [{\"version\", \"minor\", \"patch_known\", \"kind\", \"reason\", \"optional\", \"verified\", \"doc_url\", \"notes\": [{\"kind\", \"severity\", \"id\", \"message\", \"check\", \"doc_url\", \"verified\"}]}], \"known_issues\", \"notes\", \"data_date\"}.")]
+    #[command(
+        after_help = "Versions are accepted as users paste them: 16.3.4, 16.3.4-ee, v16.3.4, 16.3 (a target given as major.minor resolves to its latest patch).\n\n--json prints {\"from\", \"to\", \"to_requested\", \"zero_downtime\", \"conditions\", \"hops\": [{\"version\", \"minor\", \"patch_known\", \"kind\", \"reason\", \"optional\", \"verified\", \"doc_url\", \"notes\": [{\"kind\", \"severity\", \"id\", \"message\", \"check\", \"doc_url\", \"verified\"}]}], \"known_issues\", \"notes\", \"data_date\"}."
+    )]
     Path {
         /// The version running now.
         from: String,
@@ -66,7 +68,9 @@ pub enum Command {
         json: bool,
     },
     /// Check a plan file and list every finding (errors, warnings, hints).
-    #[command(after_help = "Exit code 0: no errors (warnings allowed); 1: the plan has errors; 2: the file could not be read or parsed.\n\n--json prints {\"file\", \"data_date\", \"counts\": {\"error\", \"warning\", \"info\"}, \"findings\": [{\"severity\": \"error|warning|info\", \"field\", \"message\", \"step\", \"rule\", \"doc_url\"}]}.")]
+    #[command(
+        after_help = "Exit code 0: no errors (warnings allowed); 1: the plan has errors; 2: the file could not be read or parsed.\n\n--json prints {\"file\", \"data_date\", \"counts\": {\"error\", \"warning\", \"info\"}, \"findings\": [{\"severity\": \"error|warning|info\", \"field\", \"message\", \"step\", \"rule\", \"doc_url\"}]}."
+    )]
     Validate {
         /// The plan file.
         plan: PathBuf,
@@ -177,7 +181,10 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
                 Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
                     Ok(d) => d,
                     Err(_) => {
-                        let _ = writeln!(o.err, "upgrade-planner validate: --today `{t}` is not a date (YYYY-MM-DD)");
+                        let _ = writeln!(
+                            o.err,
+                            "upgrade-planner validate: --today `{t}` is not a date (YYYY-MM-DD)"
+                        );
                         return EXIT_INPUT;
                     }
                 },
@@ -281,8 +288,12 @@ fn read_input(input: &str) -> Result<(String, String), String> {
         input.to_string()
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|e| format!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     Ok((name, text))
 }
 
@@ -301,7 +312,11 @@ fn print_path(p: &path::UpgradePath, k: &Knowledge, o: &mut Output) {
         "Upgrade path {} -> {}{}{}",
         p.from,
         p.to,
-        if p.zero_downtime { " (zero-downtime: one minor at a time)" } else { "" },
+        if p.zero_downtime {
+            " (zero-downtime: one minor at a time)"
+        } else {
+            ""
+        },
         if p.conditions.is_empty() {
             String::new()
         } else {
@@ -309,7 +324,12 @@ fn print_path(p: &path::UpgradePath, k: &Knowledge, o: &mut Output) {
         }
     );
     let _ = writeln!(out, "{}\n", k.data_summary());
-    let width = p.hops.iter().map(|h| h.display_version().len()).max().unwrap_or(0);
+    let width = p
+        .hops
+        .iter()
+        .map(|h| h.display_version().len())
+        .max()
+        .unwrap_or(0);
     for (i, h) in p.hops.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -320,7 +340,10 @@ fn print_path(p: &path::UpgradePath, k: &Knowledge, o: &mut Output) {
             h.reason,
         );
         for n in &h.notes {
-            let id = n.id.as_deref().map(|i| format!("{i}: ")).unwrap_or_default();
+            let id =
+                n.id.as_deref()
+                    .map(|i| format!("{i}: "))
+                    .unwrap_or_default();
             let _ = writeln!(out, "      [{}] {id}{}", marker(n.severity), n.message);
             if let Some(c) = &n.check {
                 let _ = writeln!(out, "          applies if: {c}");
@@ -349,7 +372,10 @@ fn print_findings(file: &str, a: &validate::Analysis, o: &mut Output) {
             f.field,
             f.step.title(),
             f.message,
-            f.doc_url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default()
+            f.doc_url
+                .as_deref()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default()
         );
     }
     let _ = writeln!(

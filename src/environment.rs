@@ -1,7 +1,7 @@
 //! What the plan says about the instance, reduced to the questions the knowledge asks
 //! (install method, OS, topology, components), each one answered, or unknown.
 
-use crate::knowledge::{KnownIssue, Knowledge, OsEntry, Requires};
+use crate::knowledge::{Knowledge, KnownIssue, OsEntry, Requires};
 use crate::plan::{
     GitalyMode, InstallMethod, NodeRole, Plan, PostgresMode, RedisMode, TopologyKind,
 };
@@ -46,12 +46,10 @@ impl Environment {
 
     pub fn from_plan(plan: &Plan) -> Environment {
         let topo = plan.topology.as_ref();
-        let os = plan.os.as_ref().and_then(|o| {
-            Some((
-                non_empty(&o.distribution)?,
-                non_empty(&o.version)?,
-            ))
-        });
+        let os = plan
+            .os
+            .as_ref()
+            .and_then(|o| Some((non_empty(&o.distribution)?, non_empty(&o.version)?)));
         let pgbouncer = topo.and_then(|t| {
             if t.count_role(NodeRole::Pgbouncer) > 0 {
                 Some(true)
@@ -95,9 +93,7 @@ impl Environment {
     /// Whether a component or feature named by the knowledge is in use.
     pub fn component(&self, name: &str) -> Option<bool> {
         let single_bundled = match (self.topology, self.pg_mode) {
-            (Some(t), Some(m)) => {
-                Some(t == TopologyKind::SingleNode && m == PostgresMode::Bundled)
-            }
+            (Some(t), Some(m)) => Some(t == TopologyKind::SingleNode && m == PostgresMode::Bundled),
             (Some(TopologyKind::MultiNode), None) => Some(false),
             (_, Some(m)) if m != PostgresMode::Bundled => Some(false),
             _ => None,
@@ -181,7 +177,10 @@ pub fn applicability(
         answer!(
             env.method
                 .map(|m| issue.install_methods.iter().any(|x| x == m.knowledge_id())),
-            format!("install method is {}", issue.install_methods.join(" or ").replace('_', " "))
+            format!(
+                "install method is {}",
+                issue.install_methods.join(" or ").replace('_', " ")
+            )
         );
     }
     if let Some(t) = &issue.topology {
@@ -209,10 +208,8 @@ pub fn applicability(
             Applicability::Applies => {}
         }
     }
-    if !condition_answered {
-        if let Some(cond) = &issue.condition {
-            checks.push(cond.clone());
-        }
+    if !condition_answered && let Some(cond) = &issue.condition {
+        checks.push(cond.clone());
     }
     if checks.is_empty() {
         Applicability::Applies
@@ -221,7 +218,12 @@ pub fn applicability(
     }
 }
 
-fn requires(req: &Requires, env: &Environment, from: Minor, path_minors: &[Minor]) -> Applicability {
+fn requires(
+    req: &Requires,
+    env: &Environment,
+    from: Minor,
+    path_minors: &[Minor],
+) -> Applicability {
     let mut checks = Vec::new();
     if !req.os.is_empty() {
         match &env.os {
@@ -274,6 +276,16 @@ fn requires(req: &Requires, env: &Environment, from: Minor, path_minors: &[Minor
             Some(k) if k == want => {}
             Some(_) => return Applicability::NotApplicable,
             None => checks.push(t.replace('_', "-")),
+        }
+    }
+    for (min, have) in [
+        (&req.postgresql_below, &env.pg_version),
+        (&req.redis_below, &env.redis_version),
+    ] {
+        if let (Some(min), Some(have)) = (min, have)
+            && !crate::path::version_below(have, min)
+        {
+            return Applicability::NotApplicable;
         }
     }
     if let Some(m) = req.path_skips_minor.as_deref().and_then(Minor::parse) {

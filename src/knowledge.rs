@@ -232,6 +232,12 @@ pub struct Requires {
     pub path_skips_minor: Option<String>,
     #[serde(default)]
     pub topology: Option<String>,
+    /// Applies only while the PostgreSQL server is older than this.
+    #[serde(default)]
+    pub postgresql_below: Option<String>,
+    /// Applies only while the Redis server is older than this.
+    #[serde(default)]
+    pub redis_below: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -282,7 +288,9 @@ impl KnownIssue {
                             semver::Op::GreaterEq | semver::Op::Exact | semver::Op::Greater
                         )
                     })
-                    .map(|c| semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)))
+                    .map(|c| {
+                        semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0))
+                    })
                     .min()
             })
             .min()
@@ -315,10 +323,19 @@ pub struct Knowledge {
 
 const EMBEDDED: [(&str, &str); 5] = [
     ("stops.json", include_str!("../assets/data/stops.json")),
-    ("releases.json", include_str!("../assets/data/releases.json")),
+    (
+        "releases.json",
+        include_str!("../assets/data/releases.json"),
+    ),
     ("os.json", include_str!("../assets/data/os.json")),
-    ("requirements.json", include_str!("../assets/data/requirements.json")),
-    ("known_issues.json", include_str!("../assets/data/known_issues.json")),
+    (
+        "requirements.json",
+        include_str!("../assets/data/requirements.json"),
+    ),
+    (
+        "known_issues.json",
+        include_str!("../assets/data/known_issues.json"),
+    ),
 ];
 
 /// The header every data file shares; read first to compare dates.
@@ -384,7 +401,8 @@ impl Knowledge {
             texts.insert(name, chosen);
         }
         let get = |n: &str| texts.get(n).map(String::as_str).unwrap_or_default();
-        let stops: StopsData = serde_json::from_str(get("stops.json")).expect("embedded stops.json");
+        let stops: StopsData =
+            serde_json::from_str(get("stops.json")).expect("embedded stops.json");
         let releases: ReleasesData =
             serde_json::from_str(get("releases.json")).expect("embedded releases.json");
         let os: OsData = serde_json::from_str(get("os.json")).expect("embedded os.json");
@@ -402,7 +420,12 @@ impl Knowledge {
         let latest_patch = releases
             .latest_patch_per_minor
             .iter()
-            .filter_map(|r| Some((Minor::parse(&r.minor)?, semver::Version::parse(&r.version).ok()?)))
+            .filter_map(|r| {
+                Some((
+                    Minor::parse(&r.minor)?,
+                    semver::Version::parse(&r.version).ok()?,
+                ))
+            })
             .collect();
         let avoid_reqs = requirements
             .patches_to_avoid
@@ -463,7 +486,12 @@ impl Knowledge {
     /// Every minor the data knows to exist, ascending (from releases and stops).
     pub fn known_minors(&self) -> Vec<Minor> {
         let mut v: Vec<Minor> = self.latest_patch.keys().copied().collect();
-        v.extend(self.stops.stops.iter().filter_map(|s| Minor::parse(&s.minor)));
+        v.extend(
+            self.stops
+                .stops
+                .iter()
+                .filter_map(|s| Minor::parse(&s.minor)),
+        );
         v.sort();
         v.dedup();
         v
@@ -471,7 +499,10 @@ impl Knowledge {
 
     /// The last minor of a major, when known.
     pub fn last_minor_of(&self, major: u64) -> Option<u64> {
-        self.stops.last_minor_of_major.get(&major.to_string()).copied()
+        self.stops
+            .last_minor_of_major
+            .get(&major.to_string())
+            .copied()
     }
 
     pub fn condition(&self, id: &str) -> Option<&ConditionInfo> {
@@ -479,7 +510,11 @@ impl Knowledge {
     }
 
     pub fn condition_ids(&self) -> Vec<&str> {
-        self.stops.conditions.iter().map(|c| c.id.as_str()).collect()
+        self.stops
+            .conditions
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect()
     }
 
     pub fn stop_for(&self, minor: Minor) -> Option<&Stop> {
@@ -611,7 +646,12 @@ mod tests {
         assert!(!k.known_issues.source.is_empty());
         assert!(k.known_issues.items.len() >= 90);
         for i in &k.known_issues.items {
-            assert_eq!(i.affects_req.len(), i.affects.len(), "unparsable range in {}", i.id);
+            assert_eq!(
+                i.affects_req.len(),
+                i.affects.len(),
+                "unparsable range in {}",
+                i.id
+            );
         }
         for p in &k.requirements.patches_to_avoid {
             semver::VersionReq::parse(&p.versions).unwrap();
@@ -621,8 +661,14 @@ mod tests {
     #[test]
     fn latest_patches_come_from_the_release_data() {
         let k = Knowledge::embedded();
-        assert_eq!(k.latest_patch(Minor::new(16, 3)).unwrap().to_string(), "16.3.9");
-        assert_eq!(k.latest_patch(Minor::new(18, 5)).unwrap().to_string(), "18.5.7");
+        assert_eq!(
+            k.latest_patch(Minor::new(16, 3)).unwrap().to_string(),
+            "16.3.9"
+        );
+        assert_eq!(
+            k.latest_patch(Minor::new(18, 5)).unwrap().to_string(),
+            "18.5.7"
+        );
         assert_eq!(k.latest_patch(Minor::new(19, 5)), None);
         assert_eq!(k.newest_known().to_string(), "19.3.0");
         assert_eq!(k.last_minor_of(16), Some(11));
@@ -638,7 +684,12 @@ mod tests {
         let suse = k.issue("gl19-suse-support-ending").unwrap();
         assert!(!suse.verified);
         let pg18 = k.postgresql_minimum(18).unwrap();
-        assert!(pg18.note.as_deref().unwrap_or_default().contains("UNVERIFIED"));
+        assert!(
+            pg18.note
+                .as_deref()
+                .unwrap_or_default()
+                .contains("UNVERIFIED")
+        );
     }
 
     fn write(dir: &Path, name: &str, text: &str) {
@@ -657,7 +708,11 @@ mod tests {
         assert!(k.warnings.is_empty(), "{:?}", k.warnings);
         assert_eq!(k.newest_known().to_string(), "19.6.1");
         assert_eq!(k.data_date(), "2099-01-01");
-        let src = k.sources.iter().find(|s| s.file == "releases.json").unwrap();
+        let src = k
+            .sources
+            .iter()
+            .find(|s| s.file == "releases.json")
+            .unwrap();
         assert!(src.origin.ends_with("releases.json"));
     }
 
@@ -668,7 +723,11 @@ mod tests {
             serde_json::from_str(include_str!("../assets/data/os.json")).unwrap();
         os["retrieved_at"] = "2000-01-01".into();
         write(dir.path(), "os.json", &os.to_string());
-        write(dir.path(), "stops.json", "{ \"schema_version\": 1, \"retrieved_at\": \"2099-01-01\", ");
+        write(
+            dir.path(),
+            "stops.json",
+            "{ \"schema_version\": 1, \"retrieved_at\": \"2099-01-01\", ",
+        );
         let mut ki: serde_json::Value =
             serde_json::from_str(include_str!("../assets/data/known_issues.json")).unwrap();
         ki["retrieved_at"] = "2099-01-01".into();
@@ -676,8 +735,16 @@ mod tests {
         write(dir.path(), "known_issues.json", &ki.to_string());
         let k = Knowledge::load(Some(dir.path()));
         assert_eq!(k.warnings.len(), 3, "{:?}", k.warnings);
-        assert!(k.warnings.iter().any(|w| w.contains("stops.json") && w.contains("line")));
-        assert!(k.warnings.iter().any(|w| w.contains("os.json") && w.contains("not newer")));
+        assert!(
+            k.warnings
+                .iter()
+                .any(|w| w.contains("stops.json") && w.contains("line"))
+        );
+        assert!(
+            k.warnings
+                .iter()
+                .any(|w| w.contains("os.json") && w.contains("not newer"))
+        );
         assert!(k.warnings.iter().any(|w| w.contains("known_issues.json")));
         assert!(k.sources.iter().all(|s| s.origin == "embedded"));
         assert_eq!(k.stops.stops.len(), Knowledge::embedded().stops.stops.len());

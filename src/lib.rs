@@ -5,8 +5,8 @@
 //! command line.
 
 pub mod cli;
-pub mod environment;
 pub mod envinfo;
+pub mod environment;
 pub mod knowledge;
 pub mod path;
 pub mod plan;

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::environment::{Applicability, Environment, applicability};
-use crate::knowledge::{IssueSeverity, KnownIssue, Knowledge, MatchKind, OsEntry};
+use crate::knowledge::{IssueSeverity, Knowledge, KnownIssue, MatchKind, OsEntry};
 use crate::plan::InstallMethod;
 use crate::version::{Minor, UserVersion, VersionError, parse_version};
 
@@ -172,11 +172,24 @@ pub struct UpgradePath {
 /// Why no path could be computed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathError {
-    BadVersion { which: &'static str, error: VersionError },
-    Downgrade { from: String, to: String },
-    AlreadyThere { version: String },
-    UnknownCondition { name: String, known: Vec<String> },
-    UnknownMinors { major: u64 },
+    BadVersion {
+        which: &'static str,
+        error: VersionError,
+    },
+    Downgrade {
+        from: String,
+        to: String,
+    },
+    AlreadyThere {
+        version: String,
+    },
+    UnknownCondition {
+        name: String,
+        known: Vec<String>,
+    },
+    UnknownMinors {
+        major: u64,
+    },
 }
 
 impl fmt::Display for PathError {
@@ -412,7 +425,10 @@ fn add_notes(
             if let Some(min) = k.postgresql_minimum(v.major) {
                 let before = k.postgresql_minimum(prev.major).map(|m| m.minimum.clone());
                 if before.as_deref() != Some(min.minimum.as_str()) || i == 0 {
-                    let mut msg = format!("GitLab {} needs PostgreSQL {} or newer.", v.major, min.minimum);
+                    let mut msg = format!(
+                        "GitLab {} needs PostgreSQL {} or newer.",
+                        v.major, min.minimum
+                    );
                     let mut severity = NoteSeverity::Info;
                     if let Some(have) = &env.pg_version {
                         if version_below(have, &min.minimum) {
@@ -445,13 +461,16 @@ fn add_notes(
             if let Some(min) = k.redis_minimum(v.major) {
                 let before = k.redis_minimum(prev.major).map(|m| m.minimum.clone());
                 if before.as_deref() != Some(min.minimum.as_str()) {
-                    let mut msg = format!("GitLab {} needs Redis {} or newer.", v.major, min.minimum);
+                    let mut msg =
+                        format!("GitLab {} needs Redis {} or newer.", v.major, min.minimum);
                     let mut severity = NoteSeverity::Warning;
-                    if let Some(have) = &env.redis_version {
-                        if version_below(have, &min.minimum) {
-                            msg.push_str(&format!(" This instance reports Redis {have}: upgrade it before this hop."));
-                            severity = NoteSeverity::Blocker;
-                        }
+                    if let Some(have) = &env.redis_version
+                        && version_below(have, &min.minimum)
+                    {
+                        msg.push_str(&format!(
+                            " This instance reports Redis {have}: upgrade it before this hop."
+                        ));
+                        severity = NoteSeverity::Blocker;
                     }
                     if let Some(n) = &min.note {
                         msg.push(' ');
@@ -492,23 +511,26 @@ fn add_notes(
             }
         }
         // OS packaging.
-        if let (Some(os), true) = (os_entry, uses_packages) {
-            if let Some(note) = os_note(os, hop.minor(), i == last_index) {
-                hop.notes.push(note);
-            }
+        if let (Some(os), true) = (os_entry, uses_packages)
+            && let Some(note) = os_note(os, hop.minor(), i == last_index)
+        {
+            hop.notes.push(note);
         }
         // Patches to avoid.
         for p in k.avoid_entries(&v) {
-            if let Some(before) = p.only_before.as_deref().and_then(Minor::parse) {
-                if Minor::of(&path_last(&path_minors)) < before {
-                    continue;
-                }
+            if let Some(before) = p.only_before.as_deref().and_then(Minor::parse)
+                && Minor::of(&path_last(&path_minors)) < before
+            {
+                continue;
             }
             hop.notes.push(HopNote {
                 kind: NoteKind::PatchToAvoid,
                 severity: NoteSeverity::Warning,
                 id: p.known_issue.clone(),
-                message: format!("{} is a patch to avoid: {}. Use {} instead.", v, p.reason, p.use_instead),
+                message: format!(
+                    "{} is a patch to avoid: {}. Use {} instead.",
+                    v, p.reason, p.use_instead
+                ),
                 check: None,
                 doc_url: None,
                 verified: true,
@@ -557,7 +579,13 @@ fn add_notes(
             if !hit || matches.iter().any(|m| m.id == issue.id) {
                 continue;
             }
-            if let Some(m) = issue_match(issue, env, from.minor(), &path_minors, Some(hop.version.clone())) {
+            if let Some(m) = issue_match(
+                issue,
+                env,
+                from.minor(),
+                &path_minors,
+                Some(hop.version.clone()),
+            ) {
                 hop.notes.push(issue_note(issue, &m));
                 matches.push(m);
             }
@@ -565,13 +593,14 @@ fn add_notes(
         prev = v;
     }
     for issue in &k.known_issues.items {
-        if issue.match_kind == MatchKind::Current && issue.affects_version(&from.version) {
-            if let Some(m) = issue_match(issue, env, from.minor(), &path_minors, None) {
-                matches.push(m);
-            }
+        if issue.match_kind == MatchKind::Current
+            && issue.affects_version(&from.version)
+            && let Some(m) = issue_match(issue, env, from.minor(), &path_minors, None)
+        {
+            matches.push(m);
         }
     }
-    matches.sort_by(|a, b| a.severity.cmp(&b.severity));
+    matches.sort_by_key(|a| a.severity);
     path.known_issues = matches;
 
     let newest = k.newest_known();
@@ -581,15 +610,15 @@ fn add_notes(
             to, k.data_summary(), newest
         ));
     }
-    if to.patch_given {
-        if let Some(latest) = k.latest_patch(to.minor()).filter(|l| *l > to.version) {
-            path.notes.push(format!(
+    if to.patch_given
+        && let Some(latest) = k.latest_patch(to.minor()).filter(|l| *l > to.version)
+    {
+        path.notes.push(format!(
                 "{} is not the newest patch of {}: {} is known. GitLab recommends ending on the latest patch.",
                 to.version,
                 to.minor(),
                 latest
             ));
-        }
     }
     path.notes.push(
         "After every hop, wait until all batched background migrations have finished (and advanced-search migrations, when Elasticsearch/OpenSearch is used) before the next hop."
@@ -598,7 +627,10 @@ fn add_notes(
 }
 
 fn path_last(minors: &[Minor]) -> semver::Version {
-    minors.last().map(|m| m.zero()).unwrap_or_else(|| semver::Version::new(0, 0, 0))
+    minors
+        .last()
+        .map(|m| m.zero())
+        .unwrap_or_else(|| semver::Version::new(0, 0, 0))
 }
 
 fn issue_match(
@@ -643,16 +675,21 @@ pub enum OsSupport {
     /// The last minor with packages for this OS.
     LastPackaged,
     /// Packages for this OS start later.
-    TooEarly { first: Minor },
+    TooEarly {
+        first: Minor,
+    },
     /// Packages for this OS ended.
-    Ended { last: Minor, verified: bool },
+    Ended {
+        last: Minor,
+        verified: bool,
+    },
 }
 
 pub fn os_support(os: &OsEntry, minor: Minor) -> OsSupport {
-    if let Some(first) = os.first_minor() {
-        if minor < first {
-            return OsSupport::TooEarly { first };
-        }
+    if let Some(first) = os.first_minor()
+        && minor < first
+    {
+        return OsSupport::TooEarly { first };
     }
     match os.last_minor() {
         Some(last) if minor > last => OsSupport::Ended {
@@ -671,7 +708,9 @@ fn os_note(os: &OsEntry, minor: Minor, is_target: bool) -> Option<HopNote> {
         OsSupport::LastPackaged if !is_target || os.last_is_projection => return None,
         OsSupport::LastPackaged => (
             NoteSeverity::Warning,
-            format!("{minor} is the last GitLab version with packages for {name}; plan the OS upgrade before the next upgrade."),
+            format!(
+                "{minor} is the last GitLab version with packages for {name}; plan the OS upgrade before the next upgrade."
+            ),
             os.last_verified,
         ),
         OsSupport::TooEarly { first } => (
@@ -680,10 +719,18 @@ fn os_note(os: &OsEntry, minor: Minor, is_target: bool) -> Option<HopNote> {
             true,
         ),
         OsSupport::Ended { last, verified } => (
-            if verified { NoteSeverity::Blocker } else { NoteSeverity::Warning },
+            if verified {
+                NoteSeverity::Blocker
+            } else {
+                NoteSeverity::Warning
+            },
             format!(
                 "No {minor} packages for {name}: the last packaged version is {last}{}. Move the nodes to a supported OS at {last} before this hop.",
-                if verified { "" } else { " (UNVERIFIED: sources disagree)" }
+                if verified {
+                    ""
+                } else {
+                    " (UNVERIFIED: sources disagree)"
+                }
             ),
             verified,
         ),
@@ -713,10 +760,10 @@ pub fn version_below(have: &str, minimum: &str) -> bool {
     if h.is_empty() || m.is_empty() {
         return false;
     }
-    for i in 0..m.len() {
+    for (i, want) in m.iter().enumerate() {
         let a = h.get(i).copied().unwrap_or(0);
-        if a != m[i] {
-            return a < m[i];
+        if a != *want {
+            return a < *want;
         }
     }
     false
@@ -769,10 +816,21 @@ mod tests {
     fn each_stop_is_visited_when_the_path_crosses_it() {
         // For every stop: from the minor before it to the minor after it, the stop is a hop.
         let stops = [
-            ("14.10.5", "15.0"), ("15.0.5", "15.4"), ("15.4.6", "15.11"), ("15.11.13", "16.3"),
-            ("16.3.9", "16.7"), ("16.7.10", "16.11"), ("16.11.10", "17.3"), ("17.3.7", "17.5"),
-            ("17.5.5", "17.8"), ("17.8.7", "17.11"), ("17.11.7", "18.2"), ("18.2.8", "18.5"),
-            ("18.5.7", "18.8"), ("18.8.11", "18.11"), ("18.11.11", "19.2")
+            ("14.10.5", "15.0"),
+            ("15.0.5", "15.4"),
+            ("15.4.6", "15.11"),
+            ("15.11.13", "16.3"),
+            ("16.3.9", "16.7"),
+            ("16.7.10", "16.11"),
+            ("16.11.10", "17.3"),
+            ("17.3.7", "17.5"),
+            ("17.5.5", "17.8"),
+            ("17.8.7", "17.11"),
+            ("17.11.7", "18.2"),
+            ("18.2.8", "18.5"),
+            ("18.5.7", "18.8"),
+            ("18.8.11", "18.11"),
+            ("18.11.11", "19.2"),
         ];
         for (i, (from, stop_minor)) in stops.iter().enumerate() {
             // Target: the minor after the stop, so the stop lies strictly inside the path.
@@ -784,7 +842,11 @@ mod tests {
             };
             let got = hops(from, &after);
             let stop_patch = k().latest_patch(m).unwrap().to_string();
-            assert_eq!(got.first(), Some(&stop_patch), "case {i}: {from} -> {after}: {got:?}");
+            assert_eq!(
+                got.first(),
+                Some(&stop_patch),
+                "case {i}: {from} -> {after}: {got:?}"
+            );
             assert_eq!(got.len(), 2, "case {i}: {from} -> {after}: {got:?}");
         }
     }
@@ -803,22 +865,38 @@ mod tests {
     #[test]
     fn conditional_stops_join_only_when_their_condition_is_set() {
         assert_eq!(hops("15.0.5", "15.4"), ["15.4.6"]);
-        assert_eq!(hops_with("15.0.5", "15.4", false, &["multiple_web_nodes"]), ["15.1.6", "15.4.6"]);
+        assert_eq!(
+            hops_with("15.0.5", "15.4", false, &["multiple_web_nodes"]),
+            ["15.1.6", "15.4.6"]
+        );
         assert_eq!(hops("15.11.13", "16.3"), ["16.3.9"]);
-        assert_eq!(hops_with("15.11.13", "16.3", false, &["npm_packages"]), ["16.1.8", "16.3.9"]);
-        assert_eq!(hops_with("15.11.13", "16.3", false, &["large_users_table"]), ["16.0.10", "16.3.9"]);
+        assert_eq!(
+            hops_with("15.11.13", "16.3", false, &["npm_packages"]),
+            ["16.1.8", "16.3.9"]
+        );
+        assert_eq!(
+            hops_with("15.11.13", "16.3", false, &["large_users_table"]),
+            ["16.0.10", "16.3.9"]
+        );
         assert_eq!(
             hops_with("15.11.13", "16.3", false, &["large_pipeline_variables"]),
             ["16.0.10", "16.2.11", "16.3.9"]
         );
         assert_eq!(hops("16.11.10", "17.3"), ["17.3.7"]);
-        assert_eq!(hops_with("16.11.10", "17.3", false, &["large_pipeline_messages"]), ["17.1.8", "17.3.7"]);
+        assert_eq!(
+            hops_with("16.11.10", "17.3", false, &["large_pipeline_messages"]),
+            ["17.1.8", "17.3.7"]
+        );
         assert_eq!(
             hops_with(
                 "15.11.13",
                 "16.3",
                 false,
-                &["npm_packages", "large_users_table", "large_pipeline_variables"]
+                &[
+                    "npm_packages",
+                    "large_users_table",
+                    "large_pipeline_variables"
+                ]
             ),
             ["16.0.10", "16.1.8", "16.2.11", "16.3.9"]
         );
@@ -865,7 +943,11 @@ mod tests {
         assert_eq!(hops("v16.3.4-ee", "16.7.2"), ["16.3.9", "16.7.2"]);
         let p = compute(
             &k(),
-            &PathRequest { from: "16.3.4".into(), to: Some("16.7".into()), ..Default::default() },
+            &PathRequest {
+                from: "16.3.4".into(),
+                to: Some("16.7".into()),
+                ..Default::default()
+            },
             &Environment::unknown(),
         )
         .unwrap();
@@ -873,8 +955,15 @@ mod tests {
         assert_eq!(p.hops[0].kind, HopKind::PatchOfCurrent);
         assert!(!p.hops[1].optional);
         // No target: the newest known version.
-        let p = compute(&k(), &PathRequest { from: "19.2.4".into(), ..Default::default() }, &Environment::unknown())
-            .unwrap();
+        let p = compute(
+            &k(),
+            &PathRequest {
+                from: "19.2.4".into(),
+                ..Default::default()
+            },
+            &Environment::unknown(),
+        )
+        .unwrap();
         assert_eq!(p.to, "19.3.0");
     }
 
@@ -882,15 +971,28 @@ mod tests {
     fn beyond_the_data_the_patch_is_unknown_and_said_so() {
         let p = compute(
             &k(),
-            &PathRequest { from: "19.2.4".into(), to: Some("19.6".into()), ..Default::default() },
+            &PathRequest {
+                from: "19.2.4".into(),
+                to: Some("19.6".into()),
+                ..Default::default()
+            },
             &Environment::unknown(),
         )
         .unwrap();
         let v: Vec<String> = p.hops.iter().map(Hop::display_version).collect();
         assert_eq!(v, ["19.5.x", "19.6.x"]);
         assert!(!p.hops[0].verified);
-        assert!(p.hops[0].notes.iter().any(|n| n.message.contains("UNVERIFIED")));
-        assert!(p.notes.iter().any(|n| n.contains("newer than the newest release")));
+        assert!(
+            p.hops[0]
+                .notes
+                .iter()
+                .any(|n| n.message.contains("UNVERIFIED"))
+        );
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("newer than the newest release"))
+        );
     }
 
     #[test]
@@ -898,7 +1000,11 @@ mod tests {
         let e = |from: &str, to: &str| {
             compute(
                 &k(),
-                &PathRequest { from: from.into(), to: Some(to.into()), ..Default::default() },
+                &PathRequest {
+                    from: from.into(),
+                    to: Some(to.into()),
+                    ..Default::default()
+                },
                 &Environment::unknown(),
             )
             .unwrap_err()
@@ -929,7 +1035,11 @@ mod tests {
         env.pg_version = Some("13.8".into());
         let p = compute(
             &k(),
-            &PathRequest { from: "16.7.10".into(), to: Some("17.3".into()), ..Default::default() },
+            &PathRequest {
+                from: "16.7.10".into(),
+                to: Some("17.3".into()),
+                ..Default::default()
+            },
             &env,
         )
         .unwrap();
@@ -942,18 +1052,39 @@ mod tests {
             && n.message.contains("PostgreSQL 14")));
         // 16.11 is the last minor packaged for Ubuntu 18.04: no blocker there.
         let h1611 = p.hops.iter().find(|h| h.minor == "16.11").unwrap();
-        assert!(!h1611.notes.iter().any(|n| n.kind == NoteKind::OsPackaging && n.severity == NoteSeverity::Blocker));
+        assert!(
+            !h1611
+                .notes
+                .iter()
+                .any(|n| n.kind == NoteKind::OsPackaging && n.severity == NoteSeverity::Blocker)
+        );
     }
 
     #[test]
     fn known_issues_follow_versions_and_environment() {
-        let req = PathRequest { from: "18.8.11".into(), to: Some("19.2".into()), ..Default::default() };
+        let req = PathRequest {
+            from: "18.8.11".into(),
+            to: Some("19.2".into()),
+            ..Default::default()
+        };
         let unknown = compute(&k(), &req, &Environment::unknown()).unwrap();
         let ids: Vec<&str> = unknown.known_issues.iter().map(|m| m.id.as_str()).collect();
         assert!(ids.contains(&"gl19-postgresql-17-minimum"));
-        assert!(ids.contains(&"gl19-ubuntu-2004-dropped"), "unknown OS: shown as a check");
-        let m = unknown.known_issues.iter().find(|m| m.id == "gl19-ubuntu-2004-dropped").unwrap();
-        assert!(m.check.as_deref().unwrap_or_default().contains("Ubuntu 20.04"));
+        assert!(
+            ids.contains(&"gl19-ubuntu-2004-dropped"),
+            "unknown OS: shown as a check"
+        );
+        let m = unknown
+            .known_issues
+            .iter()
+            .find(|m| m.id == "gl19-ubuntu-2004-dropped")
+            .unwrap();
+        assert!(
+            m.check
+                .as_deref()
+                .unwrap_or_default()
+                .contains("Ubuntu 20.04")
+        );
         // Not crossed: 18.0 lies before this path.
         assert!(!ids.contains(&"gl18-postgresql-16-minimum"));
 
@@ -967,16 +1098,28 @@ mod tests {
         assert!(!ids.iter().any(|id| id.contains("geo")), "{ids:?}");
         // The hop where the issue applies carries it.
         let h19 = known.hops.iter().find(|h| h.minor == "18.11").unwrap();
-        assert!(h19.notes.iter().all(|n| n.id.as_deref() != Some("gl19-postgresql-17-minimum")));
+        assert!(
+            h19.notes
+                .iter()
+                .all(|n| n.id.as_deref() != Some("gl19-postgresql-17-minimum"))
+        );
         let h192 = known.hops.iter().find(|h| h.minor == "19.2").unwrap();
-        assert!(h192.notes.iter().any(|n| n.id.as_deref() == Some("gl19-postgresql-17-minimum")));
+        assert!(
+            h192.notes
+                .iter()
+                .any(|n| n.id.as_deref() == Some("gl19-postgresql-17-minimum"))
+        );
     }
 
     #[test]
     fn pinned_bad_patch_is_flagged() {
         let p = compute(
             &k(),
-            &PathRequest { from: "18.2.8".into(), to: Some("18.5.1".into()), ..Default::default() },
+            &PathRequest {
+                from: "18.2.8".into(),
+                to: Some("18.5.1".into()),
+                ..Default::default()
+            },
             &Environment::unknown(),
         )
         .unwrap();

@@ -171,7 +171,10 @@ pub struct Window {
     /// IANA time zone name, e.g. `Europe/Berlin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_numbers_plain"
+    )]
     pub duration_hours: Option<f64>,
     /// Whether a review call with GitLab Support is wanted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -440,6 +443,15 @@ pub struct Node {
     pub notes: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// Write `8.0` as `8` so hand-written files round-trip unchanged.
+fn whole_numbers_plain<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => s.serialize_i64(*x as i64),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
 }
 
 fn one() -> u32 {
@@ -712,7 +724,10 @@ pub struct Rollback {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_deadline: Option<String>,
     /// Hours a rollback takes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_numbers_plain"
+    )]
     pub duration_hours: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -721,7 +736,9 @@ pub struct Rollback {
 }
 
 /// The wizard steps, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Start,

@@ -98,7 +98,8 @@ impl PlanFileError {
 
 /// Read and parse a plan file.
 pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
-    let meta = fs::metadata(path).map_err(|e| PlanFileError::new(path, PlanFileErrorKind::Io(e)))?;
+    let meta =
+        fs::metadata(path).map_err(|e| PlanFileError::new(path, PlanFileErrorKind::Io(e)))?;
     if meta.is_dir() {
         return Err(PlanFileError::new(
             path,
@@ -204,11 +205,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
 fn migrate(mut value: Value, from: u64) -> Value {
     let mut version = from;
     while version < u64::from(SCHEMA_VERSION) {
-        if version == 0 {
-            if let Value::Object(obj) = &mut value {
-                obj.insert("format".into(), Value::String(FORMAT.into()));
-                obj.insert("schema_version".into(), Value::from(1));
-            }
+        if version == 0
+            && let Value::Object(obj) = &mut value
+        {
+            obj.insert("format".into(), Value::String(FORMAT.into()));
+            obj.insert("schema_version".into(), Value::from(1));
         }
         version += 1;
     }

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::environment::Environment;
 use crate::knowledge::Knowledge;
-use crate::path::{self, NoteSeverity, OsSupport, PathRequest, UpgradePath, os_support, version_below};
+use crate::path::{
+    self, NoteSeverity, OsSupport, PathRequest, UpgradePath, os_support, version_below,
+};
 use crate::plan::{
     BackupMethod, InstallMethod, Os, Plan, PostgresMode, RedisMode, Step, TopologyKind,
 };
@@ -86,10 +88,7 @@ pub fn validate(plan: &Plan, k: &Knowledge, today: NaiveDate) -> Vec<Finding> {
 
 /// The wizard step a field belongs to.
 pub fn step_of(field: &str) -> Step {
-    let head = field
-        .split(['.', '['])
-        .next()
-        .unwrap_or_default();
+    let head = field.split(['.', '[']).next().unwrap_or_default();
     match head {
         "contact" | "window" => Step::Contact,
         "versions" | "conditions" | "zero_downtime" => Step::Versions,
@@ -157,11 +156,7 @@ pub fn analyse(plan: &Plan, k: &Knowledge, today: NaiveDate) -> Analysis {
     check_backup(plan, today, &mut out);
     check_rollback(plan, window, path.as_ref(), &mut out);
     let mut findings = out.0;
-    findings.sort_by(|a, b| {
-        a.severity
-            .cmp(&b.severity)
-            .then(a.step.cmp(&b.step))
-    });
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.step.cmp(&b.step)));
     Analysis { path, findings }
 }
 
@@ -215,13 +210,25 @@ fn collect_strings(v: &Value, path: String, out: &mut Vec<(String, String)>) {
 fn check_contact(plan: &Plan, out: &mut Out) {
     let c = plan.contact.clone().unwrap_or_default();
     if text(&c.organization).is_none() {
-        out.error("required", "contact.organization", "Enter the organisation's name.");
+        out.error(
+            "required",
+            "contact.organization",
+            "Enter the organisation's name.",
+        );
     }
     if text(&c.name).is_none() {
-        out.error("required", "contact.name", "Enter the name of the person Support should contact.");
+        out.error(
+            "required",
+            "contact.name",
+            "Enter the name of the person Support should contact.",
+        );
     }
     match text(&c.email) {
-        None => out.error("required", "contact.email", "Enter a contact email address."),
+        None => out.error(
+            "required",
+            "contact.email",
+            "Enter a contact email address.",
+        ),
         Some(e) if !looks_like_email(e) => out.error(
             "email_format",
             "contact.email",
@@ -262,7 +269,11 @@ fn check_window(plan: &Plan, today: NaiveDate, out: &mut Out) -> Option<WindowIn
     let w = plan.window.clone().unwrap_or_default();
     let start = match text(&w.start) {
         None => {
-            out.error("required", "window.start", "Enter the date and time the upgrade window starts.");
+            out.error(
+                "required",
+                "window.start",
+                "Enter the date and time the upgrade window starts.",
+            );
             None
         }
         Some(s) => match parse_local_datetime(s) {
@@ -305,24 +316,36 @@ fn check_window(plan: &Plan, today: NaiveDate, out: &mut Out) -> Option<WindowIn
         },
     };
     match text(&w.time_zone) {
-        None => out.error("required", "window.time_zone", "Choose the time zone of the window."),
+        None => out.error(
+            "required",
+            "window.time_zone",
+            "Choose the time zone of the window.",
+        ),
         Some(tz) if tz.parse::<chrono_tz::Tz>().is_err() => out.error(
             "time_zone",
             "window.time_zone",
-            format!("`{tz}` is not an IANA time zone (for example Europe/Berlin or America/New_York)."),
+            format!(
+                "`{tz}` is not an IANA time zone (for example Europe/Berlin or America/New_York)."
+            ),
         ),
         _ => {}
     }
     let hours = match w.duration_hours {
         None => {
-            out.error("required", "window.duration_hours", "Enter the length of the window in hours.");
+            out.error(
+                "required",
+                "window.duration_hours",
+                "Enter the length of the window in hours.",
+            );
             None
         }
         Some(h) if !(h > 0.0 && h <= 168.0) => {
             out.error(
                 "window_length",
                 "window.duration_hours",
-                format!("A window of {h} hours is not possible; enter a length between 0 and 168 hours."),
+                format!(
+                    "A window of {h} hours is not possible; enter a length between 0 and 168 hours."
+                ),
             );
             None
         }
@@ -338,11 +361,16 @@ fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePa
     let current = text(&v.current);
     let target = text(&v.target);
     if v.edition.is_none() {
-        out.error("required", "versions.edition", "Choose the edition: CE or EE.");
+        out.error(
+            "required",
+            "versions.edition",
+            "Choose the edition: CE or EE.",
+        );
     }
-    if let (Some(from), Some(to)) = (v.edition, v.target_edition) {
-        if from != to {
-            out.push_doc(
+    if let (Some(from), Some(to)) = (v.edition, v.target_edition)
+        && from != to
+    {
+        out.push_doc(
                 Severity::Warning,
                 "edition_change",
                 "versions.target_edition",
@@ -353,10 +381,13 @@ fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePa
                 ),
                 Some(UA_DOC),
             );
-        }
     }
     let Some(current) = current else {
-        out.error("required", "versions.current", "Enter the GitLab version running now (Admin > Help, or gitlab-rake gitlab:env:info).");
+        out.error(
+            "required",
+            "versions.current",
+            "Enter the GitLab version running now (Admin > Help, or gitlab-rake gitlab:env:info).",
+        );
         return None;
     };
     let cur = match parse_version(current) {
@@ -366,18 +397,18 @@ fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePa
             return None;
         }
     };
-    if let (Some(suffix), Some(edition)) = (cur.edition, v.edition) {
-        if suffix != edition {
-            out.warn(
-                "edition_mismatch",
-                "versions.edition",
-                format!(
-                    "The current version says {} but the edition is {}.",
-                    suffix.id().to_uppercase(),
-                    edition.id().to_uppercase()
-                ),
-            );
-        }
+    if let (Some(suffix), Some(edition)) = (cur.edition, v.edition)
+        && suffix != edition
+    {
+        out.warn(
+            "edition_mismatch",
+            "versions.edition",
+            format!(
+                "The current version says {} but the edition is {}.",
+                suffix.id().to_uppercase(),
+                edition.id().to_uppercase()
+            ),
+        );
     }
     if cur.version > k.newest_known() {
         out.warn(
@@ -439,10 +470,10 @@ fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePa
             .map(|h| h.minor())
             .unwrap_or(Minor::new(0, 0));
         for avoid in k.avoid_entries(&last.semver) {
-            if let Some(before) = avoid.only_before.as_deref().and_then(Minor::parse) {
-                if stops_later < before {
-                    continue;
-                }
+            if let Some(before) = avoid.only_before.as_deref().and_then(Minor::parse)
+                && stops_later < before
+            {
+                continue;
             }
             out.error(
                 "patch_to_avoid",
@@ -476,7 +507,10 @@ fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePa
     .map(|(id, _)| *id)
     .collect();
     for id in unanswered {
-        let q = k.condition(id).map(|c| c.question.clone()).unwrap_or_default();
+        let q = k
+            .condition(id)
+            .map(|c| c.question.clone())
+            .unwrap_or_default();
         out.warn(
             "condition_unanswered",
             &format!("conditions.{id}"),
@@ -503,7 +537,11 @@ fn condition_matters(k: &Knowledge, condition: &str, p: &UpgradePath) -> bool {
 fn check_install(plan: &Plan, out: &mut Out) {
     let install = plan.install.clone().unwrap_or_default();
     let Some(method) = install.method else {
-        out.error("required", "install.method", "Choose how GitLab is installed.");
+        out.error(
+            "required",
+            "install.method",
+            "Choose how GitLab is installed.",
+        );
         return;
     };
     if let Some(target) = install.target_method.filter(|t| *t != method) {
@@ -536,7 +574,15 @@ fn check_os(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mut Out) 
     if let Some(t) = &plan.topology {
         for (i, node) in t.nodes.iter().enumerate() {
             if let Some(nos) = &node.os {
-                check_one_os(nos, &format!("topology.nodes[{i}].os"), needs_os, plan, k, p, out);
+                check_one_os(
+                    nos,
+                    &format!("topology.nodes[{i}].os"),
+                    needs_os,
+                    plan,
+                    k,
+                    p,
+                    out,
+                );
             }
         }
     }
@@ -574,31 +620,32 @@ fn check_one_os(
     if !needs_os {
         return;
     }
-    if let Some(arch) = os.arch {
-        if !entry.architectures.is_empty() && !entry.architectures.iter().any(|a| a == arch.id()) {
-            out.error(
-                "os_arch",
-                &format!("{field}.arch"),
-                format!(
-                    "GitLab publishes {} packages only for {}.",
-                    entry.display_name(),
-                    entry.architectures.join(", ")
-                ),
-            );
-        }
+    if let Some(arch) = os.arch
+        && !entry.architectures.is_empty()
+        && !entry.architectures.iter().any(|a| a == arch.id())
+    {
+        out.error(
+            "os_arch",
+            &format!("{field}.arch"),
+            format!(
+                "GitLab publishes {} packages only for {}.",
+                entry.display_name(),
+                entry.architectures.join(", ")
+            ),
+        );
     }
-    if let Some(edition) = plan.versions.as_ref().and_then(|v| v.edition) {
-        if !entry.editions.iter().any(|e| e == edition.id()) {
-            out.error(
-                "os_edition",
-                &format!("{field}.distribution"),
-                format!(
-                    "{} packages exist only for {}.",
-                    entry.display_name(),
-                    entry.editions.join(", ").to_uppercase()
-                ),
-            );
-        }
+    if let Some(edition) = plan.versions.as_ref().and_then(|v| v.edition)
+        && !entry.editions.iter().any(|e| e == edition.id())
+    {
+        out.error(
+            "os_edition",
+            &format!("{field}.distribution"),
+            format!(
+                "{} packages exist only for {}.",
+                entry.display_name(),
+                entry.editions.join(", ").to_uppercase()
+            ),
+        );
     }
     let Some(p) = p else {
         return;
@@ -607,7 +654,10 @@ fn check_one_os(
     for hop in &p.hops {
         let minor = hop.minor();
         match os_support(entry, minor) {
-            OsSupport::Ended { last, verified: true } => {
+            OsSupport::Ended {
+                last,
+                verified: true,
+            } => {
                 out.push_doc(
                     Severity::Error,
                     "os_not_packaged",
@@ -621,7 +671,10 @@ fn check_one_os(
                 );
                 return;
             }
-            OsSupport::Ended { last, verified: false } => {
+            OsSupport::Ended {
+                last,
+                verified: false,
+            } => {
                 out.push_doc(
                     Severity::Warning,
                     "os_not_packaged",
@@ -675,7 +728,11 @@ fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mut
     let t = plan.topology.clone().unwrap_or_default();
     let method = plan.method();
     match t.kind {
-        None => out.error("required", "topology.kind", "Choose single-node or multi-node."),
+        None => out.error(
+            "required",
+            "topology.kind",
+            "Choose single-node or multi-node.",
+        ),
         Some(TopologyKind::MultiNode) if t.nodes.is_empty() => out.error(
             "nodes_missing",
             "topology.nodes",
@@ -685,19 +742,31 @@ fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mut
     }
     for (i, n) in t.nodes.iter().enumerate() {
         if n.count == 0 {
-            out.error("node_count", &format!("topology.nodes[{i}].count"), "A node group needs at least one node.");
+            out.error(
+                "node_count",
+                &format!("topology.nodes[{i}].count"),
+                "A node group needs at least one node.",
+            );
         }
         if n.hosts.len() > n.count as usize {
             out.warn(
                 "node_hosts",
                 &format!("topology.nodes[{i}].hosts"),
-                format!("{} host names are listed for {} node(s).", n.hosts.len(), n.count),
+                format!(
+                    "{} host names are listed for {} node(s).",
+                    n.hosts.len(),
+                    n.count
+                ),
             );
         }
     }
     let pg = t.postgresql.clone().unwrap_or_default();
     if pg.mode.is_none() {
-        out.warn("pg_mode", "topology.postgresql.mode", "Say how PostgreSQL runs (bundled, Patroni HA or external).");
+        out.warn(
+            "pg_mode",
+            "topology.postgresql.mode",
+            "Say how PostgreSQL runs (bundled, Patroni HA or external).",
+        );
     }
     if pg.mode == Some(PostgresMode::External) && text(&pg.version).is_none() {
         out.error(
@@ -710,42 +779,42 @@ fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mut
         check_pg_minimum(plan, k, p, have, out);
     }
     let redis = t.redis.clone().unwrap_or_default();
-    if let (Some(p), Some(have)) = (p, text(&redis.version)) {
-        if redis.mode != Some(RedisMode::Bundled) {
-            for hop in &p.hops {
-                if let Some(min) = k.redis_minimum(hop.semver.major) {
-                    if version_below(have, &min.minimum) {
-                        out.push_doc(
-                            Severity::Error,
-                            "redis_minimum",
-                            "topology.redis.version",
-                            format!(
-                                "Redis {have} is below the minimum {} for GitLab {} (hop {}). {}",
-                                min.minimum,
-                                hop.semver.major,
-                                hop.display_version(),
-                                min.note.clone().unwrap_or_default()
-                            ),
-                            min.doc_url.as_deref(),
-                        );
-                        break;
-                    }
-                }
+    if let (Some(p), Some(have)) = (p, text(&redis.version))
+        && redis.mode != Some(RedisMode::Bundled)
+    {
+        for hop in &p.hops {
+            if let Some(min) = k.redis_minimum(hop.semver.major)
+                && version_below(have, &min.minimum)
+            {
+                out.push_doc(
+                    Severity::Error,
+                    "redis_minimum",
+                    "topology.redis.version",
+                    format!(
+                        "Redis {have} is below the minimum {} for GitLab {} (hop {}). {}",
+                        min.minimum,
+                        hop.semver.major,
+                        hop.display_version(),
+                        min.note.clone().unwrap_or_default()
+                    ),
+                    min.doc_url.as_deref(),
+                );
+                break;
             }
         }
     }
-    if t.mattermost == Some(true) {
-        if let Some(p) = p {
-            if p.hops.iter().any(|h| h.semver.major >= 19) && method.is_none_or(|m| m.uses_os_packages() || m == InstallMethod::Docker) {
-                out.push_doc(
+    if t.mattermost == Some(true)
+        && let Some(p) = p
+        && p.hops.iter().any(|h| h.semver.major >= 19)
+        && method.is_none_or(|m| m.uses_os_packages() || m == InstallMethod::Docker)
+    {
+        out.push_doc(
                     Severity::Error,
                     "mattermost_19",
                     "topology.mattermost",
                     "Bundled Mattermost is removed in GitLab 19.0: migrate it to a standalone Mattermost and remove every mattermost[...] setting from gitlab.rb before the 19.x hop.",
                     Some("https://docs.gitlab.com/update/versions/gitlab_19_changes/#mattermost-removed-from-the-linux-package"),
                 );
-            }
-        }
     }
     if plan.zero_downtime == Some(true) {
         check_zero_downtime(plan, &t, out);
@@ -761,34 +830,36 @@ fn check_pg_minimum(plan: &Plan, k: &Knowledge, p: &UpgradePath, have: &str, out
             .is_some_and(|m| matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker));
     let mut effective = have.to_string();
     for hop in &p.hops {
-        if let Some(min) = k.postgresql_minimum(hop.semver.major) {
-            if version_below(&effective, &min.minimum) {
-                let hint = if t.pg_mode() == Some(PostgresMode::External) {
-                    "Upgrade the external database before this hop."
-                } else {
-                    "Upgrade the bundled database (gitlab-ctl pg-upgrade) before this hop."
-                };
-                out.push_doc(
-                    Severity::Error,
-                    "pg_minimum",
-                    "topology.postgresql.version",
-                    format!(
-                        "PostgreSQL {have} is below the minimum {} for GitLab {} (hop {}). {hint}",
-                        min.minimum,
-                        hop.semver.major,
-                        hop.display_version()
-                    ),
-                    Some(&format!(
-                        "https://docs.gitlab.com/update/versions/gitlab_{}_changes/",
-                        hop.semver.major
-                    )),
-                );
-                return;
-            }
+        if let Some(min) = k.postgresql_minimum(hop.semver.major)
+            && version_below(&effective, &min.minimum)
+        {
+            let hint = if t.pg_mode() == Some(PostgresMode::External) {
+                "Upgrade the external database before this hop."
+            } else {
+                "Upgrade the bundled database (gitlab-ctl pg-upgrade) before this hop."
+            };
+            out.push_doc(
+                Severity::Error,
+                "pg_minimum",
+                "topology.postgresql.version",
+                format!(
+                    "PostgreSQL {have} is below the minimum {} for GitLab {} (hop {}). {hint}",
+                    min.minimum,
+                    hop.semver.major,
+                    hop.display_version()
+                ),
+                Some(&format!(
+                    "https://docs.gitlab.com/update/versions/gitlab_{}_changes/",
+                    hop.semver.major
+                )),
+            );
+            return;
         }
         if auto {
             for a in &k.requirements.bundled_postgresql_auto_upgrade {
-                if Minor::parse(&a.minor) == Some(hop.minor()) && version_below(&effective, &a.postgresql) {
+                if Minor::parse(&a.minor) == Some(hop.minor())
+                    && version_below(&effective, &a.postgresql)
+                {
                     effective = a.postgresql.clone();
                 }
             }
@@ -808,12 +879,15 @@ fn check_zero_downtime(plan: &Plan, t: &crate::plan::Topology, out: &mut Out) {
         );
         return;
     }
-    if let Some(m) = method {
-        if !matches!(
+    if let Some(m) = method
+        && !matches!(
             m,
-            InstallMethod::LinuxPackage | InstallMethod::EnvironmentToolkit | InstallMethod::Operator
-        ) {
-            out.push_doc(
+            InstallMethod::LinuxPackage
+                | InstallMethod::EnvironmentToolkit
+                | InstallMethod::Operator
+        )
+    {
+        out.push_doc(
                 Severity::Error,
                 "zdu_ineligible",
                 "zero_downtime",
@@ -823,14 +897,19 @@ fn check_zero_downtime(plan: &Plan, t: &crate::plan::Topology, out: &mut Out) {
                 ),
                 Some(ZDU_DOC),
             );
-            return;
-        }
+        return;
     }
     let mut non_ha = Vec::new();
-    if !matches!(t.pg_mode(), Some(PostgresMode::BundledHa | PostgresMode::External)) {
+    if !matches!(
+        t.pg_mode(),
+        Some(PostgresMode::BundledHa | PostgresMode::External)
+    ) {
         non_ha.push("PostgreSQL (Patroni)");
     }
-    if !matches!(t.redis_mode(), Some(RedisMode::Sentinel | RedisMode::External)) {
+    if !matches!(
+        t.redis_mode(),
+        Some(RedisMode::Sentinel | RedisMode::External)
+    ) {
         non_ha.push("Redis (Sentinel)");
     }
     if t.consul != Some(true) && t.pg_mode() == Some(PostgresMode::BundledHa) {
@@ -867,10 +946,18 @@ fn check_geo(plan: &Plan, out: &mut Out) {
         Some(true) => {
             for (i, s) in g.secondaries.iter().enumerate() {
                 if s.name.trim().is_empty() {
-                    out.error("required", &format!("geo.secondaries[{i}].name"), "Give the secondary site a name.");
+                    out.error(
+                        "required",
+                        &format!("geo.secondaries[{i}].name"),
+                        "Give the secondary site a name.",
+                    );
                 }
                 if s.node_count == Some(0) {
-                    out.error("node_count", &format!("geo.secondaries[{i}].node_count"), "A site needs at least one node.");
+                    out.error(
+                        "node_count",
+                        &format!("geo.secondaries[{i}].node_count"),
+                        "A site needs at least one node.",
+                    );
                 }
             }
         }
@@ -921,7 +1008,11 @@ fn check_known_issues(plan: &Plan, p: Option<&UpgradePath>, out: &mut Out) {
 fn check_backup(plan: &Plan, today: NaiveDate, out: &mut Out) {
     let b = plan.backup.clone().unwrap_or_default();
     let Some(method) = b.method else {
-        out.error("required", "backup.method", "Choose how the instance is backed up before the upgrade.");
+        out.error(
+            "required",
+            "backup.method",
+            "Choose how the instance is backed up before the upgrade.",
+        );
         return;
     };
     if method == BackupMethod::Snapshot {
@@ -952,7 +1043,10 @@ fn check_backup(plan: &Plan, today: NaiveDate, out: &mut Out) {
         );
     }
     let object_storage = plan.topology.as_ref().and_then(|t| t.object_storage) == Some(true);
-    if object_storage && b.object_storage_backed_up != Some(true) && method != BackupMethod::Snapshot {
+    if object_storage
+        && b.object_storage_backed_up != Some(true)
+        && method != BackupMethod::Snapshot
+    {
         out.push_doc(
             Severity::Error,
             "object_storage_backup",
@@ -962,7 +1056,11 @@ fn check_backup(plan: &Plan, today: NaiveDate, out: &mut Out) {
         );
     }
     if text(&b.location).is_none() {
-        out.warn("backup_location", "backup.location", "Say where the backup is kept (off the GitLab hosts).");
+        out.warn(
+            "backup_location",
+            "backup.location",
+            "Say where the backup is kept (off the GitLab hosts).",
+        );
     }
     match text(&b.restore_tested_on) {
         None => out.push_doc(
@@ -1011,13 +1109,25 @@ fn check_rollback(plan: &Plan, window: Option<WindowInfo>, p: Option<&UpgradePat
         out.warn("rollback_trigger", "rollback.trigger", "Say what makes the team roll back (for example: a failed hop, or checks failing after the last hop).");
     }
     match r.duration_hours {
-        None => out.warn("rollback_duration", "rollback.duration_hours", "Estimate how long a rollback takes."),
-        Some(h) if h <= 0.0 => out.error("rollback_duration", "rollback.duration_hours", "A rollback takes some time; enter a positive number of hours."),
+        None => out.warn(
+            "rollback_duration",
+            "rollback.duration_hours",
+            "Estimate how long a rollback takes.",
+        ),
+        Some(h) if h <= 0.0 => out.error(
+            "rollback_duration",
+            "rollback.duration_hours",
+            "A rollback takes some time; enter a positive number of hours.",
+        ),
         _ => {}
     }
     let deadline = text(&r.decision_deadline).map(|d| (d, parse_local_datetime(d)));
     if let Some((d, None)) = deadline {
-        out.error("datetime_format", "rollback.decision_deadline", format!("`{d}` is not a date and time (expected YYYY-MM-DDTHH:MM)."));
+        out.error(
+            "datetime_format",
+            "rollback.decision_deadline",
+            format!("`{d}` is not a date and time (expected YYYY-MM-DDTHH:MM)."),
+        );
     }
     let Some(w) = window else {
         return;
@@ -1031,7 +1141,10 @@ fn check_rollback(plan: &Plan, window: Option<WindowInfo>, p: Option<&UpgradePat
             out.warn(
                 "deadline_outside_window",
                 "rollback.decision_deadline",
-                format!("The rollback decision time {dl} is outside the window ({} to {end}).", w.start),
+                format!(
+                    "The rollback decision time {dl} is outside the window ({} to {end}).",
+                    w.start
+                ),
             );
         } else if let Some(rh) = r.duration_hours {
             let left = (end - dl).num_minutes() as f64 / 60.0;

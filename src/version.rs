@@ -111,9 +111,13 @@ pub fn parse_version(input: &str) -> Result<UserVersion, VersionError> {
     } else if suffix_norm == "ce" || suffix_norm.starts_with("ce.") {
         Some(Edition::Ce)
     } else if suffix_norm.starts_with("rc") || suffix_norm.starts_with("pre") {
-        return Err(fail("release candidates and pre-releases are not upgrade targets"));
+        return Err(fail(
+            "release candidates and pre-releases are not upgrade targets",
+        ));
     } else {
-        return Err(fail(&format!("unexpected text `{suffix}` after the version")));
+        return Err(fail(&format!(
+            "unexpected text `{suffix}` after the version"
+        )));
     };
     let parts: Vec<&str> = numbers.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
@@ -165,7 +169,17 @@ mod tests {
 
     #[test]
     fn rejects_nonsense_with_a_reason() {
-        for input in ["", "16", "abc", "16.x", "16.3.4.5", "16..3", "16.3.0-rc1", "16.3-foo", "0.1"] {
+        for input in [
+            "",
+            "16",
+            "abc",
+            "16.x",
+            "16.3.4.5",
+            "16..3",
+            "16.3.0-rc1",
+            "16.3-foo",
+            "0.1",
+        ] {
             let e = parse_version(input).unwrap_err();
             assert!(!e.reason.is_empty());
             assert!(e.to_string().contains("is not a GitLab version"), "{e}");

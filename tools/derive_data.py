@@ -402,6 +402,12 @@ def derive_requirements(retrieved_at):
 
 # Machine-checkable forms of the free-text conditions, where the plan can answer them.
 REQUIRES = {
+    "gl16-postgresql-13-minimum": {"postgresql_below": "13.6"},
+    "gl17-postgresql-14-minimum": {"postgresql_below": "14"},
+    "gl18-postgresql-16-minimum": {"postgresql_below": "16"},
+    "gl19-postgresql-17-minimum": {"postgresql_below": "17"},
+    "gl19-redis-6-removed": {"redis_below": "7.0"},
+    "gl16-1680-redis60": {"redis_below": "6.2"},
     "gl19-ubuntu-2004-dropped": {"os": ["ubuntu:20.04"]},
     "gl19-suse-support-ending": {"os": ["opensuse_leap:15.6", "sles:12", "sles:15"]},
     "gl19-mattermost-removed": {"features": ["mattermost"]},

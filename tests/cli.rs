@@ -1,0 +1,309 @@
+//! The command line as a user runs it: exit codes, messages and `--json`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_upgrade-planner");
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/env_info");
+
+fn run(args: &[&str]) -> Output {
+    run_with_stdin(args, None)
+}
+
+fn run_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    // An empty data directory: the user's own config must not influence the tests.
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("UPGRADE_PLANNER_DATA_DIR", data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn path_lists_every_hop_with_its_reason() {
+    let o = run(&["path", "15.4.2", "18.5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let hops = [
+        "15.4.6", "15.11.13", "16.3.9", "16.7.10", "16.11.10", "17.3.7", "17.5.5", "17.8.7",
+        "17.11.7", "18.2.8", "18.5.7",
+    ];
+    let mut last = 0;
+    for (i, v) in hops.iter().enumerate() {
+        let line = format!("{:>2}. {v}", i + 1);
+        let at = out
+            .find(&line)
+            .unwrap_or_else(|| panic!("missing `{line}` in\n{out}"));
+        assert!(at >= last, "hops out of order");
+        last = at;
+    }
+    assert!(out.contains("Last 15.x minor: GitLab 16.0 can only be installed from 15.11."));
+    assert!(out.contains("Your target version."));
+    assert!(out.contains("GitLab data of "));
+}
+
+#[test]
+fn path_json_has_the_documented_shape() {
+    let o = run(&["path", "15.4.2", "18.5", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["from"], "15.4.2");
+    assert_eq!(v["to"], "18.5.7");
+    let hops = v["hops"].as_array().unwrap();
+    assert_eq!(hops.len(), 11);
+    for h in hops {
+        assert!(
+            h["version"].is_string() && h["reason"].is_string() && h["notes"].is_array(),
+            "{h}"
+        );
+        assert!(!h["reason"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(hops[2]["version"], "16.3.9");
+    assert_eq!(hops[10]["kind"], "target");
+}
+
+#[test]
+fn path_with_condition_includes_the_conditional_stop() {
+    let o = run(&[
+        "path",
+        "15.11.13",
+        "16.3",
+        "--condition",
+        "npm_packages",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let versions: Vec<&str> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["16.1.8", "16.3.9"]);
+    let o = run(&["path", "15.11.13", "16.3"]);
+    assert!(!stdout(&o).contains("16.1.8"));
+}
+
+#[test]
+fn path_zero_downtime_goes_minor_by_minor() {
+    let o = run(&["path", "17.9.8", "18.1", "--zero-downtime", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let versions: Vec<&str> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["17.10.8", "17.11.7", "18.0.6", "18.1.6"]);
+}
+
+#[test]
+fn path_refuses_downgrades_and_nonsense() {
+    let o = run(&["path", "17.0", "16.11"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("older than the current version 17.0"), "{err}");
+    assert!(stdout(&o).is_empty());
+    let o = run(&["path", "seventeen", "18.0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`seventeen` is not a GitLab version"));
+    let o = run(&["path", "16.0", "17.0", "--condition", "npm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown condition `npm`"));
+}
+
+#[test]
+fn validate_reports_the_os_error_naming_the_last_packaged_version() {
+    let o = run(&[
+        "validate",
+        "tests/fixtures/ubuntu-1804-to-17.3.upgrade-plan.json",
+        "--today",
+        "2026-11-21",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("error: os.version"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("after 16.11"), "{line}");
+}
+
+#[test]
+fn validate_finds_a_token_in_the_notes() {
+    let o = run(&[
+        "validate",
+        "tests/fixtures/token-in-notes.upgrade-plan.json",
+        "--today",
+        "2026-11-21",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "notes.unique_setup")
+        .expect("finding at notes.unique_setup");
+    assert_eq!(f["severity"], "error");
+    assert!(
+        !f["message"].as_str().unwrap().contains("glpat-9xK2"),
+        "the secret is not echoed"
+    );
+    assert!(!stdout(&o).contains("glpat-9xK2"));
+}
+
+#[test]
+fn validate_truncated_file_exits_2_with_line_and_column() {
+    let o = run(&["validate", "tests/fixtures/truncated.upgrade-plan.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("truncated.upgrade-plan.json"), "{err}");
+    assert!(err.contains("line 54, column"), "{err}");
+}
+
+#[test]
+fn validate_clean_sample_exits_0_with_json_counts() {
+    for sample in [
+        "assets/samples/multi-node-geo.upgrade-plan.json",
+        "assets/samples/single-node.upgrade-plan.json",
+    ] {
+        let o = run(&["validate", sample, "--today", "2026-11-21", "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{sample}: {}", stdout(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["counts"]["error"], 0);
+        assert!(v["findings"].is_array());
+        assert!(v["data_date"].as_str().unwrap().len() == 10);
+    }
+    let o = run(&[
+        "validate",
+        "assets/samples/single-node.upgrade-plan.json",
+        "--today",
+        "tomorrow",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn validate_missing_file_exits_2() {
+    let o = run(&["validate", "no-such-plan.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-plan.json"));
+}
+
+#[test]
+fn env_info_prints_a_plan_matching_each_sample() {
+    for (file, version, edition, pg) in [
+        (
+            "docs_15.5.5-ee_two-gitaly-storages.txt",
+            "15.5.5",
+            "ee",
+            "13.8",
+        ),
+        (
+            "grafana-sample-app_18.1.2-ce_ubuntu-24.04_tabs.txt",
+            "18.1.2",
+            "ce",
+            "16.8",
+        ),
+        (
+            "blog_17.1.1-ce_empty-system_tabs.txt",
+            "17.1.1",
+            "ce",
+            "14.11",
+        ),
+    ] {
+        let path = format!("{SAMPLES}/{file}");
+        let o = run(&["env-info", &path]);
+        assert_eq!(o.status.code(), Some(0), "{file}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["format"], "gitlab-upgrade-plan");
+        assert_eq!(v["versions"]["current"], version, "{file}");
+        assert_eq!(v["versions"]["edition"], edition, "{file}");
+        assert_eq!(v["topology"]["postgresql"]["version"], pg, "{file}");
+        assert!(
+            stderr(&o).contains("versions.current"),
+            "the filled fields are listed"
+        );
+    }
+}
+
+#[test]
+fn env_info_reads_standard_input_and_refuses_other_text() {
+    let text = std::fs::read_to_string(format!(
+        "{SAMPLES}/grafana-sample-app_18.1.2-ce_ubuntu-24.04_tabs.txt"
+    ))
+    .unwrap();
+    let o = run_with_stdin(&["env-info", "-"], Some(&text));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["os"]["distribution"], "ubuntu");
+    let o = run_with_stdin(
+        &["env-info", "-"],
+        Some("hello, this is not env:info output\n"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).is_empty());
+}
+
+#[test]
+fn schema_and_help_and_version() {
+    let o = run(&["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], "Plan");
+    for sub in ["path", "validate", "env-info", "schema"] {
+        let o = run(&[sub, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{sub}");
+        assert!(stdout(&o).contains("Usage: upgrade-planner"), "{sub}");
+    }
+    let o = run(&["--version"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(env!("CARGO_PKG_VERSION")) && out.contains("GitLab data of 20"),
+        "{out}"
+    );
+    let o = run(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_broken_data_override_is_ignored_with_a_warning() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("stops.json"), "{ broken").unwrap();
+    let o = Command::new(BIN)
+        .args(["path", "16.3.9", "16.7"])
+        .env("UPGRADE_PLANNER_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning:") && err.contains("stops.json"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("16.7.10"));
+}

@@ -1,0 +1,222 @@
+//! The plan file: round trips, tolerance, strictness, clear errors and atomic saving.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use upgrade_planner::plan::{Plan, SCHEMA_VERSION, Step};
+use upgrade_planner::plan_file::{self, PlanFileErrorKind};
+
+const MULTI: &str = include_str!("../assets/samples/multi-node-geo.upgrade-plan.json");
+const SINGLE: &str = include_str!("../assets/samples/single-node.upgrade-plan.json");
+
+fn parse(text: &str) -> Result<Plan, plan_file::PlanFileError> {
+    plan_file::parse(Path::new("plan.json"), text.as_bytes())
+}
+
+#[test]
+fn samples_load_with_every_answer() {
+    let p = parse(MULTI).unwrap();
+    assert_eq!(p.plan_id, "0b8f0c1e-6c1d-4a57-9d55-3f4c0e2b7a10");
+    assert_eq!(p.revision, 3);
+    assert_eq!(
+        p.contact.as_ref().unwrap().organization.as_deref(),
+        Some("Example Corp")
+    );
+    assert_eq!(p.topology.as_ref().unwrap().nodes.len(), 10);
+    assert_eq!(p.geo.as_ref().unwrap().secondaries[0].name, "eu-west");
+    assert_eq!(p.last_step, Some(Step::Review));
+    let s = parse(SINGLE).unwrap();
+    assert_eq!(
+        s.contact.as_ref().unwrap().name.as_deref(),
+        Some("Zoë Müller-Łukasiewicz")
+    );
+}
+
+#[test]
+fn load_save_load_loses_nothing_and_keeps_unknown_keys() {
+    let mut value: serde_json::Value = serde_json::from_str(MULTI).unwrap();
+    value["future_section"] = serde_json::json!({"a": [1, 2, {"b": null}]});
+    value["topology"]["future_flag"] = true.into();
+    value["topology"]["nodes"][0]["rack"] = "r12".into();
+    value["geo"]["secondaries"][0]["network"] = "10.0.0.0/8".into();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    let plan = parse(&text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.upgrade-plan.json");
+    plan_file::save(&path, &plan).unwrap();
+    let again = plan_file::load(&path).unwrap();
+    assert_eq!(plan, again);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved, value, "the saved file is the same JSON document");
+    // `format` and `schema_version` come first.
+    let saved_text = std::fs::read_to_string(&path).unwrap();
+    let fmt = saved_text.find("\"format\"").unwrap();
+    let ver = saved_text.find("\"schema_version\"").unwrap();
+    let id = saved_text.find("\"plan_id\"").unwrap();
+    assert!(fmt < ver && ver < id);
+}
+
+#[test]
+fn missing_sections_default() {
+    let p = parse(r#"{"format": "gitlab-upgrade-plan", "schema_version": 1}"#).unwrap();
+    assert!(p.contact.is_none());
+    assert!(p.topology.is_none());
+    assert!(p.known_issues_reviewed.is_empty());
+    assert_eq!(p.revision, 0);
+}
+
+#[test]
+fn older_schema_is_migrated() {
+    // Version 0: early drafts without the header keys.
+    let p = parse(r#"{"plan_id": "x", "schema_version": 0, "versions": {"current": "16.3.4"}}"#)
+        .unwrap();
+    assert_eq!(p.schema_version, SCHEMA_VERSION);
+    assert_eq!(p.format, "gitlab-upgrade-plan");
+    assert_eq!(p.versions.unwrap().current.as_deref(), Some("16.3.4"));
+}
+
+#[test]
+fn newer_schema_is_refused_with_a_clear_message() {
+    let e = parse(r#"{"format": "gitlab-upgrade-plan", "schema_version": 7}"#).unwrap_err();
+    assert!(matches!(e.kind, PlanFileErrorKind::TooNew { found: 7 }));
+    let msg = e.to_string();
+    assert!(
+        msg.contains("plan.json")
+            && msg.contains("version 7")
+            && msg.contains("newer Upgrade Planner"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn truncated_file_names_line_and_column() {
+    let cut = &MULTI[..MULTI.len() / 2];
+    let e = parse(cut).unwrap_err();
+    let PlanFileErrorKind::Syntax { line, column, .. } = e.kind else {
+        panic!("{e}")
+    };
+    assert!(line > 10 && column > 0);
+    let msg = e.to_string();
+    assert!(
+        msg.contains(&format!("line {line}, column {column}")),
+        "{msg}"
+    );
+    assert!(msg.contains("truncated"), "{msg}");
+}
+
+#[test]
+fn wrong_type_names_the_field_and_position() {
+    let text = MULTI.replace("\"count\": 3", "\"count\": \"three\"");
+    let e = parse(&text).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("topology.nodes[0].count"), "{msg}");
+    assert!(msg.contains("line "), "{msg}");
+    let text = MULTI.replace("\"method\": \"linux_package\"", "\"method\": \"ansible\"");
+    let msg = parse(&text).unwrap_err().to_string();
+    assert!(
+        msg.contains("install.method") && msg.contains("ansible"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn not_a_plan_is_refused() {
+    for (text, needle) in [
+        ("[1, 2]", "not an object"),
+        (r#"{"format": "something-else"}"#, "format"),
+        (r#"{"name": "x"}"#, "format"),
+        ("", "empty"),
+        ("   \n", "empty"),
+    ] {
+        let msg = parse(text).unwrap_err().to_string();
+        assert!(msg.contains(needle), "{text:?}: {msg}");
+        assert!(msg.starts_with("plan.json"), "{msg}");
+    }
+    let utf16: Vec<u8> = [0xFF, 0xFE, b'{', 0, b'}', 0].to_vec();
+    let msg = plan_file::parse(Path::new("p.json"), &utf16)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("UTF-16"), "{msg}");
+    let junk = [0x00, 0x9F, 0x92, 0x96, 0xFF];
+    let msg = plan_file::parse(Path::new("p.json"), &junk)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("not UTF-8"), "{msg}");
+}
+
+#[test]
+fn utf8_bom_is_accepted() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(SINGLE.as_bytes());
+    let p = plan_file::parse(Path::new("p.json"), &bytes).unwrap();
+    assert_eq!(p.revision, 1);
+}
+
+#[test]
+fn missing_file_and_directory_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.json");
+    let msg = plan_file::load(&missing).unwrap_err().to_string();
+    assert!(
+        msg.contains("nope.json") && msg.contains("cannot read"),
+        "{msg}"
+    );
+    let msg = plan_file::load(dir.path()).unwrap_err().to_string();
+    assert!(msg.contains("directory"), "{msg}");
+}
+
+#[test]
+fn saving_is_atomic_and_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.upgrade-plan.json");
+    std::fs::write(&path, "old contents").unwrap();
+    let plan = parse(SINGLE).unwrap();
+    plan_file::save(&path, &plan).unwrap();
+    assert_eq!(plan_file::load(&path).unwrap(), plan);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["p.upgrade-plan.json"]);
+    // Saving into a directory that does not exist fails with the path named; nothing is lost.
+    let bad = dir.path().join("missing-dir").join("p.json");
+    let msg = plan_file::save(&bad, &plan).unwrap_err().to_string();
+    assert!(
+        msg.contains("missing-dir") && msg.contains("cannot save"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn published_schema_matches_the_code() {
+    let committed = include_str!("../assets/plan.schema.json");
+    assert_eq!(
+        upgrade_planner::cli::schema_json(),
+        committed,
+        "assets/plan.schema.json is out of date: run `cargo run -- schema > assets/plan.schema.json`"
+    );
+}
+
+#[test]
+fn samples_conform_to_the_published_schema_keys() {
+    // Every enum value used in the samples is one the schema lists.
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../assets/plan.schema.json")).unwrap();
+    let text = serde_json::to_string(&schema).unwrap();
+    for v in [
+        "linux_package",
+        "multi_node",
+        "external",
+        "sentinel",
+        "cluster",
+        "gitlab_backup",
+        "review",
+    ] {
+        assert!(
+            text.contains(&format!("\"{v}\"")),
+            "{v} missing from the schema"
+        );
+    }
+}
