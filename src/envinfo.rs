@@ -1,29 +1,989 @@
-//! stub (being written)
-use crate::plan::Plan;
+//! Reads `gitlab-rake gitlab:env:info` output as people paste it (tabs or spaces, CRLF, shell
+//! prompts around it, colour codes) and turns what it recognises into plan answers.
+//!
+//! The output has four sections: `System information`, `GitLab information`, `GitLab Shell`
+//! and `Gitaly`. Lines are `Label:` followed by tabs or spaces and a value; a few labels have no
+//! separator at all (`Bundler Version:2.6.9`). `Version:` appears in two sections, so it is read
+//! by section. Lines the parser does not know are skipped.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::plan::{
+    Edition, Geo, GeoRole, Gitaly, GitalyMode, GitalyStorage, Os, Plan, Postgresql, Redis,
+    Topology, Versions,
+};
+use crate::version::parse_version;
+
+/// Everything recognised in one `gitlab:env:info` paste; anything missing stays `None`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EnvInfo {
+    /// The GitLab version as printed, e.g. `15.5.5-ee`.
+    pub gitlab_version: Option<String>,
+    /// EE when the version has an `-ee` suffix or EE-only lines are present, CE for a bare
+    /// version without EE-only lines.
+    pub edition: Option<Edition>,
+    /// The `System:` value, e.g. `Ubuntu 24.04`; `None` when empty or `unknown`.
+    pub system: Option<String>,
+    /// The `Redis Version:` value (the version of `redis-cli` on the Rails node).
+    pub redis_version: Option<String>,
+    pub db_adapter: Option<String>,
+    /// The database server version, e.g. `16.8`.
+    pub db_version: Option<String>,
+    pub url: Option<String>,
+    pub using_ldap: Option<bool>,
+    /// Whether Elasticsearch indexing is on (EE only).
+    pub elasticsearch: Option<bool>,
+    /// Whether Geo is enabled (EE only).
+    pub geo_enabled: Option<bool>,
+    /// From `Geo node: Primary|Secondary`.
+    pub geo_role: Option<GeoRole>,
+    /// Repository storages with their Gitaly address and Gitaly version, in output order.
+    pub storages: Vec<GitalyStorage>,
+    /// The GitLab Shell version.
+    pub shell_version: Option<String>,
+}
+
+/// A plan field filled from env-info, with its dotted path and a readable value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FilledField {
+    /// Dotted path in the plan, e.g. `versions.current`.
     pub field: String,
     pub value: String,
 }
+
+/// A new plan filled from env-info, and the list of what was filled.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prefill {
     pub plan: Plan,
     pub filled: Vec<FilledField>,
 }
-pub struct EnvInfo;
-#[derive(Debug)]
-pub struct EnvInfoError;
-impl std::fmt::Display for EnvInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "stub")
+
+/// Why a paste was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvInfoError {
+    /// Neither a section header nor a GitLab `Version:` line was found.
+    NotEnvInfo,
+}
+
+impl fmt::Display for EnvInfoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvInfoError::NotEnvInfo => write!(
+                f,
+                "this does not look like `gitlab-rake gitlab:env:info` output: expected section \
+                 headers such as `GitLab information` and lines such as `Version: 17.1.1-ee`"
+            ),
+        }
     }
 }
-pub fn parse(_t: &str) -> Result<EnvInfo, EnvInfoError> {
-    Err(EnvInfoError)
+
+impl std::error::Error for EnvInfoError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// Before any header (a partial paste).
+    Unknown,
+    System,
+    GitLab,
+    Shell,
+    Gitaly,
+    /// A header this parser does not read (very old `Gitolite information`).
+    Other,
 }
-impl EnvInfo {
-    pub fn to_plan(&self) -> Prefill {
-        Prefill {
-            plan: Plan::default(),
-            filled: vec![],
+
+/// Parse pasted `gitlab:env:info` output.
+pub fn parse(text: &str) -> Result<EnvInfo, EnvInfoError> {
+    let mut info = EnvInfo::default();
+    let mut section = Section::Unknown;
+    let mut saw_header = false;
+    let mut ee_only_lines = false;
+
+    for raw in text.lines() {
+        let line = clean_line(raw);
+        if line.is_empty() {
+            continue;
         }
+        if let Some(s) = section_header(&line) {
+            section = s;
+            saw_header = true;
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('-') {
+            read_storage_line(&mut info, section, rest.trim_start());
+            continue;
+        }
+        let Some((label, value)) = line.split_once(':') else {
+            continue;
+        };
+        let label = label.trim().to_ascii_lowercase();
+        let value = value.trim();
+        match label.as_str() {
+            "version" => match section {
+                Section::GitLab => {
+                    info.gitlab_version = version_token(value).or(info.gitlab_version.take());
+                }
+                Section::Unknown if info.gitlab_version.is_none() => {
+                    info.gitlab_version = version_token(value);
+                }
+                Section::Shell => info.shell_version = known(value),
+                _ => {}
+            },
+            "system" => info.system = known(value),
+            "proxy" => ee_only_lines = true,
+            "redis version" => info.redis_version = known(value),
+            "db adapter" => info.db_adapter = known(value),
+            "db version" => info.db_version = known(value),
+            "url" => info.url = known(value),
+            "using ldap" => info.using_ldap = yes_no(value),
+            "elasticsearch" => {
+                ee_only_lines = true;
+                info.elasticsearch = yes_no(value);
+            }
+            "geo" => {
+                ee_only_lines = true;
+                info.geo_enabled = yes_no(value);
+            }
+            "geo node" => {
+                ee_only_lines = true;
+                info.geo_role = match value.to_ascii_lowercase().as_str() {
+                    "primary" => Some(GeoRole::Primary),
+                    "secondary" => Some(GeoRole::Secondary),
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    // `Geo node:` is printed only when Geo is enabled.
+    if info.geo_enabled.is_none() && info.geo_role.is_some() {
+        info.geo_enabled = Some(true);
+    }
+    info.edition = match info.gitlab_version.as_deref().and_then(suffix_edition) {
+        Some(e) => Some(e),
+        None if ee_only_lines => Some(Edition::Ee),
+        None if info.gitlab_version.is_some() => Some(Edition::Ce),
+        None => None,
+    };
+
+    if (!saw_header && info.gitlab_version.is_none()) || info == EnvInfo::default() {
+        return Err(EnvInfoError::NotEnvInfo);
+    }
+    Ok(info)
+}
+
+/// Drop colour escapes, surrounding whitespace and `>` quote markers.
+fn clean_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip an escape sequence such as `ESC[33m`, up to its final letter.
+            for e in chars.by_ref() {
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim().trim_start_matches('>').trim().to_string()
+}
+
+fn section_header(line: &str) -> Option<Section> {
+    let name = line.trim_end_matches(':').trim().to_ascii_lowercase();
+    match name.as_str() {
+        "system information" => Some(Section::System),
+        "gitlab information" => Some(Section::GitLab),
+        "gitlab shell" => Some(Section::Shell),
+        "gitaly" => Some(Section::Gitaly),
+        "gitolite information" => Some(Section::Other),
+        _ => None,
+    }
+}
+
+/// `- <storage> Address: ...`, `- <storage> Version: ...`, `- <storage> Git Version: ...` in the
+/// Gitaly section, and `- <storage>: <address or path>` under the GitLab Shell storage heading.
+fn read_storage_line(info: &mut EnvInfo, section: Section, rest: &str) {
+    let Some((label, value)) = rest.split_once(':') else {
+        return;
+    };
+    let label = label.trim();
+    let value = value.trim();
+    let lower = label.to_ascii_lowercase();
+    if lower.ends_with(" git version") {
+        return;
+    }
+    if let Some(name) = strip_suffix_ci(label, &lower, " version") {
+        if let Some(version) = known(value) {
+            storage_mut(info, name).version = Some(version);
+        }
+    } else if let Some(name) = strip_suffix_ci(label, &lower, " address") {
+        if let Some(address) = known(value) {
+            storage_mut(info, name).address = Some(address);
+        }
+    } else if section == Section::Shell && !label.is_empty() && !label.contains(char::is_whitespace)
+    {
+        let storage = storage_mut(info, label);
+        if storage.address.is_none() && is_gitaly_address(value) {
+            storage.address = Some(value.to_string());
+        }
+    }
+}
+
+fn strip_suffix_ci<'a>(label: &'a str, lower: &str, suffix: &str) -> Option<&'a str> {
+    if lower.ends_with(suffix) {
+        let name = label.get(..label.len() - suffix.len())?.trim();
+        (!name.is_empty()).then_some(name)
+    } else {
+        None
+    }
+}
+
+fn storage_mut<'a>(info: &'a mut EnvInfo, name: &str) -> &'a mut GitalyStorage {
+    let index = match info.storages.iter().position(|s| s.name == name) {
+        Some(i) => i,
+        None => {
+            info.storages.push(GitalyStorage {
+                name: name.to_string(),
+                ..GitalyStorage::default()
+            });
+            info.storages.len() - 1
+        }
+    };
+    &mut info.storages[index]
+}
+
+fn is_gitaly_address(value: &str) -> bool {
+    ["unix:", "tcp://", "tls://", "dns:"]
+        .iter()
+        .any(|p| value.starts_with(p))
+}
+
+/// The value unless it is empty or `unknown`.
+fn known(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && !v.eq_ignore_ascii_case("unknown")).then(|| v.to_string())
+}
+
+/// The first word of a `Version:` value when it looks like a version number.
+fn version_token(value: &str) -> Option<String> {
+    let token = value.split_whitespace().next()?;
+    (token.starts_with(|c: char| c.is_ascii_digit()) && token.contains('.'))
+        .then(|| token.to_string())
+}
+
+fn suffix_edition(version: &str) -> Option<Edition> {
+    if let Ok(v) = parse_version(version) {
+        return v.edition;
+    }
+    let lower = version.to_ascii_lowercase();
+    if lower.contains("-ee") || lower.contains("+ee") {
+        Some(Edition::Ee)
+    } else if lower.contains("-ce") || lower.contains("+ce") {
+        Some(Edition::Ce)
+    } else {
+        None
+    }
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "enabled" => Some(true),
+        "no" | "false" | "disabled" => Some(false),
+        _ => None,
+    }
+}
+
+fn yes_no_text(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_string()
+}
+
+/// Map a `System:` value to a plan distribution id and version. Values come from
+/// `lsb_release -irs` ("Ubuntu 24.04", "RedHatEnterprise 9.4", "OracleServer 8.9") or from
+/// `/etc/system-release` ("AlmaLinux release 9.3 (Shamrock Pika)").
+fn os_from_system(system: &str) -> Option<(&'static str, String)> {
+    let tokens: Vec<&str> = system.split_whitespace().collect();
+    let at = tokens
+        .iter()
+        .position(|t| t.starts_with(|c: char| c.is_ascii_digit()))?;
+    let name: String = tokens
+        .get(..at)?
+        .iter()
+        .filter(|t| !t.eq_ignore_ascii_case("release"))
+        .flat_map(|t| t.chars())
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let numbers = leading_numbers(tokens.get(at)?);
+    let major = numbers.first()?.clone();
+    if major.len() > 4 {
+        return None;
+    }
+    let major_minor = || {
+        numbers
+            .get(1)
+            .map(|minor| format!("{major}.{minor}"))
+            .unwrap_or_else(|| major.clone())
+    };
+    let found = match name.as_str() {
+        "ubuntu" => ("ubuntu", format!("{major}.{}", numbers.get(1)?)),
+        "debian" | "debiangnulinux" => ("debian", major.clone()),
+        n if n == "rhel" || n.starts_with("redhatenterprise") => ("rhel", major.clone()),
+        "almalinux" => ("almalinux", major.clone()),
+        "centos" | "centoslinux" => ("centos", major.clone()),
+        "amazon" | "amazonlinux" => ("amazon_linux", major.clone()),
+        "ol" | "oracle" | "oraclelinux" | "oracleserver" | "oraclelinuxserver" => {
+            ("oracle_linux", major.clone())
+        }
+        "opensuse" | "opensuseleap" => ("opensuse_leap", major_minor()),
+        "sles" | "sle" | "suse" | "suselinux" | "suselinuxenterpriseserver" => {
+            ("sles", major.clone())
+        }
+        "scientific" | "scientificlinux" => ("scientific_linux", major.clone()),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// `9.4` -> ["9", "4"]; `7.9.2009` -> ["7", "9", "2009"]; `15-SP5` -> ["15"].
+fn leading_numbers(token: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in token.split('.') {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            break;
+        }
+        let whole = digits.len() == part.len();
+        out.push(digits);
+        if !whole {
+            break;
+        }
+    }
+    out
+}
+
+fn is_remote(storage: &GitalyStorage) -> bool {
+    storage.is_remote()
+        || storage
+            .address
+            .as_deref()
+            .is_some_and(|a| a.starts_with("dns:"))
+}
+
+impl EnvInfo {
+    /// The running version without edition suffix, e.g. `15.5.5`.
+    pub fn current_version(&self) -> Option<String> {
+        let v = parse_version(self.gitlab_version.as_deref()?).ok()?;
+        Some(v.to_string())
+    }
+
+    /// Remote storages mean external Gitaly; only unix sockets mean Gitaly on this node.
+    /// Gitaly Cluster (Praefect) looks like any remote storage, so it is never returned.
+    pub fn gitaly_mode(&self) -> Option<GitalyMode> {
+        if self.storages.is_empty() {
+            None
+        } else if self.storages.iter().any(is_remote) {
+            Some(GitalyMode::Sharded)
+        } else if self
+            .storages
+            .iter()
+            .all(|s| s.address.as_deref().is_some_and(|a| a.starts_with("unix:")))
+        {
+            Some(GitalyMode::Bundled)
+        } else {
+            None
+        }
+    }
+
+    /// A fresh plan filled with what env-info tells.
+    pub fn to_plan(&self) -> Prefill {
+        let mut plan = Plan::default();
+        let filled = self.apply_to(&mut plan);
+        Prefill { plan, filled }
+    }
+
+    /// Fill what env-info tells into `plan`, leaving every other field alone. A plan that says
+    /// Gitaly Cluster keeps that answer when the storages are remote.
+    pub fn apply_to(&self, plan: &mut Plan) -> Vec<FilledField> {
+        let mut filled = Vec::new();
+        let mut note = |field: &str, value: String| {
+            filled.push(FilledField {
+                field: field.to_string(),
+                value,
+            });
+        };
+
+        if let Some(current) = self.current_version() {
+            versions(plan).current = Some(current.clone());
+            note("versions.current", current);
+        }
+        if let Some(edition) = self.edition {
+            versions(plan).edition = Some(edition);
+            note("versions.edition", edition.label().to_string());
+        }
+
+        if let Some((distribution, version)) = self.system.as_deref().and_then(os_from_system) {
+            let os = plan.os.get_or_insert_with(Os::default);
+            os.distribution = Some(distribution.to_string());
+            os.version = Some(version.clone());
+            note("os.distribution", distribution.to_string());
+            note("os.version", version);
+        }
+
+        let is_postgres = self
+            .db_adapter
+            .as_deref()
+            .is_none_or(|a| a.to_ascii_lowercase().contains("postgres"));
+        if let (true, Some(db)) = (is_postgres, self.db_version.as_deref()) {
+            let version = db.split_whitespace().next().unwrap_or(db).to_string();
+            topology(plan)
+                .postgresql
+                .get_or_insert_with(Postgresql::default)
+                .version = Some(version.clone());
+            note("topology.postgresql.version", version);
+        }
+        if let Some(redis) = &self.redis_version {
+            topology(plan)
+                .redis
+                .get_or_insert_with(Redis::default)
+                .version = Some(redis.clone());
+            note("topology.redis.version", redis.clone());
+        }
+
+        if !self.storages.is_empty() {
+            topology(plan)
+                .gitaly
+                .get_or_insert_with(Gitaly::default)
+                .storages = self.storages.clone();
+            let listed: Vec<String> = self
+                .storages
+                .iter()
+                .map(|s| match &s.address {
+                    Some(a) => format!("{} ({a})", s.name),
+                    None => s.name.clone(),
+                })
+                .collect();
+            note("topology.gitaly.storages", listed.join(", "));
+        }
+        if let Some(mode) = self.gitaly_mode() {
+            let gitaly = topology(plan).gitaly.get_or_insert_with(Gitaly::default);
+            let keep_cluster =
+                mode == GitalyMode::Sharded && gitaly.mode == Some(GitalyMode::Cluster);
+            if !keep_cluster {
+                gitaly.mode = Some(mode);
+                let text = match mode {
+                    GitalyMode::Bundled => "bundled (Gitaly on the GitLab node)",
+                    GitalyMode::Sharded => "sharded (Gitaly on other nodes)",
+                    GitalyMode::Cluster => "Gitaly Cluster",
+                };
+                note("topology.gitaly.mode", text.to_string());
+            }
+        }
+
+        if let Some(es) = self.elasticsearch {
+            topology(plan).elasticsearch = Some(es);
+            note("topology.elasticsearch", yes_no_text(es));
+        }
+        if let Some(ldap) = self.using_ldap {
+            topology(plan).ldap = Some(ldap);
+            note("topology.ldap", yes_no_text(ldap));
+        }
+
+        if let Some(enabled) = self.geo_enabled {
+            plan.geo.get_or_insert_with(Geo::default).enabled = Some(enabled);
+            note("geo.enabled", yes_no_text(enabled));
+        }
+        if let Some(role) = self.geo_role {
+            plan.geo.get_or_insert_with(Geo::default).site_role = Some(role);
+            let text = match role {
+                GeoRole::Primary => "primary",
+                GeoRole::Secondary => "secondary",
+            };
+            note("geo.site_role", text.to_string());
+        }
+
+        filled
+    }
+}
+
+fn versions(plan: &mut Plan) -> &mut Versions {
+    plan.versions.get_or_insert_with(Versions::default)
+}
+
+fn topology(plan: &mut Plan) -> &mut Topology {
+    plan.topology.get_or_insert_with(Topology::default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{InstallMethod, TopologyKind};
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    const DOCS_EE: &str =
+        include_str!("../tests/fixtures/env_info/docs_15.5.5-ee_two-gitaly-storages.txt");
+    const GRAFANA_CE: &str = include_str!(
+        "../tests/fixtures/env_info/grafana-sample-app_18.1.2-ce_ubuntu-24.04_tabs.txt"
+    );
+    const BLOG_CE: &str =
+        include_str!("../tests/fixtures/env_info/blog_17.1.1-ce_empty-system_tabs.txt");
+    const GITLAB_CHECK: &str =
+        include_str!("../tests/fixtures/env_info/gitlab_check_docs_sample.txt");
+
+    fn filled_value<'a>(filled: &'a [FilledField], field: &str) -> Option<&'a str> {
+        filled
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.value.as_str())
+    }
+
+    #[test]
+    fn docs_sample_ee_with_two_storages() -> TestResult {
+        let info = parse(DOCS_EE)?;
+        assert_eq!(info.gitlab_version.as_deref(), Some("15.5.5-ee"));
+        assert_eq!(info.edition, Some(Edition::Ee));
+        assert_eq!(info.db_version.as_deref(), Some("13.8"));
+        assert_eq!(info.db_adapter.as_deref(), Some("PostgreSQL"));
+        assert_eq!(info.system.as_deref(), Some("Ubuntu 20.04"));
+        assert_eq!(info.redis_version.as_deref(), Some("6.2.7"));
+        assert_eq!(info.shell_version.as_deref(), Some("14.12.0"));
+        assert_eq!(
+            info.url.as_deref(),
+            Some("https://app.gitaly.gcp.gitlabsandbox.net")
+        );
+        assert_eq!(info.elasticsearch, Some(false));
+        assert_eq!(info.geo_enabled, Some(false));
+        assert_eq!(info.geo_role, None);
+        assert_eq!(info.using_ldap, Some(false));
+
+        let names: Vec<&str> = info.storages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["default", "gitaly"]);
+        assert_eq!(
+            info.storages[0].address.as_deref(),
+            Some("unix:/var/opt/gitlab/gitaly/gitaly.socket")
+        );
+        assert_eq!(
+            info.storages[1].address.as_deref(),
+            Some("tcp://10.128.20.6:2305")
+        );
+        assert!(
+            info.storages
+                .iter()
+                .all(|s| s.version.as_deref() == Some("15.5.5"))
+        );
+        assert_eq!(info.gitaly_mode(), Some(GitalyMode::Sharded));
+        Ok(())
+    }
+
+    #[test]
+    fn docs_sample_fills_the_plan() -> TestResult {
+        let prefill = parse(DOCS_EE)?.to_plan();
+        let plan = &prefill.plan;
+        let versions = plan.versions.as_ref().ok_or("missing")?;
+        assert_eq!(versions.current.as_deref(), Some("15.5.5"));
+        assert_eq!(versions.edition, Some(Edition::Ee));
+        let os = plan.os.as_ref().ok_or("missing")?;
+        assert_eq!(os.distribution.as_deref(), Some("ubuntu"));
+        assert_eq!(os.version.as_deref(), Some("20.04"));
+        let topo = plan.topology.as_ref().ok_or("missing")?;
+        assert_eq!(
+            topo.postgresql
+                .as_ref()
+                .ok_or("missing")?
+                .version
+                .as_deref(),
+            Some("13.8")
+        );
+        assert_eq!(topo.pg_mode(), None);
+        assert_eq!(
+            topo.redis.as_ref().ok_or("missing")?.version.as_deref(),
+            Some("6.2.7")
+        );
+        assert_eq!(topo.gitaly_mode(), Some(GitalyMode::Sharded));
+        assert_eq!(topo.gitaly.as_ref().ok_or("missing")?.storages.len(), 2);
+        assert_eq!(topo.elasticsearch, Some(false));
+        assert_eq!(topo.ldap, Some(false));
+        assert_eq!(plan.geo_enabled(), Some(false));
+        assert_eq!(plan.method(), None);
+        assert_eq!(
+            filled_value(&prefill.filled, "topology.gitaly.storages"),
+            Some(
+                "default (unix:/var/opt/gitlab/gitaly/gitaly.socket), gitaly (tcp://10.128.20.6:2305)"
+            )
+        );
+        assert_eq!(
+            filled_value(&prefill.filled, "versions.current"),
+            Some("15.5.5")
+        );
+        // Every filled field is listed once.
+        let mut fields: Vec<&str> = prefill.filled.iter().map(|f| f.field.as_str()).collect();
+        let count = fields.len();
+        fields.sort_unstable();
+        fields.dedup();
+        assert_eq!(fields.len(), count);
+        assert!(!fields.contains(&"geo.site_role"));
+        Ok(())
+    }
+
+    #[test]
+    fn grafana_sample_ce_with_tabs() -> TestResult {
+        let info = parse(GRAFANA_CE)?;
+        assert_eq!(info.gitlab_version.as_deref(), Some("18.1.2"));
+        assert_eq!(info.edition, Some(Edition::Ce));
+        assert_eq!(info.db_version.as_deref(), Some("16.8"));
+        assert_eq!(info.system.as_deref(), Some("Ubuntu 24.04"));
+        assert_eq!(info.url.as_deref(), Some("http://gitlab.example.com"));
+        assert_eq!(info.shell_version.as_deref(), Some("14.42.0"));
+        assert_eq!(info.elasticsearch, None);
+        assert_eq!(info.geo_enabled, None);
+        assert_eq!(info.storages.len(), 1);
+        assert_eq!(info.storages[0].name, "default");
+        assert_eq!(info.storages[0].version.as_deref(), Some("18.1.2"));
+
+        let prefill = info.to_plan();
+        let os = prefill.plan.os.as_ref().ok_or("missing")?;
+        assert_eq!(os.distribution.as_deref(), Some("ubuntu"));
+        assert_eq!(os.version.as_deref(), Some("24.04"));
+        assert_eq!(
+            prefill
+                .plan
+                .topology
+                .as_ref()
+                .ok_or("missing")?
+                .gitaly_mode(),
+            Some(GitalyMode::Bundled)
+        );
+        assert_eq!(prefill.plan.geo, None);
+        assert_eq!(
+            filled_value(&prefill.filled, "versions.edition"),
+            Some("Community Edition (CE)")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn blog_sample_with_empty_system() -> TestResult {
+        let info = parse(BLOG_CE)?;
+        assert_eq!(info.gitlab_version.as_deref(), Some("17.1.1"));
+        assert_eq!(info.edition, Some(Edition::Ce));
+        assert_eq!(info.db_version.as_deref(), Some("14.11"));
+        assert_eq!(info.system, None);
+        assert_eq!(info.redis_version.as_deref(), Some("7.0.15"));
+        assert_eq!(
+            info.storages[0].address.as_deref(),
+            Some("unix://var/opt/gitlab/gitaly/gitaly.socket")
+        );
+
+        let prefill = info.to_plan();
+        assert_eq!(prefill.plan.os, None);
+        assert!(!prefill.filled.iter().any(|f| f.field.starts_with("os.")));
+        assert_eq!(
+            prefill
+                .plan
+                .topology
+                .as_ref()
+                .ok_or("missing")?
+                .gitaly_mode(),
+            Some(GitalyMode::Bundled)
+        );
+        assert_eq!(
+            prefill
+                .plan
+                .versions
+                .as_ref()
+                .ok_or("missing")?
+                .current
+                .as_deref(),
+            Some("17.1.1")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn crlf_line_endings_give_the_same_result() -> TestResult {
+        for sample in [DOCS_EE, GRAFANA_CE, BLOG_CE] {
+            let crlf = sample.replace('\n', "\r\n");
+            assert!(crlf.contains("\r\n"));
+            assert_eq!(parse(&crlf)?, parse(sample)?);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn tabs_turned_into_spaces_give_the_same_result() -> TestResult {
+        for sample in [GRAFANA_CE, BLOG_CE] {
+            let spaces = sample.replace('\t', "    ");
+            assert!(!spaces.contains('\t'));
+            assert_eq!(parse(&spaces)?, parse(sample)?);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn shell_prompts_and_indentation_are_ignored() -> TestResult {
+        let indented: String = GRAFANA_CE.lines().map(|l| format!("    {l}\n")).collect();
+        let pasted =
+            format!("root@gitlab:~# sudo gitlab-rake gitlab:env:info\n{indented}root@gitlab:~#\n");
+        assert_eq!(parse(&pasted)?, parse(GRAFANA_CE)?);
+
+        let dollar = format!("$ sudo gitlab-rake gitlab:env:info\n\n{DOCS_EE}\n$ \n");
+        assert_eq!(parse(&dollar)?, parse(DOCS_EE)?);
+        Ok(())
+    }
+
+    #[test]
+    fn colour_codes_are_stripped() -> TestResult {
+        let coloured = GRAFANA_CE
+            .replace(
+                "GitLab information",
+                "\u{1b}[33mGitLab information\u{1b}[0m",
+            )
+            .replace("Using LDAP:\tno", "Using LDAP:\t\u{1b}[32myes\u{1b}[0m");
+        let info = parse(&coloured)?;
+        assert_eq!(info.gitlab_version.as_deref(), Some("18.1.2"));
+        assert_eq!(info.using_ldap, Some(true));
+        Ok(())
+    }
+
+    #[test]
+    fn geo_secondary() -> TestResult {
+        let text = DOCS_EE.replace(
+            "Geo:            no",
+            "Geo:            yes\nGeo node:       Secondary",
+        );
+        assert_ne!(text, DOCS_EE);
+        let info = parse(&text)?;
+        assert_eq!(info.geo_enabled, Some(true));
+        assert_eq!(info.geo_role, Some(GeoRole::Secondary));
+
+        let prefill = info.to_plan();
+        let geo = prefill.plan.geo.as_ref().ok_or("missing")?;
+        assert_eq!(geo.enabled, Some(true));
+        assert_eq!(geo.site_role, Some(GeoRole::Secondary));
+        assert_eq!(
+            filled_value(&prefill.filled, "geo.site_role"),
+            Some("secondary")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn geo_node_line_alone_means_geo_enabled() -> TestResult {
+        let text = DOCS_EE.replace("Geo:            no", "Geo node:       Primary");
+        let info = parse(&text)?;
+        assert_eq!(info.geo_enabled, Some(true));
+        assert_eq!(info.geo_role, Some(GeoRole::Primary));
+        Ok(())
+    }
+
+    #[test]
+    fn storages_from_the_shell_section_when_gitaly_is_missing() -> TestResult {
+        // Older output lists storage paths, which are not Gitaly addresses.
+        let (without_gitaly, _) = DOCS_EE.split_once("Gitaly\n").ok_or("no Gitaly section")?;
+        let info = parse(without_gitaly)?;
+        let names: Vec<&str> = info.storages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["default", "gitaly"]);
+        assert!(info.storages.iter().all(|s| s.address.is_none()));
+        assert_eq!(info.gitaly_mode(), None);
+
+        // Newer output lists addresses there.
+        let (without_gitaly, _) = GRAFANA_CE
+            .split_once("Gitaly\n")
+            .ok_or("no Gitaly section")?;
+        let info = parse(without_gitaly)?;
+        assert_eq!(
+            info.storages[0].address.as_deref(),
+            Some("unix:/var/opt/gitlab/gitaly/gitaly.socket")
+        );
+        assert_eq!(info.storages[0].version, None);
+        assert_eq!(info.gitaly_mode(), Some(GitalyMode::Bundled));
+        Ok(())
+    }
+
+    #[test]
+    fn ee_only_lines_mean_ee_even_without_suffix() -> TestResult {
+        let text = GRAFANA_CE.replace(
+            "Using LDAP:",
+            "Elasticsearch:\tno\nGeo:\t\tyes\nGeo node:\tPrimary\nUsing LDAP:",
+        );
+        let info = parse(&text)?;
+        assert_eq!(info.edition, Some(Edition::Ee));
+        assert_eq!(info.geo_role, Some(GeoRole::Primary));
+        assert_eq!(info.elasticsearch, Some(false));
+        Ok(())
+    }
+
+    #[test]
+    fn version_is_read_by_section() -> TestResult {
+        // Only the GitLab Shell part: its `Version:` is not the GitLab version.
+        let info = parse("GitLab Shell\nVersion:\t14.42.0\n")?;
+        assert_eq!(info.gitlab_version, None);
+        assert_eq!(info.shell_version.as_deref(), Some("14.42.0"));
+        assert_eq!(info.edition, None);
+
+        // Without headers, the first `Version:` is taken as GitLab's.
+        let info = parse("Version:\t16.3.4-ee\nDB Version:\t13.11\n")?;
+        assert_eq!(info.gitlab_version.as_deref(), Some("16.3.4-ee"));
+        assert_eq!(info.edition, Some(Edition::Ee));
+        assert_eq!(info.db_version.as_deref(), Some("13.11"));
+        Ok(())
+    }
+
+    #[test]
+    fn text_that_is_not_env_info_is_rejected() -> TestResult {
+        for text in [
+            GITLAB_CHECK,
+            "",
+            "   \n\n",
+            "We upgraded last year and the password reset worked fine.\nNothing else to report.",
+            "Gitaly\n",
+            "Version: latest\nURL: https://gitlab.example.com",
+        ] {
+            assert_eq!(parse(text), Err(EnvInfoError::NotEnvInfo), "{text:?}");
+        }
+        let message = EnvInfoError::NotEnvInfo.to_string();
+        assert!(message.contains("gitlab:env:info"), "{message}");
+        assert!(message.contains("Version:"), "{message}");
+        Ok(())
+    }
+
+    #[test]
+    fn recognises_operating_systems() -> TestResult {
+        for (system, expected) in [
+            ("Ubuntu 24.04", Some(("ubuntu", "24.04"))),
+            ("Ubuntu 22.04.4 LTS", Some(("ubuntu", "22.04"))),
+            ("Debian GNU/Linux 12", Some(("debian", "12"))),
+            ("Debian 12", Some(("debian", "12"))),
+            ("Debian 11.9", Some(("debian", "11"))),
+            ("Red Hat Enterprise Linux 9.4", Some(("rhel", "9"))),
+            ("RedHatEnterprise 8.10", Some(("rhel", "8"))),
+            (
+                "Red Hat Enterprise Linux release 9.4 (Plow)",
+                Some(("rhel", "9")),
+            ),
+            ("RHEL 9", Some(("rhel", "9"))),
+            ("AlmaLinux 9.3", Some(("almalinux", "9"))),
+            ("CentOS 7", Some(("centos", "7"))),
+            (
+                "CentOS Linux release 7.9.2009 (Core)",
+                Some(("centos", "7")),
+            ),
+            ("Amazon Linux 2023", Some(("amazon_linux", "2023"))),
+            (
+                "Amazon Linux release 2 (Karoo)",
+                Some(("amazon_linux", "2")),
+            ),
+            ("Oracle Linux 8", Some(("oracle_linux", "8"))),
+            ("OracleServer 8.9", Some(("oracle_linux", "8"))),
+            ("openSUSE Leap 15.6", Some(("opensuse_leap", "15.6"))),
+            ("SLES 15", Some(("sles", "15"))),
+            ("SUSE Linux Enterprise Server 15", Some(("sles", "15"))),
+            ("SLES 15-SP5", Some(("sles", "15"))),
+            ("Rocky 9.3", None),
+            ("Debian bookworm/sid", None),
+            ("openSUSE 20240101", None),
+            ("CentOS Stream 9", None),
+            ("Windows", None),
+            ("", None),
+        ] {
+            let got = os_from_system(system);
+            let got_ref = got.as_ref().map(|(d, v)| (*d, v.as_str()));
+            assert_eq!(got_ref, expected, "{system}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn apply_to_keeps_other_answers() -> TestResult {
+        let mut plan = Plan {
+            versions: Some(Versions {
+                current: Some("15.0.0".to_string()),
+                target: Some("18.2".to_string()),
+                ..Versions::default()
+            }),
+            install: Some(crate::plan::Install {
+                method: Some(InstallMethod::Docker),
+                ..crate::plan::Install::default()
+            }),
+            topology: Some(Topology {
+                kind: Some(TopologyKind::MultiNode),
+                gitaly: Some(Gitaly {
+                    mode: Some(GitalyMode::Cluster),
+                    ..Gitaly::default()
+                }),
+                ..Topology::default()
+            }),
+            ..Plan::default()
+        };
+
+        let filled = parse(DOCS_EE)?.apply_to(&mut plan);
+        let versions = plan.versions.as_ref().ok_or("missing")?;
+        assert_eq!(versions.current.as_deref(), Some("15.5.5"));
+        assert_eq!(versions.target.as_deref(), Some("18.2"));
+        assert_eq!(plan.method(), Some(InstallMethod::Docker));
+        assert_eq!(plan.topology_kind(), Some(TopologyKind::MultiNode));
+        // Remote storages are what a Gitaly Cluster looks like too: keep the answer.
+        assert_eq!(
+            plan.topology.as_ref().ok_or("missing")?.gitaly_mode(),
+            Some(GitalyMode::Cluster)
+        );
+        assert_eq!(filled_value(&filled, "topology.gitaly.mode"), None);
+        assert!(filled_value(&filled, "topology.gitaly.storages").is_some());
+        Ok(())
+    }
+
+    #[test]
+    fn fields_env_info_lacks_are_left_alone() -> TestResult {
+        let mut plan = Plan {
+            os: Some(Os {
+                distribution: Some("rhel".to_string()),
+                version: Some("9".to_string()),
+                ..Os::default()
+            }),
+            ..Plan::default()
+        };
+        let filled = parse(BLOG_CE)?.apply_to(&mut plan);
+        assert_eq!(
+            plan.os.as_ref().ok_or("missing")?.distribution.as_deref(),
+            Some("rhel")
+        );
+        assert_eq!(plan.geo, None);
+        assert!(
+            !filled
+                .iter()
+                .any(|f| f.field.starts_with("os.") || f.field.starts_with("geo."))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn non_postgresql_database_version_is_not_a_postgresql_version() -> TestResult {
+        let text = BLOG_CE
+            .replace("DB Adapter:\tPostgreSQL", "DB Adapter:\tmysql2")
+            .replace("DB Version:\t14.11", "DB Version:\t5.7.33");
+        let info = parse(&text)?;
+        assert_eq!(info.db_adapter.as_deref(), Some("mysql2"));
+        let prefill = info.to_plan();
+        let topo = prefill.plan.topology.as_ref().ok_or("missing")?;
+        assert_eq!(topo.postgresql, None);
+        assert_eq!(
+            filled_value(&prefill.filled, "topology.postgresql.version"),
+            None
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_values_are_none() -> TestResult {
+        let text = GRAFANA_CE.replace("Redis Version:\t7.2.9", "Redis Version:\tunknown");
+        let info = parse(&text)?;
+        assert_eq!(info.redis_version, None);
+        assert_eq!(info.to_plan().plan.topology.ok_or("missing")?.redis, None);
+        Ok(())
     }
 }

@@ -477,7 +477,7 @@ fn secrets_in_any_text_field_are_errors_at_that_field() {
         (
             "backup.location",
             Box::new(|p: &mut Plan| {
-                p.backup.as_mut().unwrap().location = Some("s3 with AKIAIOSFODNN7EXAMPLE".into());
+                p.backup.as_mut().unwrap().location = Some("s3 with AKIA4HQ2Z7PXB3MNV5RT".into());
             }),
         ),
         (

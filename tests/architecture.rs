@@ -1,0 +1,57 @@
+//! The core stays free of UI code: only modules under `src/ui/` (and the binary's entry point)
+//! may use egui, eframe or rfd, and only the PDF writer may use printpdf.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn core_modules_do_not_use_ui_crates() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() >= 10, "found {files:?}");
+    let mut checked = 0;
+    for file in files {
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.starts_with("ui/") || rel == "main.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for krate in ["egui", "eframe", "rfd"] {
+            for pattern in [
+                format!("{krate}::"),
+                format!("use {krate}"),
+                format!("extern crate {krate}"),
+            ] {
+                assert!(
+                    !text.contains(&pattern),
+                    "core module src/{rel} uses {krate}"
+                );
+            }
+        }
+        if !rel.starts_with("export/pdf") {
+            assert!(
+                !text.contains("printpdf"),
+                "src/{rel} uses printpdf; only the PDF writer may"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
