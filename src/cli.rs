@@ -104,8 +104,17 @@ impl Output {
     }
 }
 
-/// Parse the arguments and run. Returns the process exit code.
-pub fn run<I, T>(args: I) -> ExitCode
+/// What the binary should do after parsing the command line.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A subcommand ran (or the arguments were wrong): exit with this code.
+    Exit(ExitCode),
+    /// No subcommand: open the wizard, with this plan loaded if given.
+    OpenWizard(Option<PathBuf>),
+}
+
+/// Parse the arguments and run a subcommand. Never opens a window itself.
+pub fn run<I, T>(args: I) -> Outcome
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -114,26 +123,23 @@ where
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_INPUT } else { EXIT_OK });
+            return Outcome::Exit(ExitCode::from(if e.use_stderr() {
+                EXIT_INPUT
+            } else {
+                EXIT_OK
+            }));
         }
+    };
+    let Some(cmd) = cli.command else {
+        return Outcome::OpenWizard(cli.plan);
     };
     let mut o = Output {
         out: String::new(),
         err: String::new(),
     };
-    let code = match cli.command {
-        None => {
-            // The wizard is not part of this build yet; explain what is.
-            let _ = writeln!(
-                o.err,
-                "upgrade-planner: the wizard window is not available in this build; use a subcommand (see --help)."
-            );
-            EXIT_INPUT
-        }
-        Some(cmd) => run_command(cmd, &mut o),
-    };
+    let code = run_command(cmd, &mut o);
     o.flush();
-    ExitCode::from(code)
+    Outcome::Exit(ExitCode::from(code))
 }
 
 fn knowledge(o: &mut Output) -> &'static Knowledge {
