@@ -7,10 +7,12 @@
 pub mod cli;
 pub mod envinfo;
 pub mod environment;
+pub mod guidance;
 pub mod knowledge;
 pub mod path;
 pub mod plan;
 pub mod plan_file;
 pub mod secrets;
+pub mod ui;
 pub mod validate;
 pub mod version;

