@@ -80,7 +80,40 @@ pub fn run(plan: Option<PathBuf>) -> ExitCode {
     }
 }
 
-/// Fonts with broad coverage (accents, symbols, CJK as a fallback).
+/// Fonts with broad coverage: egui's own first, then DejaVu (Latin, Greek, Cyrillic, symbols
+/// such as ✓ ▶ ⚠) and Droid Sans Fallback for CJK names.
 pub fn install_fonts(ctx: &egui::Context) {
-    let _ = ctx;
+    use std::sync::Arc;
+    let mut fonts = egui::FontDefinitions::default();
+    let add = |fonts: &mut egui::FontDefinitions, name: &str, bytes: &'static [u8]| {
+        fonts.font_data.insert(
+            name.to_owned(),
+            Arc::new(egui::FontData::from_static(bytes)),
+        );
+    };
+    add(
+        &mut fonts,
+        "DejaVuSans",
+        include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+    );
+    add(
+        &mut fonts,
+        "DejaVuSansMono",
+        include_bytes!("../../assets/fonts/DejaVuSansMono.ttf"),
+    );
+    add(
+        &mut fonts,
+        "DroidSansFallback",
+        include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf"),
+    );
+    if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        list.push("DejaVuSans".to_owned());
+        list.push("DroidSansFallback".to_owned());
+    }
+    if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Monospace) {
+        list.push("DejaVuSansMono".to_owned());
+        list.push("DejaVuSans".to_owned());
+        list.push("DroidSansFallback".to_owned());
+    }
+    ctx.set_fonts(fonts);
 }

@@ -24,6 +24,8 @@ pub trait Platform {
     fn now(&self) -> DateTime<Utc>;
     /// Where drafts and the recent-files list live.
     fn data_dir(&self) -> Option<PathBuf>;
+    /// For tests to inspect a scripted platform.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// The real desktop.
@@ -92,6 +94,10 @@ impl Platform for DesktopPlatform {
     fn data_dir(&self) -> Option<PathBuf> {
         self.data_dir.clone()
     }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
 /// A scripted platform for tests: answers dialogs from queues and records what was asked.
@@ -145,5 +151,9 @@ impl Platform for ScriptedPlatform {
 
     fn data_dir(&self) -> Option<PathBuf> {
         self.data_dir.clone()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

@@ -211,6 +211,7 @@ impl Form<'_> {
         let inner = egui::ComboBox::from_id_salt(field)
             .selected_text(selected)
             .width(FIELD_WIDTH - 10.0)
+            .height(480.0)
             .show_ui(ui, |ui| {
                 for (o, text) in options {
                     ui.selectable_value(value, Some(*o), *text);
@@ -343,7 +344,9 @@ pub fn date_picker(ui: &mut Ui, date: &mut chrono::NaiveDate, id: &str) -> egui:
     let r = ui.add(
         egui_extras::DatePickerButton::new(&mut j)
             .id_salt(id)
-            .calendar_week(true),
+            .calendar_week(true)
+            .show_icon(false)
+            .format("%Y-%m-%d"),
     );
     if r.changed()
         && let Some(d) = chrono::NaiveDate::from_ymd_opt(

@@ -127,7 +127,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let pg = t.postgresql.get_or_insert_with(Default::default);
     form.choice(
         ui,
-        "PostgreSQL",
+        "How PostgreSQL runs",
         &mut pg.mode,
         &[
             (PostgresMode::Bundled, "Bundled with GitLab"),
@@ -161,7 +161,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let redis = t.redis.get_or_insert_with(Default::default);
     form.choice(
         ui,
-        "Redis",
+        "How Redis runs",
         &mut redis.mode,
         &[
             (RedisMode::Bundled, "Bundled with GitLab"),
@@ -186,7 +186,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let gitaly = t.gitaly.get_or_insert_with(Default::default);
     form.choice(
         ui,
-        "Gitaly",
+        "How Gitaly runs",
         &mut gitaly.mode,
         &[
             (GitalyMode::Bundled, "On the GitLab node"),

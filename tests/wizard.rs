@@ -1,0 +1,486 @@
+//! The wizard driven as a user would, by labels, through egui_kittest (no GPU, no window, no
+//! real file dialogs: a scripted platform answers them).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use upgrade_planner::knowledge::Knowledge;
+use upgrade_planner::path::NoteSeverity;
+use upgrade_planner::plan::*;
+use upgrade_planner::ui::app::{Dialog, WizardApp};
+use upgrade_planner::ui::platform::ScriptedPlatform;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn knowledge() -> &'static Knowledge {
+    static K: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+    K.get_or_init(Knowledge::embedded)
+}
+
+fn platform(data_dir: &Path) -> ScriptedPlatform {
+    ScriptedPlatform {
+        data_dir: Some(data_dir.to_path_buf()),
+        now: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
+                .unwrap()
+                .into(),
+        ),
+        ..Default::default()
+    }
+}
+
+fn harness(app: WizardApp) -> Harness<'static, WizardApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 5000.0))
+        .with_context_setup(upgrade_planner::ui::install_fonts)
+        .build_ui_state(|ui, app: &mut WizardApp| app.show(ui), app)
+}
+
+fn new_app(data_dir: &Path, p: ScriptedPlatform) -> WizardApp {
+    let _ = data_dir;
+    WizardApp::new(Box::new(p), knowledge(), today()).with_inline_jobs()
+}
+
+fn click(h: &mut Harness<'_, WizardApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn fill(h: &mut Harness<'_, WizardApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn choose(h: &mut Harness<'_, WizardApp>, dropdown: &str, option: &str) {
+    h.get_by_label(dropdown).click();
+    h.run();
+    h.get_by_label(option).scroll_to_me();
+    h.run();
+    h.get_by_label(option).click();
+    h.run();
+}
+
+fn next(h: &mut Harness<'_, WizardApp>, expected: Step) {
+    click(h, "Next ▶");
+    assert_eq!(h.state().step, expected, "status: {:?}", h.state().status);
+}
+
+#[test]
+fn walk_a_complete_plan_save_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let save_path: PathBuf = dir.path().join("example-corp.upgrade-plan.json");
+    let mut p = platform(dir.path());
+    p.save_answers.push(Some(save_path.clone()));
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+
+    // 1. Start
+    assert!(h.query_by_label("gitlab:env:info output").is_some());
+    next(&mut h, Step::Contact);
+
+    // 2. Contact and window
+    fill(&mut h, "Organisation", "Example Corp");
+    fill(&mut h, "Contact name", "Zoë Müller");
+    fill(&mut h, "Contact email", "zoe@example.com");
+    fill(&mut h, "Support ticket number", "512345");
+    click(&mut h, "Set");
+    h.get_by_label("Time zone").click();
+    h.run();
+    // The search box has the focus as soon as the list opens.
+    h.get_by_label("Search time zones").type_text("Berlin");
+    h.run();
+    click(&mut h, "Europe/Berlin");
+    h.get_by_label("Window length (hours)")
+        .set_value_accesskit(24.0);
+    h.run();
+    choose(
+        &mut h,
+        "Do you want a review call with GitLab Support?",
+        "No",
+    );
+    next(&mut h, Step::Versions);
+
+    // 3. Versions and path
+    fill(&mut h, "Current GitLab version", "16.3.4");
+    choose(&mut h, "Edition", "Enterprise Edition (EE)");
+    fill(&mut h, "Target GitLab version", "18.5");
+    for id in [
+        "multiple_web_nodes",
+        "large_users_table",
+        "npm_packages",
+        "large_pipeline_variables",
+        "large_pipeline_messages",
+    ] {
+        let q = knowledge().condition(id).unwrap().question.clone();
+        choose(&mut h, &q, "No");
+    }
+    choose(&mut h, "Do you want a zero-downtime upgrade?", "No");
+    // The path shows live.
+    assert!(h.query_all_by_label_contains("18.5.7").count() >= 1);
+    next(&mut h, Step::Installation);
+
+    // 4. Installation
+    choose(&mut h, "Installation method", "Linux package (Omnibus)");
+    next(&mut h, Step::Os);
+
+    // 5. OS
+    choose(&mut h, "Distribution", "Ubuntu");
+    choose(&mut h, "Version", "22.04 (jammy)");
+    choose(&mut h, "Architecture", "x86_64 (amd64)");
+    next(&mut h, Step::Topology);
+
+    // 6. Topology
+    choose(
+        &mut h,
+        "Single or multi-node",
+        "Single node (everything on one server)",
+    );
+    assert!(
+        h.query_by_label("Add a node group").is_none(),
+        "no node list for a single node"
+    );
+    choose(&mut h, "How PostgreSQL runs", "Bundled with GitLab");
+    fill(&mut h, "PostgreSQL version", "16.8");
+    choose(&mut h, "How Redis runs", "Bundled with GitLab");
+    choose(&mut h, "How Gitaly runs", "On the GitLab node");
+    choose(&mut h, "Object storage", "No");
+    choose(&mut h, "Bundled Mattermost", "No");
+    next(&mut h, Step::Geo);
+
+    // 7. Geo
+    choose(&mut h, "Is GitLab Geo used?", "No");
+    assert!(
+        h.query_by_label("Add a secondary site").is_none(),
+        "no sites when Geo is off"
+    );
+    next(&mut h, Step::KnownIssues);
+
+    // 8. Notes and known issues: review every blocker.
+    fill(
+        &mut h,
+        "What is unusual or important about this setup?",
+        "Custom NGINX in front.",
+    );
+    let blockers: Vec<String> = h
+        .state()
+        .analysis
+        .path
+        .as_ref()
+        .unwrap()
+        .known_issues
+        .iter()
+        .filter(|m| m.severity == NoteSeverity::Blocker)
+        .map(|m| m.id.clone())
+        .collect();
+    assert!(!blockers.is_empty());
+    for id in &blockers {
+        click(&mut h, &format!("Reviewed {id}"));
+    }
+    next(&mut h, Step::Backup);
+
+    // 9. Backup
+    choose(&mut h, "Backup method", "GitLab backup tool");
+    choose(&mut h, "Are the secrets backed up?", "Yes");
+    choose(&mut h, "Is the configuration backed up?", "Yes");
+    fill(&mut h, "Where is the backup kept?", "s3://backups/gitlab");
+    click(&mut h, "Restore tested");
+    fill(&mut h, "Where was it tested?", "staging");
+    next(&mut h, Step::Rollback);
+
+    // 10. Rollback
+    click(
+        &mut h,
+        "I have reviewed these rollback steps and they fit our setup",
+    );
+    fill(&mut h, "Rollback trigger", "A hop fails its checks.");
+    click(&mut h, "Set");
+    h.get_by_label("Time a rollback takes (hours)")
+        .set_value_accesskit(2.0);
+    h.run();
+    next(&mut h, Step::Review);
+
+    // 11. Review: no errors left; save.
+    let errors: Vec<_> = h
+        .state()
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity == upgrade_planner::validate::Severity::Error)
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(h.query_by_label_contains("Ready").is_some());
+    assert!(h.state().is_dirty());
+    assert!(h.state().window_title().starts_with("* "));
+    click(&mut h, "Save as…");
+    assert!(!h.state().is_dirty(), "{:?}", h.state().status);
+    assert_eq!(h.state().file.as_deref(), Some(save_path.as_path()));
+    assert!(!h.state().window_title().starts_with("* "));
+    let saved = h.state().plan.clone();
+    drop(h);
+
+    // Reopen in a fresh app: every answer is there, on the step it was saved at.
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(save_path.clone()));
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    let reopened = &h.state().plan;
+    assert_eq!(reopened, &saved);
+    assert_eq!(h.state().step, Step::Review);
+    let c = reopened.contact.as_ref().unwrap();
+    assert_eq!(c.organization.as_deref(), Some("Example Corp"));
+    assert_eq!(c.name.as_deref(), Some("Zoë Müller"));
+    assert_eq!(c.ticket.as_deref(), Some("512345"));
+    let w = reopened.window.as_ref().unwrap();
+    assert_eq!(w.time_zone.as_deref(), Some("Europe/Berlin"));
+    assert_eq!(w.duration_hours, Some(24.0));
+    assert!(w.start.as_deref().unwrap().starts_with("2026-12-05T20:00"));
+    let v = reopened.versions.as_ref().unwrap();
+    assert_eq!(v.current.as_deref(), Some("16.3.4"));
+    assert_eq!(v.target.as_deref(), Some("18.5"));
+    assert_eq!(v.edition, Some(Edition::Ee));
+    assert_eq!(
+        reopened.conditions.as_ref().unwrap().npm_packages,
+        Some(false)
+    );
+    assert_eq!(reopened.method(), Some(InstallMethod::LinuxPackage));
+    let os = reopened.os.as_ref().unwrap();
+    assert_eq!(
+        (os.distribution.as_deref(), os.version.as_deref(), os.arch),
+        (Some("ubuntu"), Some("22.04"), Some(Arch::X86_64))
+    );
+    let t = reopened.topology.as_ref().unwrap();
+    assert_eq!(t.kind, Some(TopologyKind::SingleNode));
+    assert_eq!(
+        t.postgresql.as_ref().unwrap().version.as_deref(),
+        Some("16.8")
+    );
+    assert_eq!(reopened.geo.as_ref().unwrap().enabled, Some(false));
+    for id in &blockers {
+        assert!(reopened.known_issues_reviewed.contains(id));
+    }
+    let b = reopened.backup.as_ref().unwrap();
+    assert_eq!(b.method, Some(BackupMethod::GitlabBackup));
+    assert_eq!(b.restore_tested_on.as_deref(), Some("2026-11-21"));
+    let r = reopened.rollback.as_ref().unwrap();
+    assert_eq!(r.confirmed, Some(true));
+    assert_eq!(r.duration_hours, Some(2.0));
+    assert_eq!(reopened.revision, 1);
+    // The recent list remembers it.
+    assert_eq!(h.state().recent.first(), Some(&save_path));
+}
+
+#[test]
+fn next_refuses_to_advance_past_errors_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    next(&mut h, Step::Contact);
+    click(&mut h, "Next ▶");
+    assert_eq!(
+        h.state().step,
+        Step::Contact,
+        "Next must not leave a step with errors"
+    );
+    let (msg, _) = h.state().status.clone().unwrap();
+    assert!(msg.contains("fix the") && msg.contains("error"), "{msg}");
+    // The errors show next to their fields and in the summary at the top.
+    assert!(
+        h.query_all_by_label_contains("Enter the organisation's name.")
+            .count()
+            >= 2,
+        "field and summary"
+    );
+    assert!(
+        h.query_by_label_contains("error(s) to fix on this step")
+            .is_some()
+    );
+    // Back still works, and the stepper marks the step as having errors.
+    click(&mut h, "◀ Back");
+    assert_eq!(h.state().step, Step::Start);
+}
+
+#[test]
+fn an_error_shows_once_its_field_loses_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    next(&mut h, Step::Contact);
+    assert!(
+        h.query_by_label_contains("does not look like an email")
+            .is_none()
+    );
+    fill(&mut h, "Contact email", "zoe at example");
+    assert!(
+        h.query_by_label_contains("does not look like an email")
+            .is_none(),
+        "not while typing"
+    );
+    h.get_by_label("Organisation").focus();
+    h.run();
+    assert!(
+        h.query_by_label_contains("does not look like an email")
+            .is_some()
+    );
+}
+
+#[test]
+fn review_lists_findings_and_jumps_to_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("p.upgrade-plan.json");
+    let mut plan: Plan = upgrade_planner::plan_file::parse(
+        Path::new("sample"),
+        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
+    )
+    .unwrap();
+    plan.contact.as_mut().unwrap().email = None;
+    plan.last_step = Some(Step::Review);
+    upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(plan_path));
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    assert_eq!(h.state().step, Step::Review);
+    assert!(h.query_by_label_contains("Not ready").is_some());
+    // Every finding is listed.
+    for f in h.state().analysis.findings.clone() {
+        assert!(
+            h.query_by_label_contains(&f.message).is_some(),
+            "missing finding {}",
+            f.message
+        );
+    }
+    click(&mut h, "✖ contact.email: Enter a contact email address.");
+    assert_eq!(h.state().step, Step::Contact);
+    h.run();
+    assert!(h.get_by_label("Contact email").is_focused());
+}
+
+#[test]
+fn an_autosaved_draft_is_offered_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    next(&mut h, Step::Contact);
+    fill(&mut h, "Organisation", "Crashed Corp");
+    h.state_mut().autosave_now();
+    // The process dies here: no exit handling.
+    std::mem::forget(h);
+
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    assert!(matches!(h.state().dialog, Some(Dialog::Recover { .. })));
+    click(&mut h, "Recover draft");
+    let org = h
+        .state()
+        .plan
+        .contact
+        .as_ref()
+        .and_then(|c| c.organization.clone());
+    assert_eq!(org.as_deref(), Some("Crashed Corp"));
+    assert_eq!(h.state().step, Step::Contact);
+    assert!(h.state().is_dirty(), "a recovered draft still needs saving");
+}
+
+#[test]
+fn unsaved_changes_are_guarded_and_bad_files_leave_the_plan_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ \"format\": \"gitlab-upgrade-plan\", ").unwrap();
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(bad));
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    next(&mut h, Step::Contact);
+    fill(&mut h, "Organisation", "Keep Me");
+    click(&mut h, "File");
+    click(&mut h, "Open…  (Ctrl+O)");
+    assert!(matches!(h.state().dialog, Some(Dialog::Unsaved { .. })));
+    click(&mut h, "Don't save");
+    match &h.state().dialog {
+        Some(Dialog::Error { message, .. }) => assert!(
+            message.contains("bad.json") && message.contains("line"),
+            "{message}"
+        ),
+        other => panic!("expected an error dialog, got {other:?}"),
+    }
+    let org = h
+        .state()
+        .plan
+        .contact
+        .as_ref()
+        .and_then(|c| c.organization.clone());
+    assert_eq!(org.as_deref(), Some("Keep Me"));
+}
+
+#[test]
+fn prefill_from_env_info_fills_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    let text = include_str!("fixtures/env_info/docs_15.5.5-ee_two-gitaly-storages.txt");
+    h.state_mut().step_ui.env_info_text = text.to_string();
+    h.run();
+    click(&mut h, "Prefill the plan");
+    let plan = &h.state().plan;
+    assert_eq!(
+        plan.versions.as_ref().unwrap().current.as_deref(),
+        Some("15.5.5")
+    );
+    assert_eq!(
+        plan.topology
+            .as_ref()
+            .unwrap()
+            .postgresql
+            .as_ref()
+            .unwrap()
+            .version
+            .as_deref(),
+        Some("13.8")
+    );
+    assert!(h.query_by_label_contains("Filled in").is_some());
+    assert!(h.query_by_label("versions.current").is_some());
+}
+
+#[test]
+fn known_issue_links_open_in_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("p.upgrade-plan.json");
+    let mut plan: Plan = upgrade_planner::plan_file::parse(
+        Path::new("sample"),
+        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
+    )
+    .unwrap();
+    plan.last_step = Some(Step::KnownIssues);
+    upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(plan_path));
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    assert_eq!(h.state().step, Step::KnownIssues);
+    let first = h.state().analysis.path.as_ref().unwrap().known_issues[0]
+        .doc_url
+        .clone();
+    h.get_all_by_label(&first).next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().step, Step::KnownIssues);
+    // The scripted platform recorded the URL instead of opening a browser.
+    let platform = h
+        .state()
+        .platform
+        .as_any()
+        .downcast_ref::<ScriptedPlatform>()
+        .unwrap();
+    assert_eq!(platform.opened_urls, vec![first]);
+}
