@@ -374,8 +374,8 @@ fn an_autosaved_draft_is_offered_after_a_crash() {
     next(&mut h, Step::Contact);
     fill(&mut h, "Organisation", "Crashed Corp");
     h.state_mut().autosave_now();
-    // The process dies here: no exit handling.
-    std::mem::forget(h);
+    // The process dies here: the exit handler (which would write or discard the draft) never runs.
+    drop(h);
 
     let mut h = harness(new_app(dir.path(), platform(dir.path())));
     h.run();
