@@ -265,8 +265,14 @@ impl WizardApp {
         let step = plan.last_step.unwrap_or(Step::Start);
         self.plan = plan;
         self.saved_plan = saved;
+        // A plan from a file is a document with answers: every step can be visited. A new plan
+        // starts with only the first.
+        self.visited = if file.is_some() || step != Step::Start {
+            Step::ALL.iter().copied().collect()
+        } else {
+            BTreeSet::from([Step::Start])
+        };
         self.file = file;
-        self.visited = Step::ALL.iter().copied().filter(|s| *s <= step).collect();
         self.revealed.clear();
         self.touched.clear();
         self.step = step;

@@ -56,6 +56,11 @@ pub fn run(plan: Option<PathBuf>) -> ExitCode {
             let platform = DesktopPlatform::new(Some(cc.egui_ctx.clone()));
             let today = chrono::Local::now().date_naive();
             let mut app = WizardApp::new(Box::new(platform), Knowledge::global(), today);
+            match std::env::var("UPGRADE_PLANNER_THEME").as_deref() {
+                Ok("light") => app.set_theme(&cc.egui_ctx, app::ThemeChoice::Light),
+                Ok("dark") => app.set_theme(&cc.egui_ctx, app::ThemeChoice::Dark),
+                _ => {}
+            }
             if let Some(p) = plan {
                 app.commands.push(Command::OpenPath(p));
                 app.run_commands();

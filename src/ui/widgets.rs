@@ -202,7 +202,34 @@ impl Form<'_> {
         field: &str,
         placeholder: &str,
     ) -> bool {
-        let l = Self::label(ui, label, true);
+        self.choice_impl(ui, label, value, options, field, placeholder, true)
+    }
+
+    /// A dropdown whose answer is optional.
+    pub fn choice_optional<T: Copy + PartialEq>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        value: &mut Option<T>,
+        options: &[(T, &str)],
+        field: &str,
+        placeholder: &str,
+    ) -> bool {
+        self.choice_impl(ui, label, value, options, field, placeholder, false)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn choice_impl<T: Copy + PartialEq>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        value: &mut Option<T>,
+        options: &[(T, &str)],
+        field: &str,
+        placeholder: &str,
+        required: bool,
+    ) -> bool {
+        let l = Self::label(ui, label, required);
         let selected = value
             .and_then(|v| options.iter().find(|(o, _)| *o == v))
             .map(|(_, s)| *s)

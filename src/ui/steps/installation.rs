@@ -72,7 +72,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     section(ui, "Change of method");
     let mut options = vec![];
     options.extend(method_options());
-    form.choice(
+    form.choice_optional(
         ui,
         "Installation method after the upgrade",
         &mut install.target_method,
