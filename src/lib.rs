@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod envinfo;
 pub mod environment;
+pub mod export;
 pub mod fonts;
 pub mod knowledge;
 pub mod path;
