@@ -10,7 +10,7 @@ use super::layout::{
     Column, Document, Flow, Fonts, Geometry, Item, PT, Rgb, Span, Stroke, Style, Table, TableRow,
     TextRun, arrow, baseline, line_height,
 };
-use super::{ExportModel, RunbookStep, Verdict, count, hours};
+use super::{ExportModel, RunbookStep, Verdict, count, hours, primary_url};
 
 // Colours.
 const HEAD: Rgb = Rgb(0x36, 0x24, 0x6e);
@@ -587,7 +587,7 @@ fn path_section(flow: &mut Flow<'_>, m: &ExportModel) {
                 if let Some(id) = &n.id {
                     let mut s = Span::mono(id.clone()).color(BLUE);
                     if let Some(u) = &n.doc_url {
-                        s = s.link(u.clone());
+                        s = s.link(primary_url(u));
                     }
                     notes.push(s);
                     notes.push(Span::plain(" "));
@@ -1417,7 +1417,9 @@ fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
         .iter()
         .map(|i| {
             let mut issue = vec![
-                Span::mono(i.id.clone()).color(BLUE).link(i.doc_url.clone()),
+                Span::mono(i.id.clone())
+                    .color(BLUE)
+                    .link(primary_url(&i.doc_url)),
                 Span::plain("\n"),
                 Span::plain(i.summary.clone()),
             ];
@@ -1726,7 +1728,7 @@ fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
             let mut msg = vec![Span::plain(f.message.clone())];
             if let Some(u) = &f.doc_url {
                 msg.push(Span::plain("\n"));
-                msg.push(Span::plain(u.clone()).color(BLUE).link(u.clone()));
+                msg.push(Span::plain(u.clone()).color(BLUE).link(primary_url(u)));
             }
             TableRow {
                 cells: vec![

@@ -6,15 +6,22 @@ use std::fmt::Write as _;
 use crate::path::NoteSeverity;
 use crate::validate::Severity;
 
-use super::{ExportModel, Verdict, count, hours};
+use super::{ExportModel, Verdict, count, hours, primary_url};
 
-/// Escape text from the plan so it cannot change the Markdown around it.
+/// Escape text from the plan so it cannot change the Markdown around it. Every value sits
+/// inside a line, so `#` needs no escape, and `_` only at the edge of a word.
 fn esc(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        let word = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
+            '_' if word(i.checked_sub(1)) && word(Some(i + 1)) => out.push(c),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -24,6 +31,16 @@ fn esc(s: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters of free text, cut at a word.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{} … (full text in the PDF)", cut.trim_end())
 }
 
 fn or_dash(s: Option<&str>) -> String {
@@ -230,7 +247,7 @@ pub fn render(m: &ExportModel) -> String {
     let facts: Vec<String> = b
         .facts
         .iter()
-        .map(|(k, v)| format!("{} {}", k.to_lowercase(), esc(v)))
+        .map(|(k, v)| format!("{}: {}", k.to_lowercase(), esc(&clip(v, 120))))
         .collect();
     let _ = writeln!(
         o,
@@ -262,13 +279,17 @@ pub fn render(m: &ExportModel) -> String {
     );
     let _ = writeln!(o, "- **Rollback:** {}", rb.join(", "));
     if let Some(t) = &r.trigger {
-        let _ = writeln!(o, "- **Rollback trigger:** {}", esc(t));
+        let _ = writeln!(o, "- **Rollback trigger:** {}", esc(&clip(t, 300)));
     }
     if let Some(n) = &m.notes.unique_setup {
-        let _ = writeln!(o, "- **Unusual setup:** {}", esc(n));
+        let _ = writeln!(o, "- **Unusual setup:** {}", esc(&clip(n, 300)));
     }
     if let Some(n) = &m.notes.current_known_issues {
-        let _ = writeln!(o, "- **Issues seen on the current version:** {}", esc(n));
+        let _ = writeln!(
+            o,
+            "- **Issues seen on the current version:** {}",
+            esc(&clip(n, 300))
+        );
     }
     let _ = writeln!(o);
 
@@ -291,7 +312,7 @@ pub fn render(m: &ExportModel) -> String {
             esc(&f.message)
         );
         if let Some(u) = &f.doc_url {
-            line.push_str(&format!(" [Docs]({u})"));
+            line.push_str(&format!(" [Docs]({})", primary_url(u)));
         }
         let _ = writeln!(o, "{line}");
     }
@@ -314,7 +335,7 @@ pub fn render(m: &ExportModel) -> String {
                 "- [{}] 🛑 [{}]({}) at {}: {}{}",
                 if i.reviewed { "x" } else { " " },
                 esc(&i.id),
-                i.doc_url,
+                primary_url(&i.doc_url),
                 i.hop_version.as_deref().unwrap_or("the running version"),
                 esc(&i.summary),
                 if i.verified { "" } else { " (UNVERIFIED)" }
@@ -365,6 +386,8 @@ mod tests {
     #[test]
     fn escapes_what_could_break_the_markdown() {
         assert_eq!(esc("a|b *c* <script>\nd"), "a\\|b \\*c\\* &lt;script&gt; d");
-        assert_eq!(esc("gitlab_rails"), "gitlab\\_rails");
+        assert_eq!(esc("gitlab_rails _x_ #1"), "gitlab_rails \\_x\\_ #1");
+        assert_eq!(clip("one two three", 8), "one two … (full text in the PDF)");
+        assert_eq!(clip("short", 8), "short");
     }
 }

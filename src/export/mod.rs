@@ -411,6 +411,14 @@ fn yes_no(b: Option<bool>) -> String {
     }
 }
 
+/// The first URL of a documentation reference (some list two, separated by ` ; `).
+pub fn primary_url(doc_url: &str) -> &str {
+    doc_url
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .find(|s| !s.is_empty())
+        .unwrap_or(doc_url)
+}
+
 /// `1 hop`, `3 hops`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
