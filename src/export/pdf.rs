@@ -66,11 +66,11 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
     );
     let mut doc = PdfDocument::new(&title);
 
-    // Fonts the pages use.
+    // Fonts the pages use (the rotated watermark is drawn as outlines, not text).
     let mut used: BTreeSet<FontFace> = BTreeSet::new();
     for p in &layout.pages {
         for item in p.items() {
-            if let Item::Text(t) | Item::Rotated { run: t, .. } = item {
+            if let Item::Text(t) = item {
                 used.insert(t.face);
             }
         }
@@ -177,7 +177,7 @@ fn stroke_ops(s: &Stroke, ops: &mut Vec<Op>) {
     });
 }
 
-fn text_ops(t: &TextRun, page_h: f32, degrees: f32, ops: &mut Vec<Op>) {
+fn text_ops(t: &TextRun, page_h: f32, ops: &mut Vec<Op>) {
     let (x, y) = (pt(t.x), pt(page_h - t.baseline));
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFont {
@@ -187,9 +187,8 @@ fn text_ops(t: &TextRun, page_h: f32, degrees: f32, ops: &mut Vec<Op>) {
     ops.push(Op::SetFillColor {
         col: color(t.color),
     });
-    let (s, c) = degrees.to_radians().sin_cos();
     ops.push(Op::SetTextMatrix {
-        matrix: TextMatrix::Raw([c, s, -s, c, x.0, y.0]),
+        matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, x.0, y.0]),
     });
     ops.push(Op::ShowText {
         items: vec![TextItem::Text(t.text.clone())],
@@ -197,10 +196,99 @@ fn text_ops(t: &TextRun, page_h: f32, degrees: f32, ops: &mut Vec<Op>) {
     ops.push(Op::EndTextSection);
 }
 
+/// Collects a glyph's outline as polygon rings (cubic Béziers), in font units.
+struct GlyphPath {
+    rings: Vec<Vec<(f32, f32, bool)>>,
+    last: (f32, f32),
+}
+
+impl ttf_parser::OutlineBuilder for GlyphPath {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.rings.push(vec![(x, y, false)]);
+        self.last = (x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        if let Some(r) = self.rings.last_mut() {
+            r.push((x, y, false));
+        }
+        self.last = (x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        // The same curve as a cubic: control points two thirds of the way to the quad's one.
+        let (x0, y0) = self.last;
+        let c1 = (x0 + 2.0 / 3.0 * (x1 - x0), y0 + 2.0 / 3.0 * (y1 - y0));
+        let c2 = (x + 2.0 / 3.0 * (x1 - x), y + 2.0 / 3.0 * (y1 - y));
+        self.curve_to(c1.0, c1.1, c2.0, c2.1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        if let Some(r) = self.rings.last_mut() {
+            r.push((x1, y1, true));
+            r.push((x2, y2, true));
+            r.push((x, y, false));
+        }
+        self.last = (x, y);
+    }
+    fn close(&mut self) {}
+}
+
+/// Draw a run as filled glyph outlines rotated by `degrees`: it looks like text but is not
+/// text, so the DRAFT watermark never mixes into copied or extracted text.
+fn outline_ops(t: &TextRun, page_h: f32, degrees: f32, ops: &mut Vec<Op>) {
+    let Some(face) = t
+        .face
+        .bytes()
+        .and_then(|b| ttf_parser::Face::parse(b, 0).ok())
+    else {
+        return;
+    };
+    let scale = t.size / f32::from(face.units_per_em().max(1));
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (ox, oy) = (pt(t.x).0, pt(page_h - t.baseline).0);
+    let mut pen = 0.0_f32;
+    let mut rings = Vec::new();
+    for c in t.text.chars() {
+        let Some(gid) = face.glyph_index(c) else {
+            continue;
+        };
+        let mut path = GlyphPath {
+            rings: Vec::new(),
+            last: (0.0, 0.0),
+        };
+        face.outline_glyph(gid, &mut path);
+        for ring in path.rings {
+            let points = ring
+                .into_iter()
+                .map(|(gx, gy, bezier)| {
+                    let (x, y) = (pen + gx * scale, gy * scale);
+                    LinePoint {
+                        p: Point {
+                            x: Pt(ox + x * cos - y * sin),
+                            y: Pt(oy + x * sin + y * cos),
+                        },
+                        bezier,
+                    }
+                })
+                .collect();
+            rings.push(PolygonRing { points });
+        }
+        pen += face.glyph_hor_advance(gid).map_or(0.0, f32::from) * scale;
+    }
+    ops.push(Op::SetFillColor {
+        col: color(t.color),
+    });
+    ops.push(Op::DrawPolygon {
+        polygon: Polygon {
+            rings,
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
+    });
+}
+
 fn item_ops(item: &Item, page_h: f32, ops: &mut Vec<Op>) {
     match item {
-        Item::Text(t) => text_ops(t, page_h, 0.0, ops),
-        Item::Rotated { run, degrees } => text_ops(run, page_h, *degrees, ops),
+        Item::Text(t) => text_ops(t, page_h, ops),
+        Item::Rotated { run, degrees } => outline_ops(run, page_h, *degrees, ops),
         Item::Rect {
             x,
             y,
