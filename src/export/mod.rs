@@ -811,11 +811,13 @@ impl ExportModel {
         });
 
         let ctx = runbook::Context::from_plan(&plan);
-        let order = if plan.topology_kind() == Some(TopologyKind::MultiNode) {
-            runbook::node_order(&plan)
-        } else {
-            Vec::new()
-        };
+        // Kubernetes deployments roll their pods out themselves: no node order.
+        let order =
+            if plan.topology_kind() == Some(TopologyKind::MultiNode) && !ctx_is_kubernetes(&plan) {
+                runbook::node_order(&plan)
+            } else {
+                Vec::new()
+            };
         let current = text(&versions.current)
             .map(|c| crate::version::parse_version(&c).map_or(c, |v| v.version.to_string()));
         let hops: Vec<RunbookHop> = path

@@ -625,7 +625,7 @@ fn install_steps(ctx: &Context, spec: &HopSpec<'_>, order: &[String]) -> Vec<Run
                 "Change the image tag to {image} where the container is defined (docker-compose.yml or your docker run command); keep every volume and option."
             )));
             steps.push(RunbookStep::cmd(
-                "Recreate the container with the new image; it reconfigures and migrates on start.",
+                "Recreate the container with the new image (Docker Compose shown; with docker run, stop and remove the container and run it again with the new tag). It reconfigures and migrates on start.",
                 "docker compose up -d",
             ));
             steps.push(RunbookStep::cmd(
