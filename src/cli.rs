@@ -1,4 +1,4 @@
-//! The command line: `path`, `validate`, `env-info` and `schema`.
+//! The command line: `path`, `validate`, `export`, `env-info` and `schema`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -9,10 +9,11 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::environment::Environment;
+use crate::export::{self, ExportError, ExportMeta, ExportModel, Paper};
 use crate::knowledge::Knowledge;
 use crate::path::{self, NoteSeverity, PathRequest};
 use crate::plan_file;
@@ -86,6 +87,33 @@ pub enum Command {
     EnvInfo {
         /// File with the pasted output, or `-` for standard input.
         input: String,
+    },
+    /// Export a plan: the PDF for the ticket, the Markdown summary for its body, the plan file.
+    #[command(
+        group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["pdf", "markdown", "json"])),
+        after_help = "Exit code 0: written (warnings allowed); 1: the plan has errors and --draft was not given (nothing is written); 2: the plan could not be read or an output could not be written.\n\nThe generation time is the current time, or SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC) when that environment variable is set: the same plan and the same SOURCE_DATE_EPOCH give byte-identical files.\n\nSecrets found in any text of the plan are replaced by [REDACTED] in every output."
+    )]
+    Export {
+        /// The plan file.
+        plan: PathBuf,
+        /// Write the PDF here.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Write the Markdown summary (for the ticket body) here.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Write the plan file itself here, normalised (for the ticket attachment).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Paper size of the PDF.
+        #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = ["a4", "letter"])]
+        paper: String,
+        /// Export a plan that still has errors, with every page marked DRAFT.
+        #[arg(long)]
+        draft: bool,
+        /// Validate as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
     /// Print the JSON Schema of the plan file format.
     Schema,
@@ -182,18 +210,12 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             }
         }
         Command::Validate { plan, json, today } => {
-            let today = match today {
-                None => chrono::Local::now().date_naive(),
-                Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
-                    Ok(d) => d,
-                    Err(_) => {
-                        let _ = writeln!(
-                            o.err,
-                            "upgrade-planner validate: --today `{t}` is not a date (YYYY-MM-DD)"
-                        );
-                        return EXIT_INPUT;
-                    }
-                },
+            let today = match parse_today(today.as_deref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    let _ = writeln!(o.err, "upgrade-planner validate: {e}");
+                    return EXIT_INPUT;
+                }
             };
             let k = knowledge(o);
             let p = match plan_file::load(&plan) {
@@ -259,7 +281,164 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             o.out.push_str(&schema_json());
             EXIT_OK
         }
+        Command::Export {
+            plan,
+            pdf,
+            markdown,
+            json,
+            paper,
+            draft,
+            today,
+        } => {
+            let request = ExportRequest {
+                plan,
+                pdf,
+                markdown,
+                json,
+                paper: Paper::parse(&paper).unwrap_or_default(),
+                draft,
+                today,
+            };
+            run_export(&request, o)
+        }
     }
+}
+
+/// `--today`, or the local date.
+fn parse_today(today: Option<&str>) -> Result<NaiveDate, String> {
+    match today {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("--today `{t}` is not a date (YYYY-MM-DD)")),
+    }
+}
+
+/// Environment variable that fixes the generation time of exports (seconds since the epoch).
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// The generation time: `SOURCE_DATE_EPOCH` when set, else now.
+fn generation_time() -> Result<DateTime<Utc>, String> {
+    match std::env::var(SOURCE_DATE_EPOCH) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Utc.timestamp_opt(s, 0).single())
+            .ok_or_else(|| {
+                format!("{SOURCE_DATE_EPOCH}=`{v}` is not a number of seconds since 1970-01-01")
+            }),
+        _ => Ok(Utc::now()),
+    }
+}
+
+struct ExportRequest {
+    plan: PathBuf,
+    pdf: Option<PathBuf>,
+    markdown: Option<PathBuf>,
+    json: Option<PathBuf>,
+    paper: Paper,
+    draft: bool,
+    today: Option<String>,
+}
+
+fn run_export(r: &ExportRequest, o: &mut Output) -> u8 {
+    let name = "upgrade-planner export";
+    let today = match parse_today(r.today.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(o.err, "{name}: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let generated_at = match generation_time() {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(o.err, "{name}: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let k = knowledge(o);
+    let p = match plan_file::load(&r.plan) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(o.err, "{name}: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let file = r.plan.display().to_string();
+    let analysis = validate::analyse(&p, k, today);
+    if let Err(ExportError::PlanHasErrors { errors }) = export::check_exportable(&analysis, r.draft)
+    {
+        let _ = writeln!(
+            o.err,
+            "{name}: {file} has {}; nothing was written. Fix them, or export with --draft (every page is then marked DRAFT):",
+            export::count(errors.len(), "error", "errors")
+        );
+        for f in &errors {
+            let _ = writeln!(
+                o.err,
+                "  error: {} [{}] {}",
+                f.field,
+                f.step.title(),
+                f.message
+            );
+        }
+        return EXIT_FINDINGS;
+    }
+    let mut meta = ExportMeta::new(generated_at);
+    meta.draft = r.draft;
+    meta.paper = r.paper;
+    let model = ExportModel::build(&p, k, &analysis, meta);
+
+    // Render everything first, then write: a rendering failure leaves no file behind.
+    let mut outputs: Vec<(&PathBuf, Vec<u8>, &str)> = Vec::new();
+    if let Some(path) = &r.pdf {
+        match export::pdf::render_pdf(&model) {
+            Ok(bytes) => outputs.push((path, bytes, "PDF")),
+            Err(e) => {
+                let _ = writeln!(o.err, "{name}: cannot render the PDF: {e}");
+                return EXIT_INPUT;
+            }
+        }
+    }
+    if let Some(path) = &r.markdown {
+        outputs.push((
+            path,
+            export::markdown::render(&model).into_bytes(),
+            "Markdown",
+        ));
+    }
+    if let Some(path) = &r.json {
+        outputs.push((path, export::plan_json(&p).into_bytes(), "plan file"));
+    }
+    for (path, bytes, what) in &outputs {
+        if let Err(e) = plan_file::write_atomic(path, bytes) {
+            let reason = match &e.kind {
+                plan_file::PlanFileErrorKind::Write(io) => io.to_string(),
+                _ => e.to_string(),
+            };
+            let _ = writeln!(
+                o.err,
+                "{name}: cannot write the {what} to {}: {reason}",
+                path.display()
+            );
+            return EXIT_INPUT;
+        }
+        let _ = writeln!(
+            o.out,
+            "wrote {} ({what}, {} KB)",
+            path.display(),
+            bytes.len().div_ceil(1024)
+        );
+    }
+    let _ = writeln!(
+        o.out,
+        "{file}: {}{}: {}",
+        model.verdict.label(),
+        if r.draft { " (DRAFT)" } else { "" },
+        model.counts.text(", ")
+    );
+    EXIT_OK
 }
 
 /// The JSON Schema of the plan file format.

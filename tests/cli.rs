@@ -13,12 +13,22 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn run_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    run_full(args, stdin, &[])
+}
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    run_full(args, None, env)
+}
+
+fn run_full(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     // An empty data directory: the user's own config must not influence the tests.
     let data = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("UPGRADE_PLANNER_DATA_DIR", data.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -275,7 +285,7 @@ fn schema_and_help_and_version() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["title"], "Plan");
-    for sub in ["path", "validate", "env-info", "schema"] {
+    for sub in ["path", "validate", "export", "env-info", "schema"] {
         let o = run(&[sub, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{sub}");
         assert!(stdout(&o).contains("Usage: upgrade-planner"), "{sub}");
@@ -306,4 +316,190 @@ fn a_broken_data_override_is_ignored_with_a_warning() {
         "{err}"
     );
     assert!(stdout(&o).contains("16.7.10"));
+}
+
+// ------------------------------------------------------------------ export
+
+const EPOCH: (&str, &str) = ("SOURCE_DATE_EPOCH", "1795000000");
+
+fn path_str(p: &std::path::Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn export_writes_the_pdf_the_markdown_and_the_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = path_str(&dir.path().join("plan.pdf"));
+    let md = path_str(&dir.path().join("plan.md"));
+    let json = path_str(&dir.path().join("plan.json"));
+    let o = run_env(
+        &[
+            "export",
+            "assets/samples/multi-node-geo.upgrade-plan.json",
+            "--pdf",
+            &pdf,
+            "--markdown",
+            &md,
+            "--json",
+            &json,
+            "--paper",
+            "letter",
+            "--today",
+            "2026-11-21",
+        ],
+        &[EPOCH],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("wrote") && out.contains("plan.pdf"), "{out}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
+    assert!(pages[0].contains("Example Corp"));
+    // SOURCE_DATE_EPOCH 1795000000 is 2026-11-18 11:06:40 UTC.
+    assert!(pages[0].contains("2026-11-18 11:06 UTC"), "{}", pages[0]);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("## GitLab upgrade plan: Example Corp"));
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(plan["plan_id"], "0b8f0c1e-6c1d-4a57-9d55-3f4c0e2b7a10");
+    // No temporary files are left beside the outputs.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+}
+
+#[test]
+fn export_with_source_date_epoch_is_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = path_str(&dir.path().join("a.pdf"));
+    let b = path_str(&dir.path().join("b.pdf"));
+    for f in [&a, &b] {
+        let o = run_env(
+            &[
+                "export",
+                "assets/samples/single-node.upgrade-plan.json",
+                "--pdf",
+                f,
+                "--today",
+                "2026-11-21",
+            ],
+            &[EPOCH],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
+}
+
+#[test]
+fn export_of_a_plan_with_errors_exits_1_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = path_str(&dir.path().join("plan.pdf"));
+    let md = path_str(&dir.path().join("plan.md"));
+    let o = run(&[
+        "export",
+        "tests/fixtures/token-in-notes.upgrade-plan.json",
+        "--pdf",
+        &pdf,
+        "--markdown",
+        &md,
+        "--today",
+        "2026-11-21",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("nothing was written") && err.contains("--draft"),
+        "{err}"
+    );
+    assert!(err.contains("error: notes.unique_setup"), "{err}");
+    assert!(!err.contains("glpat-"), "the secret is not echoed");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn export_draft_writes_and_marks_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = path_str(&dir.path().join("draft.pdf"));
+    let json = path_str(&dir.path().join("draft.json"));
+    let o = run_env(
+        &[
+            "export",
+            "tests/fixtures/token-in-notes.upgrade-plan.json",
+            "--pdf",
+            &pdf,
+            "--json",
+            &json,
+            "--draft",
+            "--today",
+            "2026-11-21",
+        ],
+        &[EPOCH],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("DRAFT"));
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&std::fs::read(&pdf).unwrap()).unwrap();
+    assert!(pages.len() > 1);
+    for (i, p) in pages.iter().enumerate() {
+        assert!(p.contains("DRAFT"), "page {} not marked", i + 1);
+        assert!(!p.contains("glpat-"));
+    }
+    let json = std::fs::read_to_string(&json).unwrap();
+    assert!(!json.contains("glpat-") && json.contains("[REDACTED]"));
+}
+
+#[test]
+fn export_input_and_output_problems_exit_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = path_str(&dir.path().join("plan.pdf"));
+    let o = run(&["export", "no-such-plan.json", "--pdf", &pdf]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-plan.json"));
+    let o = run(&[
+        "export",
+        "tests/fixtures/truncated.upgrade-plan.json",
+        "--pdf",
+        &pdf,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 54"));
+    let missing_dir = path_str(&dir.path().join("missing").join("plan.pdf"));
+    let o = run(&[
+        "export",
+        "assets/samples/single-node.upgrade-plan.json",
+        "--pdf",
+        &missing_dir,
+        "--today",
+        "2026-11-21",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&missing_dir), "{}", stderr(&o));
+    let o = run_env(
+        &[
+            "export",
+            "assets/samples/single-node.upgrade-plan.json",
+            "--pdf",
+            &pdf,
+        ],
+        &[("SOURCE_DATE_EPOCH", "yesterday")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("SOURCE_DATE_EPOCH"));
+    // At least one output is required, and the paper size is checked.
+    let o = run(&["export", "assets/samples/single-node.upgrade-plan.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "export",
+        "assets/samples/single-node.upgrade-plan.json",
+        "--pdf",
+        &pdf,
+        "--paper",
+        "a3",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!std::path::Path::new(&pdf).exists());
+    let o = run(&["export", "--help"]);
+    assert!(stdout(&o).contains("SOURCE_DATE_EPOCH"));
 }

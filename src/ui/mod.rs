@@ -96,29 +96,24 @@ pub fn install_fonts(ctx: &egui::Context) {
             Arc::new(egui::FontData::from_static(bytes)),
         );
     };
-    add(
-        &mut fonts,
-        "DejaVuSans",
-        include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
-    );
-    add(
-        &mut fonts,
-        "DejaVuSansMono",
-        include_bytes!("../../assets/fonts/DejaVuSansMono.ttf"),
-    );
-    add(
-        &mut fonts,
-        "DroidSansFallback",
-        include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf"),
-    );
+    add(&mut fonts, "DejaVuSans", crate::fonts::SANS);
+    add(&mut fonts, "DejaVuSansMono", crate::fonts::MONO);
+    let cjk = crate::fonts::CJK_FALLBACK.is_some();
+    if let Some(bytes) = crate::fonts::CJK_FALLBACK {
+        add(&mut fonts, "DroidSansFallback", bytes);
+    }
     if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
         list.push("DejaVuSans".to_owned());
-        list.push("DroidSansFallback".to_owned());
+        if cjk {
+            list.push("DroidSansFallback".to_owned());
+        }
     }
     if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Monospace) {
         list.push("DejaVuSansMono".to_owned());
         list.push("DejaVuSans".to_owned());
-        list.push("DroidSansFallback".to_owned());
+        if cjk {
+            list.push("DroidSansFallback".to_owned());
+        }
     }
     ctx.set_fonts(fonts);
 }
