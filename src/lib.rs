@@ -7,9 +7,9 @@
 pub mod cli;
 pub mod envinfo;
 pub mod environment;
-pub mod guidance;
 pub mod export;
 pub mod fonts;
+pub mod guidance;
 pub mod knowledge;
 pub mod path;
 pub mod plan;

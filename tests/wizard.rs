@@ -484,3 +484,62 @@ fn known_issue_links_open_in_the_browser() {
         .unwrap();
     assert_eq!(platform.opened_urls, vec![first]);
 }
+
+#[test]
+fn exports_from_the_review_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("p.upgrade-plan.json");
+    let pdf_path = dir.path().join("p.pdf");
+    let draft_path = dir.path().join("p.draft.pdf");
+    let json_path = dir.path().join("attach.upgrade-plan.json");
+    let mut plan: Plan = upgrade_planner::plan_file::parse(
+        Path::new("sample"),
+        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
+    )
+    .unwrap();
+    plan.last_step = Some(Step::Review);
+    upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(plan_path));
+    p.save_answers = vec![
+        Some(pdf_path.clone()),
+        Some(json_path.clone()),
+        Some(draft_path.clone()),
+    ];
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    assert!(h.query_by_label("Ready").is_some());
+    click(&mut h, "Export PDF…");
+    let pdf = std::fs::read(&pdf_path).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF was written");
+    click(&mut h, "Export JSON…");
+    let json = std::fs::read_to_string(&json_path).unwrap();
+    assert!(json.contains("\"format\": \"gitlab-upgrade-plan\""));
+    click(&mut h, "Copy Markdown");
+    let copied = h
+        .state()
+        .platform
+        .as_any()
+        .downcast_ref::<ScriptedPlatform>()
+        .unwrap()
+        .copied
+        .clone();
+    assert_eq!(copied.len(), 1);
+    assert!(copied[0].contains("18.2.8"), "the Markdown has the path");
+
+    // With an error the PDF is refused; as a draft it is written.
+    h.state_mut().plan.rollback.as_mut().unwrap().confirmed = Some(false);
+    h.run();
+    assert!(h.query_by_label("Not ready").is_some());
+    h.state_mut()
+        .commands
+        .push(upgrade_planner::ui::app::Command::ExportPdf { draft: false });
+    h.run();
+    assert!(matches!(h.state().dialog, Some(Dialog::Error { .. })));
+    click(&mut h, "OK");
+    click(&mut h, "Export as draft…");
+    let draft = std::fs::read(&draft_path).unwrap();
+    assert!(draft.starts_with(b"%PDF"));
+    assert_ne!(draft, pdf);
+}

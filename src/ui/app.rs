@@ -35,6 +35,14 @@ pub enum Command {
     DiscardDraft,
     OpenUrl(String),
     CopyText(String),
+    /// Export the PDF; `draft` marks every page DRAFT and allows a plan with errors.
+    ExportPdf {
+        draft: bool,
+    },
+    /// Export the plan file (secrets redacted) to attach to the ticket.
+    ExportJson,
+    /// Put the Markdown summary on the clipboard for the ticket body.
+    CopyMarkdown,
 }
 
 /// A modal dialog.
@@ -66,6 +74,11 @@ enum JobDone {
         plan: Box<Plan>,
         result: Result<(), String>,
     },
+    Exported {
+        path: PathBuf,
+        what: &'static str,
+        result: Result<(), String>,
+    },
 }
 
 /// Per-step UI state that is not part of the plan.
@@ -75,6 +88,7 @@ pub struct StepUi {
     pub env_info_result: Option<Result<Vec<FilledField>, String>>,
     pub tz_search: String,
     pub known_issue_filter: String,
+    pub paper: Option<crate::export::Paper>,
 }
 
 pub struct WizardApp {
@@ -89,6 +103,8 @@ pub struct WizardApp {
     pub touched: BTreeSet<String>,
     pub focus: Option<String>,
     pub analysis: Analysis,
+    /// What the review page shows and the exports render (rebuilt when the plan changes).
+    pub export_model: Option<Box<crate::export::ExportModel>>,
     analysed: Plan,
     pub commands: Vec<Command>,
     pub dialog: Option<Dialog>,
@@ -111,6 +127,8 @@ pub struct WizardApp {
     title: String,
     /// Work is run inline (tests) instead of on a thread.
     inline_jobs: bool,
+    /// Woken by background work when it finishes.
+    repaint: Option<egui::Context>,
 }
 
 impl WizardApp {
@@ -133,6 +151,7 @@ impl WizardApp {
             touched: BTreeSet::new(),
             focus: None,
             analysis,
+            export_model: None,
             commands: Vec::new(),
             dialog: None,
             status: None,
@@ -150,6 +169,7 @@ impl WizardApp {
             allow_close: false,
             title: String::new(),
             inline_jobs: false,
+            repaint: None,
         };
         if let Some(dir) = app.platform.data_dir() {
             app.recent = documents::load_recent(&dir);
@@ -197,10 +217,27 @@ impl WizardApp {
     }
 
     fn refresh_analysis(&mut self) {
-        if self.plan != self.analysed {
+        if self.plan != self.analysed || self.export_model.is_none() {
             self.analysis = analyse(&self.plan, self.knowledge, self.today);
             self.analysed = self.plan.clone();
+            self.export_model = Some(Box::new(self.build_model(self.analysis.has_errors())));
         }
+    }
+
+    fn export_meta(&self, draft: bool) -> crate::export::ExportMeta {
+        let mut meta = crate::export::ExportMeta::new(self.platform.now());
+        meta.draft = draft;
+        meta.paper = self.step_ui.paper.unwrap_or(crate::export::Paper::A4);
+        meta
+    }
+
+    fn build_model(&self, draft: bool) -> crate::export::ExportModel {
+        crate::export::ExportModel::build(
+            &self.plan,
+            self.knowledge,
+            &self.analysis,
+            self.export_meta(draft),
+        )
     }
 
     pub fn step_findings(&self, step: Step) -> Vec<&Finding> {
@@ -299,6 +336,11 @@ impl WizardApp {
         self.dialogs(ui.ctx());
         self.refresh_analysis();
         self.handle_window(ui.ctx());
+        self.repaint = Some(ui.ctx().clone());
+        if !self.commands.is_empty() {
+            // What the commands change (dialogs, status, a new plan) shows on the next frame.
+            ui.ctx().request_repaint();
+        }
         self.run_commands();
         self.autosave_tick(ui.ctx());
     }
@@ -372,6 +414,19 @@ impl WizardApp {
                     }
                     if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
                         self.commands.push(Command::SaveAs);
+                    }
+                    ui.separator();
+                    if ui.button("Export PDF…").clicked() {
+                        self.commands.push(Command::ExportPdf { draft: false });
+                    }
+                    if ui.button("Export PDF as draft…").clicked() {
+                        self.commands.push(Command::ExportPdf { draft: true });
+                    }
+                    if ui.button("Export JSON…").clicked() {
+                        self.commands.push(Command::ExportJson);
+                    }
+                    if ui.button("Copy Markdown").clicked() {
+                        self.commands.push(Command::CopyMarkdown);
                     }
                     ui.separator();
                     if ui.button("Quit").clicked() {
@@ -554,6 +609,7 @@ impl WizardApp {
             recent: &self.recent,
             jump: None,
             today: self.today,
+            model: self.export_model.as_deref(),
         };
         steps::show(step, &mut ctx, &mut form, ui);
         if let Some(field) = ctx.jump.take() {
@@ -708,6 +764,26 @@ impl WizardApp {
                         Some(("The autosaved draft was discarded".into(), Severity::Info));
                 }
                 Command::OpenUrl(u) => self.platform.open_url(&u),
+                Command::ExportPdf { draft } => self.export_pdf(draft),
+                Command::ExportJson => self.export_json(),
+                Command::CopyMarkdown => {
+                    let draft = self.analysis.has_errors();
+                    let md = crate::export::markdown::render(&self.build_model(draft));
+                    if self.platform.copy_text(&md) {
+                        self.status = Some((
+                            if draft {
+                                "Markdown copied, marked DRAFT: the plan still has errors".into()
+                            } else {
+                                "Markdown summary copied to the clipboard".into()
+                            },
+                            if draft {
+                                Severity::Warning
+                            } else {
+                                Severity::Info
+                            },
+                        ));
+                    }
+                }
                 Command::CopyText(t) => {
                     if self.platform.copy_text(&t) {
                         self.status = Some(("Copied to the clipboard".into(), Severity::Info));
@@ -779,6 +855,7 @@ impl WizardApp {
         let snapshot = Box::new(self.plan.clone());
         let text = plan_file::to_json(&snapshot);
         let tx = self.jobs_tx.clone();
+        let repaint = self.repaint.clone();
         let job_path = path.to_path_buf();
         let job = move || {
             let result =
@@ -788,9 +865,90 @@ impl WizardApp {
                 plan: snapshot,
                 result,
             });
+            if let Some(ctx) = repaint {
+                ctx.request_repaint();
+            }
         };
         self.pending_jobs += 1;
         self.status = Some((format!("Saving {}…", path.display()), Severity::Info));
+        if self.inline_jobs {
+            job();
+            self.poll_jobs();
+        } else {
+            std::thread::spawn(job);
+        }
+    }
+
+    fn export_pdf(&mut self, draft: bool) {
+        if let Err(e) = crate::export::check_exportable(&self.analysis, draft) {
+            self.dialog = Some(Dialog::Error {
+                title: "The PDF was not exported".into(),
+                message: format!(
+                    "{e}. The review page lists them; click one to go to its field. To send the plan for early feedback anyway, use File > Export PDF as draft: every page is then marked DRAFT."
+                ),
+            });
+            return;
+        }
+        let dir = self
+            .file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
+        let name = documents::suggested_name(&self.plan, if draft { "draft.pdf" } else { "pdf" });
+        let Some(path) = self
+            .platform
+            .pick_save(dir.as_deref(), &name, ("PDF", &["pdf"]))
+        else {
+            return;
+        };
+        let model = self.build_model(draft);
+        self.run_export(&path, "PDF", move || {
+            crate::export::pdf::render_pdf(&model).map_err(|e| e.to_string())
+        });
+    }
+
+    fn export_json(&mut self) {
+        let dir = self
+            .file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
+        let name = documents::suggested_name(&self.plan, "upgrade-plan.json");
+        let Some(path) =
+            self.platform
+                .pick_save(dir.as_deref(), &name, ("Upgrade plan", &["json"]))
+        else {
+            return;
+        };
+        let text = crate::export::plan_json(&self.plan);
+        self.run_export(&path, "plan file", move || Ok(text.into_bytes()));
+    }
+
+    /// Render and write an export off the UI thread.
+    fn run_export(
+        &mut self,
+        path: &Path,
+        what: &'static str,
+        render: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
+    ) {
+        let tx = self.jobs_tx.clone();
+        let repaint = self.repaint.clone();
+        let job_path = path.to_path_buf();
+        let job = move || {
+            let result = render().and_then(|bytes| {
+                plan_file::write_atomic(&job_path, &bytes).map_err(|e| e.to_string())
+            });
+            let _ = tx.send(JobDone::Exported {
+                path: job_path,
+                what,
+                result,
+            });
+            if let Some(ctx) = repaint {
+                ctx.request_repaint();
+            }
+        };
+        self.pending_jobs += 1;
+        self.status = Some((format!("Exporting {}…", path.display()), Severity::Info));
         if self.inline_jobs {
             job();
             self.poll_jobs();
@@ -819,6 +977,20 @@ impl WizardApp {
                             ),
                         });
                         self.status = Some(("Not saved".into(), Severity::Error));
+                    }
+                },
+                JobDone::Exported { path, what, result } => match result {
+                    Ok(()) => {
+                        self.status = Some((
+                            format!("Exported the {what} to {}", path.display()),
+                            Severity::Info,
+                        ));
+                    }
+                    Err(e) => {
+                        self.dialog = Some(Dialog::Error {
+                            title: format!("The {what} was not exported"),
+                            message: format!("{}: {e}", path.display()),
+                        });
                     }
                 },
             }

@@ -34,6 +34,8 @@ pub struct StepCtx<'a> {
     /// Set by the review page: go to this field.
     pub jump: Option<String>,
     pub today: chrono::NaiveDate,
+    /// The export model of the plan (what the PDF and Markdown render).
+    pub model: Option<&'a crate::export::ExportModel>,
 }
 
 /// The sentence under each step's title.

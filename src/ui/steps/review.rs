@@ -1,38 +1,88 @@
-//! Step 11: every finding grouped by step (click to go to the field), the path, and the
-//! save and export actions.
+//! Step 11: the verdict, every finding grouped by step (click to go to the field), the path, the
+//! runbook, and the save and export actions. The verdict and runbook come from the same export
+//! model as the PDF and the Markdown, so the three never disagree.
 
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
+use crate::export::{ExportModel, Paper, Verdict};
 use crate::plan::Step;
 use crate::ui::app::Command;
 use crate::ui::widgets::{self, Form};
-use crate::validate::Severity;
 
-pub fn show(ctx: &mut StepCtx<'_>, _form: &mut Form<'_>, ui: &mut Ui) {
-    let a = ctx.analysis;
-    let errors = a.count(Severity::Error);
-    let warnings = a.count(Severity::Warning);
-    let (verdict, color) = if errors > 0 {
-        ("Not ready", widgets::error_color(ui))
-    } else if warnings > 0 {
-        ("Ready with warnings", widgets::warning_color(ui))
-    } else {
-        ("Ready", widgets::ok_color(ui))
+pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
+    let Some(model) = ctx.model else {
+        return;
     };
-    ui.label(RichText::new(verdict).heading().color(color));
+    let a = ctx.analysis;
+    let color = match model.verdict {
+        Verdict::Ready => widgets::ok_color(ui),
+        Verdict::ReadyWithWarnings => widgets::warning_color(ui),
+        Verdict::NotReady => widgets::error_color(ui),
+    };
+    ui.label(RichText::new(model.verdict.label()).heading().color(color));
+    ui.label(&model.verdict_text);
     ui.label(format!(
-        "{errors} error(s), {warnings} warning(s), {} hint(s)",
-        a.count(Severity::Info)
+        "{} error(s), {} warning(s), {} hint(s)",
+        model.counts.errors, model.counts.warnings, model.counts.infos
     ));
-    ui.horizontal(|ui| {
+
+    section(ui, "Save and export");
+    let mut paper = Some(ctx.ui_state.paper.unwrap_or(Paper::A4));
+    form.choice_optional(
+        ui,
+        "Paper size",
+        &mut paper,
+        &[(Paper::A4, "A4"), (Paper::Letter, "US Letter")],
+        "export.paper",
+        "A4",
+    );
+    ctx.ui_state.paper = paper;
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Save").clicked() {
             ctx.commands.push(Command::Save);
         }
         if ui.button("Save as…").clicked() {
             ctx.commands.push(Command::SaveAs);
         }
+        let errors = model.counts.errors > 0;
+        if ui
+            .add_enabled(!errors, egui::Button::new("Export PDF…"))
+            .on_disabled_hover_text("Fix the errors first, or export as a draft")
+            .clicked()
+        {
+            ctx.commands.push(Command::ExportPdf { draft: false });
+        }
+        if errors
+            && ui
+                .button("Export as draft…")
+                .on_hover_text("Every page is marked DRAFT")
+                .clicked()
+        {
+            ctx.commands.push(Command::ExportPdf { draft: true });
+        }
+        if ui
+            .button("Export JSON…")
+            .on_hover_text("The plan file to attach to the ticket (secrets redacted)")
+            .clicked()
+        {
+            ctx.commands.push(Command::ExportJson);
+        }
+        if ui
+            .button("Copy Markdown")
+            .on_hover_text("A summary for the ticket body")
+            .clicked()
+        {
+            ctx.commands.push(Command::CopyMarkdown);
+        }
     });
+    widgets::help(
+        ui,
+        &format!(
+            "Plan {} · revision {} · {}",
+            model.plan_id, model.revision, model.data_summary
+        ),
+    );
 
     section(ui, "Findings");
     if a.findings.is_empty() {
@@ -66,6 +116,54 @@ pub fn show(ctx: &mut StepCtx<'_>, _form: &mut Form<'_>, ui: &mut Ui) {
             ui.label(RichText::new("No path yet: the versions are missing or invalid.").weak());
         }
     }
+
+    section(ui, "Runbook");
+    runbook(ui, model);
     ui.add_space(8.0);
-    ui.label(RichText::new(ctx.knowledge.data_summary()).small().weak());
+    ui.label(RichText::new(&model.data_summary).small().weak());
+}
+
+fn steps(ui: &mut Ui, title: &str, list: &[crate::export::runbook::RunbookStep]) {
+    if list.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(title).strong());
+    for s in list {
+        ui.label(format!(
+            "☐ {}{}",
+            s.text,
+            if s.unverified { " (UNVERIFIED)" } else { "" }
+        ));
+        if let Some(c) = &s.command {
+            ui.label(RichText::new(c).monospace());
+        }
+    }
+}
+
+fn runbook(ui: &mut Ui, model: &ExportModel) {
+    let rb = &model.runbook;
+    if !rb.order.is_empty() {
+        widgets::help(
+            ui,
+            &format!("Node order at each hop: {}", rb.order.join(" → ")),
+        );
+    }
+    egui::CollapsingHeader::new("Before the window")
+        .id_salt("rb_before")
+        .show(ui, |ui| steps(ui, "Before", &rb.before));
+    for hop in &rb.hops {
+        egui::CollapsingHeader::new(format!(
+            "Hop {}: {} → {}",
+            hop.number, hop.from_version, hop.version
+        ))
+        .id_salt(("rb_hop", hop.number))
+        .show(ui, |ui| {
+            steps(ui, "Pre-checks", &hop.pre_checks);
+            steps(ui, "Install", &hop.install);
+            steps(ui, "Post-checks", &hop.post_checks);
+        });
+    }
+    egui::CollapsingHeader::new("After the last hop")
+        .id_salt("rb_after")
+        .show(ui, |ui| steps(ui, "After", &rb.after));
 }
