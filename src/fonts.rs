@@ -6,24 +6,27 @@
 //! symbols the exports use. With the `cjk-font` feature (on by default) Droid Sans Fallback
 //! (Debian `fonts-droid-fallback`, Apache-2.0, `assets/fonts/LICENSE-DroidSansFallback.txt`)
 //! adds Chinese and Japanese; it has no Hangul.
+//!
+//! They are `static`, not `const`: a `const` byte string can be copied into every codegen unit
+//! that uses it, which multiplied the fonts' 5.8 MB in the release binary.
 
 /// DejaVu Sans: body text.
-pub const SANS: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+pub static SANS: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 /// DejaVu Sans Bold: headings and labels.
-pub const SANS_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+pub static SANS_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 /// DejaVu Sans Mono: commands, versions, file paths.
-pub const MONO: &[u8] = include_bytes!("../assets/fonts/DejaVuSansMono.ttf");
+pub static MONO: &[u8] = include_bytes!("../assets/fonts/DejaVuSansMono.ttf");
 
 /// Droid Sans Fallback: Chinese and Japanese, used only for characters DejaVu lacks.
 #[cfg(feature = "cjk-font")]
-pub const CJK_FALLBACK: Option<&[u8]> =
+pub static CJK_FALLBACK: Option<&[u8]> =
     Some(include_bytes!("../assets/fonts/DroidSansFallbackFull.ttf"));
 /// Built without the `cjk-font` feature: no CJK fallback.
 #[cfg(not(feature = "cjk-font"))]
-pub const CJK_FALLBACK: Option<&[u8]> = None;
+pub static CJK_FALLBACK: Option<&[u8]> = None;
 
 /// The licence texts that must ship with the fonts.
-pub const LICENSES: [(&str, &str); 2] = [
+pub static LICENSES: [(&str, &str); 2] = [
     ("DejaVu", include_str!("../assets/fonts/LICENSE-DejaVu.txt")),
     (
         "Droid Sans Fallback",

@@ -126,6 +126,17 @@ fn section(flow: &mut Flow<'_>, anchor: &str) {
     flow.gap(1.5);
 }
 
+/// A section whose intro paragraph leads into a table: heading, intro and the start of the
+/// table stay on one page.
+fn lead_in(flow: &mut Flow<'_>, anchor: &str, intro: &[Span], table: &Table) {
+    let intro_h = flow.fonts.wrap(intro, BODY, flow.width()).len() as f32 * line_height(BODY) + 2.0;
+    let lead = flow.table_lead(table);
+    flow.ensure(line_height(H1) + 9.0 + intro_h + lead);
+    section(flow, anchor);
+    flow.paragraph(intro, BODY, 0.0);
+    flow.gap(2.0);
+}
+
 fn subheading(flow: &mut Flow<'_>, text: &str, outline: bool) {
     flow.gap(2.5);
     if outline {
@@ -531,8 +542,8 @@ fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
 }
 
 fn path_section(flow: &mut Flow<'_>, m: &ExportModel) {
-    section(flow, "path");
     let Some(p) = &m.path else {
+        section(flow, "path");
         flow.paragraph(
             &[Span::plain(
                 "No upgrade path: enter valid current and target versions (see Findings).",
@@ -560,8 +571,6 @@ fn path_section(flow: &mut Flow<'_>, m: &ExportModel) {
             p.conditions.join(", ")
         )));
     }
-    flow.paragraph(&intro, BODY, 0.0);
-    flow.gap(2.0);
     let rows = p
         .hops
         .iter()
@@ -614,7 +623,7 @@ fn path_section(flow: &mut Flow<'_>, m: &ExportModel) {
             }
         })
         .collect();
-    flow.table(&Table {
+    let table = Table {
         columns: vec![
             Column {
                 title: "#".into(),
@@ -638,7 +647,9 @@ fn path_section(flow: &mut Flow<'_>, m: &ExportModel) {
         header_fill: LAVENDER,
         header_color: HEAD,
         rule: LIGHT,
-    });
+    };
+    lead_in(flow, "path", &intro, &table);
+    flow.table(&table);
     if !p.notes.is_empty() {
         flow.gap(2.0);
         let items: Vec<Vec<Span>> = p
@@ -680,7 +691,6 @@ fn environment(flow: &mut Flow<'_>, m: &ExportModel) {
     flow.key_values(&rows, 40.0, BODY, GREY);
 
     if !e.nodes.is_empty() {
-        subheading(flow, "Nodes", false);
         let rows = e
             .nodes
             .iter()
@@ -719,7 +729,7 @@ fn environment(flow: &mut Flow<'_>, m: &ExportModel) {
                 }
             })
             .collect();
-        flow.table(&Table {
+        let table = Table {
             columns: vec![
                 Column {
                     title: "Role".into(),
@@ -747,7 +757,12 @@ fn environment(flow: &mut Flow<'_>, m: &ExportModel) {
             header_fill: LAVENDER,
             header_color: HEAD,
             rule: LIGHT,
-        });
+        };
+        // Keep the heading with the header and first row of the table.
+        let lead = flow.table_lead(&table);
+        flow.ensure(line_height(H2) + 5.0 + lead);
+        subheading(flow, "Nodes", false);
+        flow.table(&table);
     }
 
     subheading(flow, "Components", false);
@@ -1393,8 +1408,8 @@ fn geo(flow: &mut Flow<'_>, m: &ExportModel) {
 }
 
 fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
-    section(flow, "known-issues");
     if m.known_issues.is_empty() {
+        section(flow, "known-issues");
         flow.paragraph(
             &[Span::plain(
                 "No known issue in the GitLab data matches this path and environment.",
@@ -1404,14 +1419,9 @@ fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
         );
         return;
     }
-    flow.paragraph(
-        &[Span::plain(
-            "Known issues on this path for this environment, blockers first. \"Applies if\" means the plan cannot tell: check it. Blockers must be marked as reviewed.",
-        )],
-        BODY,
-        0.0,
-    );
-    flow.gap(2.0);
+    let intro = [Span::plain(
+        "Known issues on this path for this environment, blockers first. \"Applies if\" means the plan cannot tell: check it. Blockers must be marked as reviewed.",
+    )];
     let rows = m
         .known_issues
         .iter()
@@ -1457,7 +1467,7 @@ fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
             }
         })
         .collect();
-    flow.table(&Table {
+    let table = Table {
         columns: vec![
             Column {
                 title: "Severity".into(),
@@ -1481,7 +1491,9 @@ fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
         header_fill: LAVENDER,
         header_color: HEAD,
         rule: LIGHT,
-    });
+    };
+    lead_in(flow, "known-issues", &intro, &table);
+    flow.table(&table);
 }
 
 fn backup(flow: &mut Flow<'_>, m: &ExportModel) {
@@ -1703,8 +1715,8 @@ fn runbook(flow: &mut Flow<'_>, m: &ExportModel) {
 }
 
 fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
-    section(flow, "findings");
     if m.findings.is_empty() {
+        section(flow, "findings");
         flow.paragraph(
             &[Span::plain("No findings: the plan passed every check.")],
             BODY,
@@ -1712,15 +1724,10 @@ fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
         );
         return;
     }
-    flow.paragraph(
-        &[Span::plain(format!(
-            "Every check result, errors first: {}. Errors block the export (except as a draft); warnings are for Support to see.",
-            m.counts.text(", ")
-        ))],
-        BODY,
-        0.0,
-    );
-    flow.gap(2.0);
+    let intro = [Span::plain(format!(
+        "Every check result, errors first: {}. Errors block the export (except as a draft); warnings are for Support to see.",
+        m.counts.text(", ")
+    ))];
     let rows = m
         .findings
         .iter()
@@ -1748,7 +1755,7 @@ fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
             }
         })
         .collect();
-    flow.table(&Table {
+    let table = Table {
         columns: vec![
             Column {
                 title: "Severity".into(),
@@ -1768,7 +1775,9 @@ fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
         header_fill: LAVENDER,
         header_color: HEAD,
         rule: LIGHT,
-    });
+    };
+    lead_in(flow, "findings", &intro, &table);
+    flow.table(&table);
 }
 
 fn about(flow: &mut Flow<'_>, m: &ExportModel) {

@@ -1254,6 +1254,44 @@ impl<'f> Flow<'f> {
         self.y += lh;
     }
 
+    /// Height the table needs before its first page break is acceptable: the header and the
+    /// first row (or the whole table when it is small), at most a page. Callers keep a
+    /// heading together with this much of the table.
+    pub fn table_lead(&self, t: &Table) -> f32 {
+        let lh = line_height(t.size);
+        let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
+        let widths: Vec<f32> = t
+            .columns
+            .iter()
+            .map(|c| c.weight / total * self.width())
+            .collect();
+        let rows = |cells: Vec<Vec<Span>>| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| self.fonts.wrap(c, t.size, w - 2.8).len())
+                .max()
+                .unwrap_or(1) as f32
+                * lh
+                + 2.0
+        };
+        let header = rows(
+            t.columns
+                .iter()
+                .map(|c| vec![Span::bold(c.title.clone())])
+                .collect(),
+        );
+        let mut lead = header;
+        for (i, r) in t.rows.iter().enumerate() {
+            let h = rows(r.cells.clone());
+            if i > 0 && lead + h > 60.0 {
+                break;
+            }
+            lead += h;
+        }
+        lead.min(self.geometry.body_bottom - self.geometry.body_top - 20.0)
+    }
+
     /// A table; rows wrap, split across pages, and the header repeats on each page.
     pub fn table(&mut self, t: &Table) {
         let size = t.size;

@@ -505,14 +505,14 @@ pub fn node_order(plan: &Plan) -> Vec<String> {
     let topo = plan.topology.clone().unwrap_or_default();
     let order = [
         (NodeRole::Consul, "Consul"),
-        (NodeRole::Postgresql, "PostgreSQL (Patroni)"),
+        (NodeRole::Postgresql, "PostgreSQL with Patroni"),
         (NodeRole::Pgbouncer, "PgBouncer"),
         (NodeRole::Redis, "Redis"),
         (NodeRole::RedisSentinel, "Redis Sentinel"),
         (NodeRole::Gitaly, "Gitaly"),
         (NodeRole::PraefectPostgresql, "Praefect PostgreSQL"),
         (NodeRole::Praefect, "Praefect"),
-        (NodeRole::Rails, "Rails (deploy node first)"),
+        (NodeRole::Rails, "Rails, the deploy node first"),
         (NodeRole::Sidekiq, "Sidekiq"),
         (NodeRole::Registry, "Container registry"),
         (NodeRole::Monitoring, "Monitoring"),
@@ -851,9 +851,11 @@ pub fn preparation(ctx: &Context, hop_versions: &[String]) -> Vec<RunbookStep> {
     steps.push(RunbookStep::text(
         "Enough free disk for one backup per hop where the backups are written.",
     ));
-    steps.push(RunbookStep::text(
-        "Users are told about the downtime; CI/CD schedules and mirrors that would fail are paused.",
-    ));
+    steps.push(RunbookStep::text(if ctx.zero_downtime {
+        "Users are told about the window (zero-downtime: short slowdowns, no outage planned)."
+    } else {
+        "Users are told about the downtime; CI/CD schedules and mirrors that would fail are paused."
+    }));
     steps
 }
 
