@@ -781,6 +781,17 @@ fn environment(flow: &mut Flow<'_>, m: &ExportModel) {
     flow.key_values(&rows, 46.0, BODY - 0.5, GREY);
 
     subheading(flow, "Setup notes", false);
+    if m.notes.unique_setup.is_none() && m.notes.current_known_issues.is_none() {
+        flow.paragraph(
+            &[Span::plain(
+                "Nothing unusual in this setup and no issues seen on the current version were noted.",
+            )
+            .color(GREY)],
+            BODY,
+            0.0,
+        );
+        return;
+    }
     label(flow, "Anything unusual in this setup");
     flow.paragraph(
         &[match &m.notes.unique_setup {
