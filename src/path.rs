@@ -418,6 +418,13 @@ fn add_notes(
     let last_index = path.hops.len().saturating_sub(1);
     let mut prev = from.version.clone();
     let mut matches: Vec<IssueMatch> = Vec::new();
+    // Single-node Linux package/Docker installs get bundled PostgreSQL upgraded by the package
+    // at some minors; the version that matters at a hop is the one after those upgrades.
+    let auto_pg = env.component("single_node_bundled_postgresql") == Some(true)
+        && env
+            .method
+            .is_some_and(|m| matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker));
+    let mut effective_pg = env.pg_version.clone();
     for (i, hop) in path.hops.iter_mut().enumerate() {
         let v = hop.semver.clone();
         // Database minimums that change on this hop.
@@ -430,7 +437,7 @@ fn add_notes(
                         v.major, min.minimum
                     );
                     let mut severity = NoteSeverity::Info;
-                    if let Some(have) = &env.pg_version {
+                    if let Some(have) = &effective_pg {
                         if version_below(have, &min.minimum) {
                             msg.push_str(&format!(" This instance reports PostgreSQL {have}: upgrade it before this hop."));
                             severity = NoteSeverity::Blocker;
@@ -490,6 +497,14 @@ fn add_notes(
         }
         // Bundled PostgreSQL upgraded by the package at this minor.
         for a in &k.requirements.bundled_postgresql_auto_upgrade {
+            if auto_pg
+                && Minor::parse(&a.minor) == Some(hop.minor())
+                && effective_pg
+                    .as_deref()
+                    .is_some_and(|have| version_below(have, &a.postgresql))
+            {
+                effective_pg = Some(a.postgresql.clone());
+            }
             if Minor::parse(&a.minor) == Some(hop.minor())
                 && env.component("single_node_bundled_postgresql") != Some(false)
                 && env.method.is_none_or(|m| {
@@ -1058,6 +1073,36 @@ mod tests {
                 .iter()
                 .any(|n| n.kind == NoteKind::OsPackaging && n.severity == NoteSeverity::Blocker)
         );
+    }
+
+    #[test]
+    fn bundled_single_node_postgresql_is_upgraded_by_the_package() {
+        let mut env = Environment::unknown();
+        env.method = Some(InstallMethod::LinuxPackage);
+        env.topology = Some(crate::plan::TopologyKind::SingleNode);
+        env.pg_mode = Some(crate::plan::PostgresMode::Bundled);
+        env.pg_version = Some("14.11".into());
+        let req = PathRequest {
+            from: "17.8.7".into(),
+            to: Some("18.2".into()),
+            ..Default::default()
+        };
+        let p = compute(&k(), &req, &env).unwrap();
+        let blocker = |p: &UpgradePath| {
+            p.hops.iter().any(|h| {
+                h.notes
+                    .iter()
+                    .any(|n| n.kind == NoteKind::Postgresql && n.severity == NoteSeverity::Blocker)
+            })
+        };
+        assert!(
+            !blocker(&p),
+            "17.11 upgrades bundled PostgreSQL to 16 before 18.x"
+        );
+        // External PostgreSQL 14 gets no such help.
+        env.pg_mode = Some(crate::plan::PostgresMode::External);
+        let p = compute(&k(), &req, &env).unwrap();
+        assert!(blocker(&p));
     }
 
     #[test]
