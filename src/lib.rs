@@ -9,7 +9,6 @@ pub mod envinfo;
 pub mod environment;
 pub mod export;
 pub mod fonts;
-pub mod guidance;
 pub mod knowledge;
 pub mod path;
 pub mod plan;

@@ -4,12 +4,11 @@ use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
-use crate::guidance;
 use crate::plan::BackupMethod;
 use crate::ui::widgets::{self, Form};
 
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
-    let method = ctx.plan.method();
+    let model = ctx.model;
     let object_storage = ctx.plan.topology.as_ref().and_then(|t| t.object_storage) == Some(true);
     let b = ctx.plan.backup.get_or_insert_with(Default::default);
     form.choice(
@@ -27,14 +26,17 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         "backup.method",
         "Choose",
     );
-    if let Some(m) = method {
-        ui.label(RichText::new("Backup command:").strong());
-        ui.label(RichText::new(guidance::backup_command(m)).monospace());
+    // The same steps and file list as the PDF and the Markdown: all come from the export model.
+    if let Some(backup) = model
+        .map(|m| &m.backup)
+        .filter(|b| !b.files_to_keep.is_empty())
+    {
+        super::runbook_steps(ui, "Backup steps", &backup.backup_steps);
         ui.label(
             RichText::new("Keep these with the backup (the backup does not contain them):")
                 .strong(),
         );
-        for f in guidance::files_to_keep(m) {
+        for f in &backup.files_to_keep {
             ui.label(RichText::new(format!("• {f}")).monospace());
         }
         widgets::help(

@@ -89,3 +89,21 @@ pub fn section(ui: &mut Ui, title: &str) {
     ui.label(egui::RichText::new(title).heading().size(17.0));
     ui.add_space(4.0);
 }
+
+/// Runbook steps from the export model: a tick box, the text, and the command in monospace.
+pub fn runbook_steps(ui: &mut Ui, title: &str, list: &[crate::export::runbook::RunbookStep]) {
+    if list.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new(title).strong());
+    for s in list {
+        ui.label(format!(
+            "☐ {}{}",
+            s.text,
+            if s.unverified { " (UNVERIFIED)" } else { "" }
+        ));
+        if let Some(c) = &s.command {
+            ui.label(egui::RichText::new(c).monospace());
+        }
+    }
+}

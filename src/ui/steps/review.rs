@@ -123,23 +123,6 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     ui.label(RichText::new(&model.data_summary).small().weak());
 }
 
-fn steps(ui: &mut Ui, title: &str, list: &[crate::export::runbook::RunbookStep]) {
-    if list.is_empty() {
-        return;
-    }
-    ui.label(RichText::new(title).strong());
-    for s in list {
-        ui.label(format!(
-            "☐ {}{}",
-            s.text,
-            if s.unverified { " (UNVERIFIED)" } else { "" }
-        ));
-        if let Some(c) = &s.command {
-            ui.label(RichText::new(c).monospace());
-        }
-    }
-}
-
 fn runbook(ui: &mut Ui, model: &ExportModel) {
     let rb = &model.runbook;
     if !rb.order.is_empty() {
@@ -150,7 +133,7 @@ fn runbook(ui: &mut Ui, model: &ExportModel) {
     }
     egui::CollapsingHeader::new("Before the window")
         .id_salt("rb_before")
-        .show(ui, |ui| steps(ui, "Before", &rb.before));
+        .show(ui, |ui| super::runbook_steps(ui, "Before", &rb.before));
     for hop in &rb.hops {
         egui::CollapsingHeader::new(format!(
             "Hop {}: {} → {}",
@@ -158,12 +141,12 @@ fn runbook(ui: &mut Ui, model: &ExportModel) {
         ))
         .id_salt(("rb_hop", hop.number))
         .show(ui, |ui| {
-            steps(ui, "Pre-checks", &hop.pre_checks);
-            steps(ui, "Install", &hop.install);
-            steps(ui, "Post-checks", &hop.post_checks);
+            super::runbook_steps(ui, "Pre-checks", &hop.pre_checks);
+            super::runbook_steps(ui, "Install", &hop.install);
+            super::runbook_steps(ui, "Post-checks", &hop.post_checks);
         });
     }
     egui::CollapsingHeader::new("After the last hop")
         .id_salt("rb_after")
-        .show(ui, |ui| steps(ui, "After", &rb.after));
+        .show(ui, |ui| super::runbook_steps(ui, "After", &rb.after));
 }

@@ -3,52 +3,35 @@
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
-use crate::environment::os_family;
-use crate::guidance;
-use crate::plan::Edition;
 use crate::ui::widgets::{self, Form};
 use crate::validate::parse_local_datetime;
 
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
-    let method = ctx.plan.method();
-    let edition = ctx
-        .plan
-        .versions
-        .as_ref()
-        .and_then(|v| v.edition)
-        .unwrap_or(Edition::Ee);
-    let rpm = ctx
-        .plan
-        .os
-        .as_ref()
-        .and_then(|o| o.distribution.as_deref())
-        .is_some_and(|d| os_family(d) == "rpm");
-    let back_to = ctx
-        .analysis
-        .path
-        .as_ref()
-        .map(|p| p.from.clone())
-        .unwrap_or_else(|| "<current version>".into());
+    let model = ctx.model;
+    let has_method = ctx.plan.method().is_some();
     let window = ctx.plan.window.clone().unwrap_or_default();
     let r = ctx.plan.rollback.get_or_insert_with(Default::default);
 
     section(ui, "Rollback steps");
-    match method {
-        Some(m) => {
+    // The same steps as the PDF and the Markdown: both come from the export model.
+    match model.map(|m| &m.rollback) {
+        Some(rb) if has_method => {
             widgets::help(
                 ui,
                 &format!(
-                    "Going back to {back_to}, the version the backup is taken on. Rolling back overwrites everything written since the backup."
+                    "Going back to {}, the version the backup is taken on. Rolling back overwrites everything written since the backup.",
+                    rb.to_version.as_deref().unwrap_or("the current version")
                 ),
             );
-            for (i, s) in guidance::rollback_steps(m, edition, &back_to, rpm)
-                .iter()
-                .enumerate()
-            {
-                ui.label(RichText::new(format!("{}. {s}", i + 1)).monospace());
+            if !rb.documented {
+                widgets::help(
+                    ui,
+                    "GitLab's rollback page does not cover this installation method: these steps restore rather than downgrade in place.",
+                );
             }
+            super::runbook_steps(ui, "Steps", &rb.steps);
         }
-        None => {
+        _ => {
             ui.label(RichText::new("Choose the installation method first (step 4).").weak());
         }
     }
