@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -35,6 +35,12 @@ pub enum PlanFileErrorKind {
     NotAPlan { message: String },
     /// Written by a newer version of the tool.
     TooNew { found: u64 },
+    /// The file is bigger than any plan can be; it was not read.
+    TooLarge { size: u64 },
+    /// Not a regular file (a FIFO, socket or device): reading it could block forever.
+    NotAFile { what: &'static str },
+    /// One text answer is longer than the wizard can edit.
+    TextTooLong { field: String, chars: usize },
     /// A value has the wrong type or an unknown enum value.
     Invalid {
         field: String,
@@ -80,6 +86,19 @@ impl fmt::Display for PlanFileError {
                 ),
                 _ => write!(f, "{p}: invalid value at `{field}`: {message}"),
             },
+            PlanFileErrorKind::TooLarge { size } => write!(
+                f,
+                "{p}: the file is {} ({size} bytes); a plan file is at most {} ({MAX_PLAN_BYTES} bytes), so this is not a plan",
+                human_size(*size),
+                human_size(MAX_PLAN_BYTES)
+            ),
+            PlanFileErrorKind::NotAFile { what } => {
+                write!(f, "{p}: not a plan file: it is {what}, not a regular file")
+            }
+            PlanFileErrorKind::TextTooLong { field, chars } => write!(
+                f,
+                "{p}: invalid value at `{field}`: the text is {chars} characters long; a plan answer is at most {MAX_TEXT_CHARS} characters"
+            ),
             PlanFileErrorKind::Write(e) => write!(f, "{p}: cannot save the plan: {e}"),
         }
     }
@@ -96,10 +115,30 @@ impl PlanFileError {
     }
 }
 
+/// The largest plan file that is read at all. A real plan is well under 200 KB; the limit
+/// leaves room for long notes while refusing files that would only exhaust memory.
+pub const MAX_PLAN_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The longest single text answer (in characters). Longer texts make the wizard's text boxes
+/// unusable and no answer needs them; pasted logs belong in the ticket, not the plan.
+pub const MAX_TEXT_CHARS: usize = 100_000;
+
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{:.1} MB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 /// Read and parse a plan file.
+///
+/// The size is checked before anything is read, and the read itself stops after
+/// [`MAX_PLAN_BYTES`] (for files whose reported size is not their real one).
 pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
-    let meta =
-        fs::metadata(path).map_err(|e| PlanFileError::new(path, PlanFileErrorKind::Io(e)))?;
+    let io = |e| PlanFileError::new(path, PlanFileErrorKind::Io(e));
+    let meta = fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(PlanFileError::new(
             path,
@@ -108,27 +147,165 @@ pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
             },
         ));
     }
-    let bytes = fs::read(path).map_err(|e| PlanFileError::new(path, PlanFileErrorKind::Io(e)))?;
+    if !meta.is_file() {
+        return Err(PlanFileError::new(
+            path,
+            PlanFileErrorKind::NotAFile {
+                what: special_file_kind(&meta),
+            },
+        ));
+    }
+    if meta.len() > MAX_PLAN_BYTES {
+        return Err(PlanFileError::new(
+            path,
+            PlanFileErrorKind::TooLarge { size: meta.len() },
+        ));
+    }
+    let file = fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_PLAN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(PlanFileError::new(
+            path,
+            PlanFileErrorKind::TooLarge {
+                size: bytes.len() as u64,
+            },
+        ));
+    }
     parse(path, &bytes)
+}
+
+#[cfg(unix)]
+fn special_file_kind(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_meta: &fs::Metadata) -> &'static str {
+    "a special file"
+}
+
+/// Text from the bytes of a plan file: UTF-8 (with or without a byte-order mark) or UTF-16
+/// with a byte-order mark (what Windows PowerShell 5 writes when output is redirected).
+fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    let utf16 = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16))
+    } else {
+        bytes
+            .strip_prefix(&[0xFE, 0xFF])
+            .map(|rest| (rest, u16::from_be_bytes as fn([u8; 2]) -> u16))
+    };
+    if let Some((rest, unit)) = utf16 {
+        if rest.len() % 2 != 0 {
+            return Err(format!(
+                "the file is UTF-16 text with an odd number of bytes ({}); it looks truncated",
+                bytes.len()
+            ));
+        }
+        let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+        let mut text = String::with_capacity(rest.len() / 2);
+        for (i, ch) in char::decode_utf16(units).enumerate() {
+            match ch {
+                Ok(c) => text.push(c),
+                Err(_) => {
+                    return Err(format!(
+                        "the file is not valid UTF-16 text (unpaired surrogate at byte offset {})",
+                        2 + 2 * i
+                    ));
+                }
+            }
+        }
+        return Ok(std::borrow::Cow::Owned(text));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(nul) = utf16_without_bom(bytes) {
+        return Err(format!(
+            "the file looks like UTF-16 text without a byte-order mark (NUL byte at offset {nul}); save it as UTF-8"
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })?;
+    // JSON text never holds a NUL byte; UTF-16 without a byte-order mark is full of them.
+    if let Some(i) = text.find('\0') {
+        return Err(format!(
+            "the file holds a NUL byte at offset {i}: it is binary, or UTF-16 text without a byte-order mark; save it as UTF-8"
+        ));
+    }
+    Ok(std::borrow::Cow::Borrowed(text))
+}
+
+/// UTF-16 without a byte-order mark starts with ASCII characters each beside a NUL byte
+/// (`{`, a line break, `"`): the offset of the first NUL, when the first bytes look so.
+fn utf16_without_bom(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(8)];
+    if head.len() < 4 {
+        return None;
+    }
+    (0..2).find(|&nul_at| {
+        head.iter().enumerate().all(|(i, &c)| {
+            if i % 2 == nul_at {
+                c == 0
+            } else {
+                c != 0 && c.is_ascii()
+            }
+        })
+    })
+}
+
+/// The first string in `v` longer than [`MAX_TEXT_CHARS`], with its field path.
+fn overlong_text(v: &Value, path: &mut String) -> Option<(String, usize)> {
+    match v {
+        Value::String(s) if s.len() > MAX_TEXT_CHARS => {
+            let chars = s.chars().count();
+            (chars > MAX_TEXT_CHARS).then(|| (path.clone(), chars))
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = overlong_text(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = overlong_text(item, path);
+            path.truncate(len);
+            found
+        }),
+        _ => None,
+    }
 }
 
 /// Parse the bytes of a plan file; `path` is only used in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     let err = |kind| PlanFileError::new(path, kind);
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(err(PlanFileErrorKind::NotUtf8 {
-            detail: "the file is UTF-16 text; save it as UTF-8".into(),
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(err(PlanFileErrorKind::TooLarge {
+            size: bytes.len() as u64,
         }));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        err(PlanFileErrorKind::NotUtf8 {
-            detail: format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        })
-    })?;
+    let text = decode(bytes).map_err(|detail| err(PlanFileErrorKind::NotUtf8 { detail }))?;
+    let text: &str = &text;
     if text.trim().is_empty() {
         return Err(err(PlanFileErrorKind::Empty));
     }
@@ -172,11 +349,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     if version > u64::from(SCHEMA_VERSION) {
         return Err(err(PlanFileErrorKind::TooNew { found: version }));
     }
+    if let Some((field, chars)) = overlong_text(&value, &mut String::new()) {
+        return Err(err(PlanFileErrorKind::TextTooLong { field, chars }));
+    }
     if version == u64::from(SCHEMA_VERSION) {
         // Deserialise from the text so that type errors carry a line and column.
         let mut de = serde_json::Deserializer::from_str(text);
         return serde_path_to_error::deserialize::<_, Plan>(&mut de).map_err(|e| {
-            let field = e.path().to_string();
+            let field = field_path(&e);
             let inner = e.into_inner();
             err(PlanFileErrorKind::Invalid {
                 field,
@@ -188,7 +368,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     }
     let migrated = migrate(value, version);
     serde_path_to_error::deserialize::<_, Plan>(migrated).map_err(|e| {
-        let field = e.path().to_string();
+        let field = field_path(&e);
         err(PlanFileErrorKind::Invalid {
             field,
             line: None,
@@ -196,6 +376,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
             message: e.into_inner().to_string(),
         })
     })
+}
+
+/// The field a deserialisation error is about; the root is called "(top level)".
+fn field_path<E>(e: &serde_path_to_error::Error<E>) -> String {
+    match e.path().to_string() {
+        p if p == "." || p.is_empty() => "(top level)".into(),
+        p => p,
+    }
 }
 
 /// Bring an older plan to the current schema version, one version at a time.
@@ -258,31 +446,105 @@ pub fn to_json(plan: &Plan) -> String {
 /// renamed over the target. A crash leaves either the old file or the new one, never half.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
     let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
-    let dir = match path.parent() {
+    let dir = parent_dir(path);
+    let mut tmp = temp_beside(path, &dir).map_err(werr)?;
+    tmp.write_all(contents).map_err(werr)?;
+    tmp.as_file().sync_all().map_err(werr)?;
+    tmp.persist(path).map_err(|e| werr(e.error))?;
+    sync_dir(&dir);
+    Ok(())
+}
+
+/// Where the previous version of a plan is kept: `<name>.bak` beside it.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "plan".into());
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Save a plan atomically, keeping the previous version as `<name>.bak`.
+pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
+    save_text(path, to_json(plan).as_bytes())
+}
+
+/// Write the text of a plan to `path`, keeping the file it replaces as `<name>.bak`.
+///
+/// The order keeps both names whole at every moment, whatever instant the process dies:
+/// the new text goes to a temporary file first (flushed); the old plan is then linked (or,
+/// where links are not supported, copied and flushed) to a temporary name and renamed over
+/// `<name>.bak`; only then is the new file renamed over the plan. A crash leaves the old or
+/// the new plan at `path`, and an older or the previous plan at `<name>.bak`.
+pub fn save_text(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
+    let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
+    let dir = parent_dir(path);
+    let mut tmp = temp_beside(path, &dir).map_err(werr)?;
+    tmp.write_all(contents).map_err(werr)?;
+    tmp.as_file().sync_all().map_err(werr)?;
+    if fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        keep_backup(path, &dir).map_err(|e| {
+            werr(std::io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot keep the previous version as {}: {e}; the plan was not changed",
+                    backup_path(path).display()
+                ),
+            ))
+        })?;
+    }
+    tmp.persist(path).map_err(|e| werr(e.error))?;
+    sync_dir(&dir);
+    Ok(())
+}
+
+/// Replace `<name>.bak` by the current file at `path`, atomically.
+fn keep_backup(path: &Path, dir: &Path) -> std::io::Result<()> {
+    let bak = backup_path(path);
+    // A unique name for the link: create a temporary file, then replace it by the link.
+    let staged = temp_beside(path, dir)?.into_temp_path();
+    let staged_path = staged.to_path_buf();
+    fs::remove_file(&staged_path)?;
+    if fs::hard_link(path, &staged_path).is_err() {
+        // File systems without hard links: copy, then flush the copy.
+        fs::copy(path, &staged_path)?;
+        fs::File::open(&staged_path)?.sync_all()?;
+    }
+    let renamed = fs::rename(&staged_path, &bak);
+    if renamed.is_err() {
+        let _ = fs::remove_file(&staged_path);
+    }
+    // The temporary path object would delete `staged_path` on drop; it was renamed away
+    // (or removed) already.
+    let _ = staged.keep();
+    renamed
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+fn temp_beside(path: &Path, dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "plan".into());
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(werr)?;
-    tmp.write_all(contents).map_err(werr)?;
-    tmp.as_file().sync_all().map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(&dir) {
-        // Make the rename itself durable; failure here does not lose the new file.
-        let _ = d.sync_all();
-    }
-    Ok(())
+        .tempfile_in(dir)
 }
 
-/// Save a plan atomically.
-pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
-    write_atomic(path, to_json(plan).as_bytes())
+/// Make renames in `dir` durable; failure here does not lose the new file.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }

@@ -134,11 +134,28 @@ fn not_a_plan_is_refused() {
         assert!(msg.contains(needle), "{text:?}: {msg}");
         assert!(msg.starts_with("plan.json"), "{msg}");
     }
+    // UTF-16 with a byte-order mark is decoded: `{}` is JSON, but not a plan.
     let utf16: Vec<u8> = [0xFF, 0xFE, b'{', 0, b'}', 0].to_vec();
     let msg = plan_file::parse(Path::new("p.json"), &utf16)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("UTF-16"), "{msg}");
+    assert!(msg.contains("no `format"), "{msg}");
+    let odd: Vec<u8> = [0xFF, 0xFE, b'{', 0, b'}'].to_vec();
+    let msg = plan_file::parse(Path::new("p.json"), &odd)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("UTF-16") && msg.contains("odd number"),
+        "{msg}"
+    );
+    let no_bom: Vec<u8> = [b'{', 0, b'\n', 0, b'}', 0].to_vec();
+    let msg = plan_file::parse(Path::new("p.json"), &no_bom)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("UTF-16 text without a byte-order mark"),
+        "{msg}"
+    );
     let junk = [0x00, 0x9F, 0x92, 0x96, 0xFF];
     let msg = plan_file::parse(Path::new("p.json"), &junk)
         .unwrap_err()
@@ -175,11 +192,21 @@ fn saving_is_atomic_and_leaves_no_temporary_files() {
     let plan = parse(SINGLE).unwrap();
     plan_file::save(&path, &plan).unwrap();
     assert_eq!(plan_file::load(&path).unwrap(), plan);
-    let names: Vec<String> = std::fs::read_dir(dir.path())
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["p.upgrade-plan.json"]);
+    names.sort();
+    assert_eq!(names, ["p.upgrade-plan.json", "p.upgrade-plan.json.bak"]);
+    // The file it replaced is kept as `.bak`; the next save moves the backup on.
+    let bak = plan_file::backup_path(&path);
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), "old contents");
+    let mut second = plan.clone();
+    second.revision += 1;
+    plan_file::save(&path, &second).unwrap();
+    assert_eq!(plan_file::load(&path).unwrap(), second);
+    assert_eq!(plan_file::load(&bak).unwrap(), plan);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     // Saving into a directory that does not exist fails with the path named; nothing is lost.
     let bad = dir.path().join("missing-dir").join("p.json");
     let msg = plan_file::save(&bad, &plan).unwrap_err().to_string();
