@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::environment::Environment;
+use crate::export::redact::redact;
 use crate::export::{self, ExportError, ExportMeta, ExportModel, Paper};
 use crate::knowledge::Knowledge;
 use crate::path::{self, NoteSeverity, PathRequest};
@@ -91,7 +92,7 @@ pub enum Command {
     /// Export a plan: the PDF for the ticket, the Markdown summary for its body, the plan file.
     #[command(
         group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["pdf", "markdown", "json"])),
-        after_help = "Exit code 0: written (warnings allowed); 1: the plan has errors and --draft was not given (nothing is written); 2: the plan could not be read or an output could not be written.\n\nThe generation time is the current time, or SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC) when that environment variable is set: the same plan and the same SOURCE_DATE_EPOCH give byte-identical files.\n\nSecrets found in any text of the plan are replaced by [REDACTED] in every output."
+        after_help = "Exit code 0: written (warnings allowed); 1: the plan has errors and --draft was not given (nothing is written); 2: the plan could not be read or an output could not be written.\n\nThe generation time is the current time, or SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC) when that environment variable is set: the same plan and the same SOURCE_DATE_EPOCH give byte-identical files.\n\nA plan with what looks like a secret (token, private key, password, cloud key, connection string with a password) in any text is not exported at all, drafts included: exit 1, nothing is written, the message names the field."
     )]
     Export {
         /// The plan file.
@@ -111,6 +112,10 @@ pub enum Command {
         /// Export a plan that still has errors, with every page marked DRAFT.
         #[arg(long)]
         draft: bool,
+        /// Replace host names, IP addresses and email addresses by [HOST], [IP] and [EMAIL]
+        /// in every output (the plan file itself is not changed).
+        #[arg(long)]
+        redact_hosts: bool,
         /// Validate as if today were this date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
@@ -225,7 +230,11 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
                     return EXIT_INPUT;
                 }
             };
-            let analysis = validate::analyse(&p, k, today);
+            let mut analysis = validate::analyse(&p, k, today);
+            // A finding may quote what the user typed; a secret never reaches the terminal.
+            for f in &mut analysis.findings {
+                f.message = redact(&f.message);
+            }
             if json {
                 let value = serde_json::json!({
                     "file": plan.display().to_string(),
@@ -288,6 +297,7 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             json,
             paper,
             draft,
+            redact_hosts,
             today,
         } => {
             let request = ExportRequest {
@@ -297,6 +307,7 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
                 json,
                 paper: Paper::parse(&paper).unwrap_or_default(),
                 draft,
+                redact_hosts,
                 today,
             };
             run_export(&request, o)
@@ -338,6 +349,7 @@ struct ExportRequest {
     json: Option<PathBuf>,
     paper: Paper,
     draft: bool,
+    redact_hosts: bool,
     today: Option<String>,
 }
 
@@ -367,27 +379,50 @@ fn run_export(r: &ExportRequest, o: &mut Output) -> u8 {
     };
     let file = r.plan.display().to_string();
     let analysis = validate::analyse(&p, k, today);
-    if let Err(ExportError::PlanHasErrors { errors }) = export::check_exportable(&analysis, r.draft)
-    {
-        let _ = writeln!(
-            o.err,
-            "{name}: {file} has {}; nothing was written. Fix them, or export with --draft (every page is then marked DRAFT):",
-            export::count(errors.len(), "error", "errors")
-        );
-        for f in &errors {
+    match export::check_exportable(&analysis, r.draft) {
+        Err(ExportError::PlanHasErrors { errors }) => {
             let _ = writeln!(
                 o.err,
-                "  error: {} [{}] {}",
-                f.field,
-                f.step.title(),
-                f.message
+                "{name}: {file} has {}; nothing was written. Fix them, or export with --draft (every page is then marked DRAFT):",
+                export::count(errors.len(), "error", "errors")
             );
+            for f in &errors {
+                let _ = writeln!(
+                    o.err,
+                    "  error: {} [{}] {}",
+                    f.field,
+                    f.step.title(),
+                    redact(&f.message)
+                );
+            }
+            return EXIT_FINDINGS;
         }
-        return EXIT_FINDINGS;
+        Err(ExportError::SecretsPresent { findings }) => {
+            let _ = writeln!(
+                o.err,
+                "{name}: {file} holds what looks like a secret; nothing was written (not even a draft). Remove it from the plan, then export again:"
+            );
+            for f in &findings {
+                let _ = writeln!(
+                    o.err,
+                    "  secret: {} [{}] {}",
+                    f.field,
+                    f.step.title(),
+                    f.message
+                );
+            }
+            return EXIT_FINDINGS;
+        }
+        Err(e) => {
+            let _ = writeln!(o.err, "{name}: {file}: {e}");
+            return EXIT_INPUT;
+        }
+        Ok(()) => {}
     }
     let mut meta = ExportMeta::new(generated_at);
     meta.draft = r.draft;
     meta.paper = r.paper;
+    meta.redact_hosts = r.redact_hosts;
     let model = ExportModel::build(&p, k, &analysis, meta);
 
     // Render everything first, then write: a rendering failure leaves no file behind.
@@ -409,7 +444,11 @@ fn run_export(r: &ExportRequest, o: &mut Output) -> u8 {
         ));
     }
     if let Some(path) = &r.json {
-        outputs.push((path, export::plan_json(&p).into_bytes(), "plan file"));
+        outputs.push((
+            path,
+            export::plan_json_with(&p, r.redact_hosts).into_bytes(),
+            "plan file",
+        ));
     }
     for (path, bytes, what) in &outputs {
         if let Err(e) = plan_file::write_atomic(path, bytes) {

@@ -5,6 +5,7 @@
 //! command line.
 
 pub mod cli;
+pub mod draft;
 pub mod envinfo;
 pub mod environment;
 pub mod export;

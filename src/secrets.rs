@@ -21,10 +21,12 @@ pub struct SecretHit {
 }
 
 /// GitLab token prefixes and what they are.
-const GITLAB_PREFIXES: [(&str, &str); 11] = [
+const GITLAB_PREFIXES: [(&str, &str); 13] = [
     ("glpat-", "GitLab personal access token"),
     ("gldt-", "GitLab deploy token"),
     ("glrt-", "GitLab runner authentication token"),
+    ("glrtr-", "GitLab runner authentication token"),
+    ("glwt-", "GitLab workspace token"),
     ("glptt-", "GitLab pipeline trigger token"),
     ("glsoat-", "GitLab SCIM token"),
     ("gloas-", "GitLab OAuth application secret"),
@@ -60,7 +62,7 @@ const VALUE: &str = r#"(?P<val>'[^'\r\n]*'|"[^"\r\n]*"|[^\s'",;&]*)"#;
 fn build() -> Result<Patterns, regex::Error> {
     Ok(Patterns {
         gitlab_token: Regex::new(
-            r"\b(?P<prefix>glpat|gldt|glrt|glptt|glsoat|gloas|glcbt|glffct|glimt|glagent|glft)-(?P<body>[A-Za-z0-9_\-]{20,})",
+            r"\b(?P<prefix>glpat|gldt|glrtr|glrt|glwt|glptt|glsoat|gloas|glcbt|glffct|glimt|glagent|glft)-(?P<body>[A-Za-z0-9_\-]{20,})",
         )?,
         runner_registration: Regex::new(r"\bGR1348941(?P<body>[A-Za-z0-9_\-]{20,})")?,
         // The header, optional `Key: value` header lines, then key material. JSON strings
@@ -82,7 +84,9 @@ fn build() -> Result<Patterns, regex::Error> {
         gcp_key_id: Regex::new(r#""private_key_id"[ \t]*:[ \t]*"(?P<val>[^"\r\n]*)""#)?,
         gcp_private_key: Regex::new(r#""private_key"[ \t]*:[ \t]*"(?P<val>[^"\r\n]*)""#)?,
         gcp_service_account: Regex::new(r#""type"\s*:\s*"service_account""#)?,
-        azure_account_key: Regex::new(r"(?i)\bAccountKey=(?P<val>[^;\s'\x22]*)")?,
+        azure_account_key: Regex::new(
+            r"(?i)\b(?:AccountKey|SharedAccessKey)=(?P<val>[^;\s'\x22]*)",
+        )?,
         slack: Regex::new(r"\bxox[baprs]-(?P<body>[A-Za-z0-9\-]{10,})")?,
         github: Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")?,
     })
@@ -586,6 +590,40 @@ mod tests {
         );
         none("DefaultEndpointsProtocol=https;AccountName=gitlabstore;AccountKey=<key>;");
         none("AccountKey=;EndpointSuffix=core.windows.net");
+    }
+
+    #[test]
+    fn connection_strings_and_temporary_keys() {
+        one_hit(
+            "DATABASE_URL=postgres://gitlab:Pg5ecret9@db.internal:5432/gitlabhq_production",
+            "URL with credentials",
+            "Pg5ecret9",
+        );
+        one_hit("postgresql://u:p@h/db", "URL with credentials", "p@h");
+        let key = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo=";
+        one_hit(
+            &format!(
+                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={key}"
+            ),
+            "Azure storage account key",
+            key,
+        );
+        one_hit(
+            "Server=tcp:sql.example.net;User ID=gitlab;Password=Az5qlPass;",
+            PASSWORD,
+            "Az5qlPass",
+        );
+        one_hit(
+            "temporary key ASIAY34FZKBOKMUTVV7A from STS",
+            "AWS access key ID",
+            "ASIAY34FZKBOKMUTVV7A",
+        );
+        one_hit(
+            "AWS_SECRET_ACCESS_KEY=9drTJvcXLB89kQ2zsecretNotReally0123456",
+            "AWS secret access key",
+            "9drTJ",
+        );
+        none("SharedAccessKeyName=RootManageSharedAccessKey;");
     }
 
     #[test]

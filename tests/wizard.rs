@@ -543,3 +543,156 @@ fn exports_from_the_review_page() {
     assert!(draft.starts_with(b"%PDF"));
     assert_ne!(draft, pdf);
 }
+
+#[path = "common/hostile.rs"]
+mod hostile;
+
+#[test]
+fn every_hostile_file_gets_an_error_dialog_and_leaves_the_open_plan_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/single-node.upgrade-plan.json");
+    let mut cases: Vec<(String, PathBuf)> = hostile::committed()
+        .into_iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    let generated = tempfile::tempdir().unwrap();
+    for (name, p) in hostile::generated(generated.path()) {
+        cases.push((name.to_string(), p));
+    }
+    // These are plans, in other encodings: they open (and equal the sample).
+    let readable = [
+        "utf8-bom.upgrade-plan.json",
+        "utf16le-bom.upgrade-plan.json",
+        "utf16be-bom.upgrade-plan.json",
+    ];
+    // A plan whose answers are wrong but which reads: it opens, with its findings.
+    let with_findings = "negative-hours.upgrade-plan.json";
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(sample.clone()));
+    for (name, path) in &cases {
+        p.open_answers.push(Some(path.clone()));
+        if name == with_findings {
+            p.open_answers.push(Some(sample.clone()));
+        }
+    }
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    let open_plan = h.state().plan.clone();
+    let open_file = h.state().file.clone();
+    assert_eq!(open_file.as_deref(), Some(sample.as_path()));
+
+    let mut refused = 0;
+    for (name, path) in &cases {
+        click(&mut h, "File");
+        click(&mut h, "Open…  (Ctrl+O)");
+        if readable.contains(&name.as_str()) {
+            assert!(h.state().dialog.is_none(), "{name}: {:?}", h.state().dialog);
+            assert_eq!(h.state().plan, open_plan, "{name} reads as the sample");
+            assert_eq!(h.state().file.as_deref(), Some(path.as_path()));
+            // Back to the sample for the next case.
+            h.state_mut().file = open_file.clone();
+            continue;
+        }
+        if name == with_findings {
+            assert!(h.state().dialog.is_none(), "{name}: {:?}", h.state().dialog);
+            let hours = h
+                .state()
+                .plan
+                .window
+                .as_ref()
+                .and_then(|w| w.duration_hours);
+            assert_eq!(hours, Some(-4.0));
+            assert!(
+                h.state()
+                    .analysis
+                    .findings
+                    .iter()
+                    .any(|f| f.field == "window.duration_hours"),
+                "{name}: no finding at window.duration_hours"
+            );
+            click(&mut h, "File");
+            click(&mut h, "Open…  (Ctrl+O)");
+            assert_eq!(h.state().plan, open_plan, "back to the sample");
+            continue;
+        }
+        match &h.state().dialog {
+            Some(Dialog::Error { title, message }) => {
+                assert_eq!(title, "Cannot open the plan", "{name}");
+                let shown = path.file_name().unwrap().to_string_lossy();
+                assert!(message.contains(&*shown), "{name}: {message}");
+            }
+            other => panic!("{name}: expected an error dialog, got {other:?}"),
+        }
+        assert!(
+            h.query_by_label("Cannot open the plan").is_some(),
+            "{name}: the dialog is drawn"
+        );
+        assert_eq!(h.state().plan, open_plan, "{name} changed the open plan");
+        assert_eq!(h.state().file, open_file, "{name} changed the open file");
+        assert!(!h.state().is_dirty(), "{name}");
+        click(&mut h, "OK");
+        assert!(h.state().dialog.is_none());
+        refused += 1;
+    }
+    assert_eq!(refused, cases.len() - readable.len() - 1);
+}
+
+#[test]
+fn exports_are_refused_while_a_secret_is_in_the_plan_and_the_field_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/token-in-notes.upgrade-plan.json");
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(plan_path));
+    let out = dir.path().join("out.pdf");
+    p.save_answers = vec![Some(out.clone()); 3];
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    use upgrade_planner::ui::app::Command;
+    for cmd in [
+        Command::ExportPdf { draft: true },
+        Command::ExportPdf { draft: false },
+        Command::ExportJson,
+        Command::CopyMarkdown,
+    ] {
+        h.state_mut().go_to(Step::Start);
+        h.state_mut().commands.push(cmd.clone());
+        h.run();
+        match &h.state().dialog {
+            Some(Dialog::Error { message, .. }) => assert!(
+                message.contains("secret") && message.contains("notes.unique_setup"),
+                "{cmd:?}: {message}"
+            ),
+            other => panic!("{cmd:?}: expected an error dialog, got {other:?}"),
+        }
+        assert_eq!(
+            h.state().step,
+            Step::KnownIssues,
+            "{cmd:?}: the notes step opens"
+        );
+        click(&mut h, "OK");
+        // Once the dialog is gone, the field with the secret has the keyboard focus.
+        h.run();
+        assert!(
+            h.get_by_label("What is unusual or important about this setup?")
+                .is_focused(),
+            "{cmd:?}: the field with the secret is not focused"
+        );
+    }
+    let platform = h
+        .state()
+        .platform
+        .as_any()
+        .downcast_ref::<ScriptedPlatform>()
+        .unwrap();
+    assert!(
+        !platform.dialogs_shown.iter().any(|d| d == "save"),
+        "no save dialog was opened: {:?}",
+        platform.dialogs_shown
+    );
+    assert!(platform.copied.is_empty(), "nothing was copied");
+    assert!(!out.exists());
+}

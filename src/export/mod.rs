@@ -71,6 +71,8 @@ pub struct ExportMeta {
     /// Mark every page DRAFT (required to export a plan with errors).
     pub draft: bool,
     pub paper: Paper,
+    /// Replace host names, IP addresses and email addresses (see [`redact::redact_hosts`]).
+    pub redact_hosts: bool,
 }
 
 impl ExportMeta {
@@ -81,6 +83,7 @@ impl ExportMeta {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             draft: false,
             paper: Paper::A4,
+            redact_hosts: false,
         }
     }
 }
@@ -116,6 +119,8 @@ pub struct Counts {
 pub enum ExportError {
     /// The plan has errors and the export was not asked for as a draft.
     PlanHasErrors { errors: Vec<Finding> },
+    /// A text field holds what looks like a secret: nothing is exported, drafts included.
+    SecretsPresent { findings: Vec<Finding> },
     /// An embedded font could not be read (a build problem).
     Font(String),
     /// The PDF writer failed.
@@ -130,6 +135,16 @@ impl fmt::Display for ExportError {
                 "the plan has {}; fix them, or export it as a draft",
                 count(errors.len(), "error", "errors")
             ),
+            ExportError::SecretsPresent { findings } => write!(
+                f,
+                "the plan holds what looks like a secret in {} ({}); remove it first: nothing is exported while a secret is in the plan, not even a draft",
+                count(findings.len(), "field", "fields"),
+                findings
+                    .iter()
+                    .map(|f| f.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             ExportError::Font(e) => write!(f, "embedded font: {e}"),
             ExportError::Pdf(e) => write!(f, "PDF: {e}"),
         }
@@ -138,8 +153,21 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
-/// A plan with errors leaves only as a draft.
+/// The rule id of a secret found in a text field.
+pub const SECRET_RULE: &str = "secret_in_text";
+
+/// A plan with a secret in it does not leave at all, not even as a draft; a plan with other
+/// errors leaves only as a draft.
 pub fn check_exportable(analysis: &Analysis, draft: bool) -> Result<(), ExportError> {
+    let secrets: Vec<Finding> = analysis
+        .findings
+        .iter()
+        .filter(|f| f.rule == SECRET_RULE)
+        .cloned()
+        .collect();
+    if !secrets.is_empty() {
+        return Err(ExportError::SecretsPresent { findings: secrets });
+    }
     if analysis.has_errors() && !draft {
         return Err(ExportError::PlanHasErrors {
             errors: analysis
@@ -155,7 +183,17 @@ pub fn check_exportable(analysis: &Analysis, draft: bool) -> Result<(), ExportEr
 
 /// The plan file as exported: normalised and with secrets redacted.
 pub fn plan_json(plan: &Plan) -> String {
-    crate::plan_file::to_json(&redact::redact_plan(plan))
+    plan_json_with(plan, false)
+}
+
+/// The plan file as exported, with host names, IP and email addresses removed if asked.
+pub fn plan_json_with(plan: &Plan, redact_hosts: bool) -> String {
+    let plan = redact::redact_plan(plan);
+    if redact_hosts {
+        crate::plan_file::to_json(&redact::redact_hosts_plan(&plan))
+    } else {
+        crate::plan_file::to_json(&plan)
+    }
 }
 
 // ------------------------------------------------------------------ the model
@@ -754,7 +792,10 @@ fn ticket_label(t: &str) -> String {
 impl ExportModel {
     /// Build the model. `plan` may hold secrets: every text is redacted here.
     pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
-        let plan = redact::redact_plan(plan);
+        let mut plan = redact::redact_plan(plan);
+        if meta.redact_hosts {
+            plan = redact::redact_hosts_plan(&plan);
+        }
         let counts = Counts {
             errors: analysis.count(Severity::Error),
             warnings: analysis.count(Severity::Warning),
@@ -1032,7 +1073,11 @@ impl ExportModel {
                 step: f.step.title().to_string(),
                 step_number: f.step.number(),
                 field: f.field.clone(),
-                message: redact::redact(&f.message),
+                message: if meta.redact_hosts {
+                    redact::redact_hosts(&redact::redact(&f.message))
+                } else {
+                    redact::redact(&f.message)
+                },
                 doc_url: f.doc_url.clone(),
             })
             .collect();

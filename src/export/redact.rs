@@ -5,6 +5,9 @@
 //! model is built: the secret, from where the scanner found it to the end of its token (or its
 //! quoted value, or its key block), becomes `[REDACTED]`.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::Value;
 
 use crate::plan::Plan;
@@ -12,6 +15,100 @@ use crate::secrets::find_secrets;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[REDACTED]";
+/// What replaces a host name when host redaction is asked for.
+pub const HOST: &str = "[HOST]";
+/// What replaces an IP address when host redaction is asked for.
+pub const IP: &str = "[IP]";
+/// What replaces an email address when host redaction is asked for.
+pub const EMAIL: &str = "[EMAIL]";
+
+/// Endings that make a dotted word a file name rather than a host name (`gitlab.rb`).
+const FILE_ENDINGS: &[&str] = &[
+    "deb", "rpm", "rb", "json", "yml", "yaml", "toml", "conf", "cfg", "ini", "txt", "log", "sh",
+    "md", "pdf", "key", "crt", "pem", "csr", "tar", "gz", "tgz", "zip", "sql", "dump", "bak",
+    "html", "xml", "py", "js", "ts", "go", "rs", "lock", "service", "socket",
+];
+
+struct HostPatterns {
+    email: Regex,
+    ipv4: Regex,
+    ipv6: Regex,
+    host: Regex,
+}
+
+static HOST_PATTERNS: LazyLock<Option<HostPatterns>> = LazyLock::new(|| {
+    Some(HostPatterns {
+        email: Regex::new(r"(?i)\b[a-z0-9._%+\-]+@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)+\b").ok()?,
+        ipv4: Regex::new(r"\b(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:/[0-9]{1,2})?\b").ok()?,
+        // Full and compressed forms; at least two colons and one hex group, which keeps
+        // times such as 20:00 out.
+        ipv6: Regex::new(r"(?i)(?:\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7}\b|(?:\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6}\b)?)(?:/[0-9]{1,3})?").ok()?,
+        host: Regex::new(r"(?i)\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?P<tld>[a-z][a-z0-9\-]{0,61}[a-z0-9])\b").ok()?,
+    })
+});
+
+/// `text` with host names, IP addresses and email addresses replaced by `[HOST]`, `[IP]` and
+/// `[EMAIL]`. A host name here is a dotted name ending in a word that is not a file ending
+/// (`gitlab.example.com`, not `gitlab.rb`); single-label names cannot be told from words.
+pub fn redact_hosts(text: &str) -> String {
+    let Some(p) = HOST_PATTERNS.as_ref() else {
+        return text.to_string();
+    };
+    let out = p.email.replace_all(text, EMAIL);
+    let out = p.ipv4.replace_all(&out, IP);
+    let out = p.ipv6.replace_all(&out, |c: &regex::Captures<'_>| {
+        let m = c.get(0).map_or("", |m| m.as_str());
+        // `::` alone (e.g. Ruby's `Gitlab::Database`) or a bare word is not an address.
+        if m.chars().filter(|ch| ch.is_ascii_hexdigit()).count() >= 2 && m != "::" {
+            IP.to_string()
+        } else {
+            m.to_string()
+        }
+    });
+    p.host
+        .replace_all(&out, |c: &regex::Captures<'_>| {
+            let m = c.get(0).map_or("", |m| m.as_str());
+            let tld = c
+                .name("tld")
+                .map_or("", |t| t.as_str())
+                .to_ascii_lowercase();
+            let file = FILE_ENDINGS.contains(&tld.as_str());
+            let tld_is_word = tld.chars().all(|ch| ch.is_ascii_alphabetic());
+            if file || !tld_is_word {
+                m.to_string()
+            } else {
+                HOST.to_string()
+            }
+        })
+        .into_owned()
+}
+
+/// A copy of the plan with host names, IP addresses and email addresses removed from every
+/// string; a node's `hosts` entries are replaced whole (they may be single-label names).
+pub fn redact_hosts_plan(plan: &Plan) -> Plan {
+    let mut plan = plan.clone();
+    if let Some(t) = plan.topology.as_mut() {
+        for node in &mut t.nodes {
+            for h in &mut node.hosts {
+                *h = HOST.to_string();
+            }
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(&plan) else {
+        return plan;
+    };
+    hosts_value(&mut value);
+    serde_json::from_value(value).unwrap_or(plan)
+}
+
+fn hosts_value(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = redact_hosts(s),
+        Value::Array(items) => items.iter_mut().for_each(hosts_value),
+        Value::Object(map) => map.values_mut().for_each(hosts_value),
+        _ => {}
+    }
+}
 
 /// `text` with every secret replaced by `[REDACTED]`.
 pub fn redact(text: &str) -> String {
@@ -106,6 +203,41 @@ fn secret_end(s: &str, start: usize, kind: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_ips_and_emails_are_replaced_and_file_names_and_versions_kept() {
+        let text = "Primary gitlab.example.com (10.0.3.17, 2001:db8::42) and db-01.corp.internal; \
+                    mail ada@example.com. Edit /etc/gitlab/gitlab.rb and gitlab-secrets.json, \
+                    upgrade 16.3.4 -> 17.3.7 at 20:00; see https://registry.example.org:5050/v2.";
+        let r = redact_hosts(text);
+        for gone in [
+            "gitlab.example.com",
+            "10.0.3.17",
+            "2001:db8::42",
+            "db-01.corp.internal",
+            "ada@example.com",
+            "registry.example.org",
+        ] {
+            assert!(!r.contains(gone), "{gone} left in {r}");
+        }
+        for kept in [
+            "gitlab.rb",
+            "gitlab-secrets.json",
+            "16.3.4",
+            "17.3.7",
+            "20:00",
+        ] {
+            assert!(r.contains(kept), "{kept} lost from {r}");
+        }
+        assert!(
+            r.contains("[EMAIL]") && r.contains("[IP]") && r.contains("[HOST]"),
+            "{r}"
+        );
+        assert_eq!(
+            redact_hosts("Gitlab::Database is fine"),
+            "Gitlab::Database is fine"
+        );
+    }
 
     #[test]
     fn tokens_are_replaced_up_to_the_end_of_the_token() {

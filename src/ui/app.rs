@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use super::documents::{self, DraftMeta};
+use super::documents;
 use super::platform::Platform;
 use super::steps;
 use super::widgets::{self, Form};
+use crate::draft::{self, Recovery};
 use crate::envinfo::FilledField;
 use crate::knowledge::Knowledge;
 use crate::plan::{Plan, Step};
@@ -54,6 +55,8 @@ pub enum Dialog {
     Recover {
         saved_at: String,
         source: Option<PathBuf>,
+        /// Why the user may not want it (old; the plan file changed since).
+        notes: Vec<String>,
     },
     /// Something failed; the open plan is untouched.
     Error { title: String, message: String },
@@ -89,6 +92,8 @@ pub struct StepUi {
     pub tz_search: String,
     pub known_issue_filter: String,
     pub paper: Option<crate::export::Paper>,
+    /// Exports leave out host names, IP addresses and email addresses.
+    pub redact_hosts: bool,
 }
 
 pub struct WizardApp {
@@ -127,6 +132,8 @@ pub struct WizardApp {
     title: String,
     /// Work is run inline (tests) instead of on a thread.
     inline_jobs: bool,
+    /// A field to focus once the open dialog is closed (a modal keeps focus to itself).
+    focus_after_dialog: Option<String>,
     /// Woken by background work when it finishes.
     repaint: Option<egui::Context>,
 }
@@ -169,24 +176,30 @@ impl WizardApp {
             allow_close: false,
             title: String::new(),
             inline_jobs: false,
+            focus_after_dialog: None,
             repaint: None,
         };
         if let Some(dir) = app.platform.data_dir() {
             app.recent = documents::load_recent(&dir);
-            match documents::read_draft(&dir) {
-                Some(Ok(d)) => {
+            match draft::check(&dir, app.platform.now()) {
+                Recovery::Offer { draft, notes } => {
                     app.dialog = Some(Dialog::Recover {
-                        saved_at: d.meta.saved_at,
-                        source: d.meta.source,
+                        saved_at: draft.saved_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        source: draft.source,
+                        notes,
                     });
                 }
-                Some(Err(e)) => {
+                Recovery::Unreadable { message, kept } => {
                     app.status = Some((
-                        format!("An autosaved draft could not be read: {e}"),
+                        format!(
+                            "An autosaved draft could not be read: {message}{}",
+                            kept.map(|k| format!(" (kept as {})", k.display()))
+                                .unwrap_or_default()
+                        ),
                         Severity::Warning,
                     ));
                 }
-                None => {}
+                Recovery::Nothing | Recovery::AlreadySaved => {}
             }
         }
         app
@@ -220,7 +233,15 @@ impl WizardApp {
         if self.plan != self.analysed || self.export_model.is_none() {
             self.analysis = analyse(&self.plan, self.knowledge, self.today);
             self.analysed = self.plan.clone();
-            self.export_model = Some(Box::new(self.build_model(self.analysis.has_errors())));
+            // The review page shows the plan as it is; host redaction applies to exports.
+            let mut meta = self.export_meta(self.analysis.has_errors());
+            meta.redact_hosts = false;
+            self.export_model = Some(Box::new(crate::export::ExportModel::build(
+                &self.plan,
+                self.knowledge,
+                &self.analysis,
+                meta,
+            )));
         }
     }
 
@@ -228,7 +249,31 @@ impl WizardApp {
         let mut meta = crate::export::ExportMeta::new(self.platform.now());
         meta.draft = draft;
         meta.paper = self.step_ui.paper.unwrap_or(crate::export::Paper::A4);
+        meta.redact_hosts = self.step_ui.redact_hosts;
         meta
+    }
+
+    /// Refuse an export while a secret is in the plan: say why and go to the first field.
+    fn refuse_secrets(&mut self, what: &str) -> bool {
+        let Err(e @ crate::export::ExportError::SecretsPresent { .. }) =
+            crate::export::check_exportable(&self.analysis, true)
+        else {
+            return false;
+        };
+        if let crate::export::ExportError::SecretsPresent { findings } = &e
+            && let Some(first) = findings.first()
+        {
+            let field = first.field.clone();
+            self.go_to_field(&field);
+            self.focus_after_dialog = self.focus.take();
+        }
+        self.dialog = Some(Dialog::Error {
+            title: format!("The {what} was not exported"),
+            message: format!(
+                "Nothing was exported: {e}. The field with the secret is now open; remove the secret, then export again."
+            ),
+        });
+        true
     }
 
     fn build_model(&self, draft: bool) -> crate::export::ExportModel {
@@ -648,7 +693,11 @@ impl WizardApp {
                         }
                     });
                 }
-                Dialog::Recover { saved_at, source } => {
+                Dialog::Recover {
+                    saved_at,
+                    source,
+                    notes,
+                } => {
                     ui.heading("Recover unsaved work?");
                     ui.label(format!(
                         "Upgrade Planner did not close normally. A draft autosaved at {saved_at}{} can be recovered.",
@@ -657,6 +706,9 @@ impl WizardApp {
                             .map(|s| format!(" (from {})", s.display()))
                             .unwrap_or_default()
                     ));
+                    for note in notes {
+                        ui.label(format!("Note: {note}."));
+                    }
                     ui.horizontal(|ui| {
                         if ui.button("Recover draft").clicked() {
                             self.commands.push(Command::RecoverDraft);
@@ -681,6 +733,9 @@ impl WizardApp {
         // available from the Start step.
         if close || escape || modal.should_close() {
             self.dialog = None;
+            if let Some(field) = self.focus_after_dialog.take() {
+                self.focus = Some(field);
+            }
         }
     }
 
@@ -767,6 +822,9 @@ impl WizardApp {
                 Command::ExportPdf { draft } => self.export_pdf(draft),
                 Command::ExportJson => self.export_json(),
                 Command::CopyMarkdown => {
+                    if self.refuse_secrets("Markdown summary") {
+                        continue;
+                    }
                     let draft = self.analysis.has_errors();
                     let md = crate::export::markdown::render(&self.build_model(draft));
                     if self.platform.copy_text(&md) {
@@ -859,7 +917,7 @@ impl WizardApp {
         let job_path = path.to_path_buf();
         let job = move || {
             let result =
-                plan_file::write_atomic(&job_path, text.as_bytes()).map_err(|e| e.to_string());
+                plan_file::save_text(&job_path, text.as_bytes()).map_err(|e| e.to_string());
             let _ = tx.send(JobDone::Saved {
                 path: job_path,
                 plan: snapshot,
@@ -880,6 +938,9 @@ impl WizardApp {
     }
 
     fn export_pdf(&mut self, draft: bool) {
+        if self.refuse_secrets("PDF") {
+            return;
+        }
         if let Err(e) = crate::export::check_exportable(&self.analysis, draft) {
             self.dialog = Some(Dialog::Error {
                 title: "The PDF was not exported".into(),
@@ -908,6 +969,9 @@ impl WizardApp {
     }
 
     fn export_json(&mut self) {
+        if self.refuse_secrets("plan file") {
+            return;
+        }
         let dir = self
             .file
             .as_deref()
@@ -920,7 +984,7 @@ impl WizardApp {
         else {
             return;
         };
-        let text = crate::export::plan_json(&self.plan);
+        let text = crate::export::plan_json_with(&self.plan, self.step_ui.redact_hosts);
         self.run_export(&path, "plan file", move || Ok(text.into_bytes()));
     }
 
@@ -1006,15 +1070,14 @@ impl WizardApp {
         let Some(dir) = self.platform.data_dir() else {
             return;
         };
-        match documents::read_draft(&dir) {
+        match draft::read(&dir) {
             Some(Ok(d)) => {
                 let saved = d
-                    .meta
                     .source
                     .as_deref()
                     .and_then(|s| plan_file::load(s).ok())
                     .unwrap_or_default();
-                let file = d.meta.source.filter(|s| s.is_file());
+                let file = d.source.filter(|s| s.is_file());
                 self.load_plan(d.plan, file, saved);
                 self.status = Some((
                     "Recovered the autosaved draft; save it to keep it".into(),
@@ -1040,18 +1103,15 @@ impl WizardApp {
         let Some(dir) = self.platform.data_dir() else {
             return;
         };
-        let meta = DraftMeta {
-            source: self.file.clone(),
-            saved_at: self.platform.now().format("%Y-%m-%d %H:%M UTC").to_string(),
-        };
-        if let Err(e) = documents::write_draft(&dir, &self.plan, &meta) {
+        let now = self.platform.now();
+        if let Err(e) = draft::write(&dir, &self.plan, self.file.as_deref(), now) {
             self.status = Some((format!("Autosave failed: {e}"), Severity::Warning));
         }
     }
 
     fn forget_draft(&mut self) {
         if let Some(dir) = self.platform.data_dir() {
-            documents::remove_draft(&dir);
+            draft::remove(&dir);
         }
     }
 

@@ -38,6 +38,11 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         "A4",
     );
     ctx.ui_state.paper = paper;
+    ui.checkbox(
+        &mut ctx.ui_state.redact_hosts,
+        "Redact host names, IP addresses and email addresses in exports",
+    )
+    .on_hover_text("PDF, Markdown and JSON exports show [HOST], [IP] and [EMAIL] instead; the saved plan keeps them");
     ui.horizontal_wrapped(|ui| {
         if ui.button("Save").clicked() {
             ctx.commands.push(Command::Save);
@@ -63,7 +68,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         }
         if ui
             .button("Export JSON…")
-            .on_hover_text("The plan file to attach to the ticket (secrets redacted)")
+            .on_hover_text("The plan file to attach to the ticket")
             .clicked()
         {
             ctx.commands.push(Command::ExportJson);
