@@ -696,3 +696,52 @@ fn exports_are_refused_while_a_secret_is_in_the_plan_and_the_field_opens() {
     assert!(platform.copied.is_empty(), "nothing was copied");
     assert!(!out.exists());
 }
+
+#[test]
+fn the_host_redaction_checkbox_applies_to_exports_not_to_the_saved_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("p.upgrade-plan.json");
+    let json_path = dir.path().join("attach.upgrade-plan.json");
+    let mut plan: Plan = upgrade_planner::plan_file::parse(
+        Path::new("sample"),
+        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
+    )
+    .unwrap();
+    plan.last_step = Some(Step::Review);
+    plan.notes.get_or_insert_with(Default::default).unique_setup =
+        Some("Primary gitlab.corp-example.com at 10.1.2.3".into());
+    upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(plan_path.clone()));
+    p.save_answers = vec![Some(json_path.clone())];
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    click(
+        &mut h,
+        "Redact host names, IP addresses and email addresses in exports",
+    );
+    assert!(h.state().step_ui.redact_hosts);
+    click(&mut h, "Export JSON…");
+    let json = std::fs::read_to_string(&json_path).unwrap();
+    for gone in ["zoe@example.org", "gitlab.corp-example.com", "10.1.2.3"] {
+        assert!(!json.contains(gone), "{gone} in the JSON export");
+    }
+    assert!(json.contains("[EMAIL]") && json.contains("[HOST]") && json.contains("[IP]"));
+    click(&mut h, "Copy Markdown");
+    let copied = h
+        .state()
+        .platform
+        .as_any()
+        .downcast_ref::<ScriptedPlatform>()
+        .unwrap()
+        .copied
+        .clone();
+    assert_eq!(copied.len(), 1);
+    assert!(!copied[0].contains("zoe@example.org") && !copied[0].contains("corp-example"));
+    // The plan itself keeps them, on screen and on disk.
+    let contact = h.state().plan.contact.clone().unwrap();
+    assert_eq!(contact.email.as_deref(), Some("zoe@example.org"));
+    let saved = std::fs::read_to_string(&plan_path).unwrap();
+    assert!(saved.contains("zoe@example.org") && saved.contains("10.1.2.3"));
+}
