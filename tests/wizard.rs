@@ -745,3 +745,66 @@ fn the_host_redaction_checkbox_applies_to_exports_not_to_the_saved_plan() {
     let saved = std::fs::read_to_string(&plan_path).unwrap();
     assert!(saved.contains("zoe@example.org") && saved.contains("10.1.2.3"));
 }
+
+#[test]
+fn a_recovery_offer_says_when_the_plan_file_is_gone_and_an_unreadable_draft_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone.upgrade-plan.json");
+    let mut plan = Plan::new("2026-11-21T09:00:00Z");
+    plan.contact = Some(Contact {
+        organization: Some("Moved Corp".into()),
+        ..Default::default()
+    });
+    let written = chrono::DateTime::parse_from_rfc3339("2026-11-21T09:30:00Z")
+        .unwrap()
+        .into();
+    upgrade_planner::draft::write(dir.path(), &plan, Some(&gone), written).unwrap();
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    match &h.state().dialog {
+        Some(Dialog::Recover {
+            saved_at, notes, ..
+        }) => {
+            assert_eq!(saved_at, "2026-11-21 09:30 UTC");
+            assert!(
+                notes.iter().any(|n| n.contains("gone.upgrade-plan.json")),
+                "{notes:?}"
+            );
+        }
+        other => panic!("expected a recovery offer, got {other:?}"),
+    }
+    assert!(h.query_by_label_contains("no longer exists").is_some());
+    click(&mut h, "Recover draft");
+    assert_eq!(
+        h.state()
+            .plan
+            .contact
+            .as_ref()
+            .unwrap()
+            .organization
+            .as_deref(),
+        Some("Moved Corp")
+    );
+    assert_eq!(h.state().file, None, "a missing file is not reopened");
+    drop(h);
+
+    // A draft that cannot be read: reported in the status line, kept aside, not offered.
+    std::fs::write(
+        dir.path().join(upgrade_planner::draft::DRAFT_FILE),
+        "{\"format\": \"upgrade-planner-dr",
+    )
+    .unwrap();
+    let mut h = harness(new_app(dir.path(), platform(dir.path())));
+    h.run();
+    assert!(h.state().dialog.is_none());
+    let (status, _) = h.state().status.clone().unwrap();
+    assert!(
+        status.contains("could not be read") && status.contains("autosave.unreadable.json"),
+        "{status}"
+    );
+    assert!(
+        dir.path()
+            .join(upgrade_planner::draft::UNREADABLE_FILE)
+            .is_file()
+    );
+}
