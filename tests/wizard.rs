@@ -808,3 +808,45 @@ fn a_recovery_offer_says_when_the_plan_file_is_gone_and_an_unreadable_draft_is_r
             .is_file()
     );
 }
+
+#[test]
+fn moving_between_steps_is_not_an_unsaved_change_but_the_step_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("p.upgrade-plan.json");
+    let mut plan: Plan = upgrade_planner::plan_file::parse(
+        Path::new("sample"),
+        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
+    )
+    .unwrap();
+    plan.last_step = Some(Step::Versions);
+    upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
+    let mut p = platform(dir.path());
+    p.open_answers.push(Some(plan_path.clone()));
+    let mut h = harness(new_app(dir.path(), p));
+    h.run();
+    click(&mut h, "Open plan…");
+    assert_eq!(h.state().step, Step::Versions);
+    next(&mut h, Step::Installation);
+    next(&mut h, Step::Os);
+    assert!(
+        !h.state().is_dirty(),
+        "navigation alone made the plan unsaved"
+    );
+    assert!(!h.state().window_title().starts_with('*'));
+    // Autosave writes nothing for a plan with no edits.
+    h.state_mut().autosave_now();
+    assert!(upgrade_planner::draft::read(dir.path()).is_none());
+    // An edit is a change; saving it records the step the user was on.
+    h.state_mut()
+        .plan
+        .contact
+        .get_or_insert_with(Default::default)
+        .organization = Some("Edited Ltd".into());
+    h.run();
+    assert!(h.state().is_dirty());
+    click(&mut h, "File");
+    click(&mut h, "Save  (Ctrl+S)");
+    assert!(!h.state().is_dirty());
+    let saved = upgrade_planner::plan_file::load(&plan_path).unwrap();
+    assert_eq!(saved.last_step, Some(Step::Os));
+}

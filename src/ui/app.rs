@@ -303,7 +303,8 @@ impl WizardApp {
     pub fn go_to(&mut self, step: Step) {
         self.step = step;
         self.visited.insert(step);
-        self.plan.last_step = Some(step);
+        // The step is written into the file on save (and into the draft), but moving between
+        // steps is not an edit: it must not mark the plan unsaved.
     }
 
     /// Go to the step of a field and focus it.
@@ -1104,7 +1105,9 @@ impl WizardApp {
             return;
         };
         let now = self.platform.now();
-        if let Err(e) = draft::write(&dir, &self.plan, self.file.as_deref(), now) {
+        let mut plan = self.plan.clone();
+        plan.last_step = Some(self.step);
+        if let Err(e) = draft::write(&dir, &plan, self.file.as_deref(), now) {
             self.status = Some((format!("Autosave failed: {e}"), Severity::Warning));
         }
     }
