@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WXS = ROOT / "wix" / "main.wxs"
 LICENSE = ROOT / "LICENSE"
 LICENSE_RTF = ROOT / "wix" / "License.rtf"
+ICO = ROOT / "assets" / "icon" / "upgrade-planner.ico"
 
 # Elements wixl cannot compile; each is only there for the real WiX Toolset build.
 DROPPED_ELEMENTS = ("UIRef", "WixVariable", "SetProperty", "Environment")
@@ -94,8 +95,10 @@ def reduce_for_wixl(source: str) -> tuple[str, list[str]]:
 
 def msi_table(msi: Path, table: str) -> list[dict[str, str]]:
     """Rows of one MSI table as dicts (msiinfo export: names, types, table+keys, then rows)."""
-    out = subprocess.run(["msiinfo", "export", str(msi), table],
-                         capture_output=True, text=True, check=False)
+    # Tables with binary columns (Icon) are written as files under the working directory.
+    with tempfile.TemporaryDirectory() as scratch:
+        out = subprocess.run(["msiinfo", "export", str(msi.resolve()), table], cwd=scratch,
+                             capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"msiinfo export {msi.name} {table}: {out.stderr.strip()}")
     lines = out.stdout.replace("\r\n", "\n").split("\n")
@@ -159,8 +162,12 @@ def check_msi(msi: Path, version: str, upgrade_code: str) -> list[str]:
     need(props.get("ARPPRODUCTICON") == "UpgradePlannerIcon.ico", "Property ARPPRODUCTICON")
     need(props.get("ALLUSERS") == "1", "Property ALLUSERS = 1 (per-machine)")
 
-    icons = {r["Name"] for r in msi_table(msi, "Icon")}
-    need("UpgradePlannerIcon.ico" in icons, "Icon row UpgradePlannerIcon.ico (shortcut and Apps & features)")
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(["msiinfo", "export", str(msi.resolve()), "Icon"], cwd=scratch,
+                       capture_output=True, check=False)
+        packed = Path(scratch) / "Icon" / "Icon.UpgradePlannerIcon.ico"
+        same = packed.exists() and packed.read_bytes() == ICO.read_bytes()
+    need(same, "Icon UpgradePlannerIcon.ico = assets/icon/upgrade-planner.ico (shortcut, Apps & features)")
 
     suminfo = subprocess.run(["msiinfo", "suminfo", str(msi)], capture_output=True, text=True,
                              check=False).stdout
