@@ -123,6 +123,7 @@ def check_msi(msi: Path, version: str, upgrade_code: str) -> list[str]:
     files = {long_name(r["FileName"]): r for r in msi_table(msi, "File")}
     need("upgrade-planner.exe" in files, "File row upgrade-planner.exe")
     need("License.rtf" in files, "File row License.rtf")
+    need("upgrade-planner.ico" in files, "File row upgrade-planner.ico (plan files' icon)")
     need("LICENSE-DejaVu.txt" in files and "LICENSE-DroidSansFallback.txt" in files,
          "File rows for the font licences")
 
@@ -182,6 +183,8 @@ def check_msi(msi: Path, version: str, upgrade_code: str) -> list[str]:
     classes = "Software\\Classes\\"
     need(has_reg(classes + ".json\\OpenWithProgids", "UpgradePlanner.Plan", ""),
          "Registry .json\\OpenWithProgids -> UpgradePlanner.Plan")
+    need(has_reg(classes + "UpgradePlanner.Plan\\DefaultIcon", "", "[#UpgradePlannerIco]"),
+         "Registry UpgradePlanner.Plan DefaultIcon -> the installed .ico")
     need(has_reg(classes + "UpgradePlanner.Plan\\shell\\open\\command", "",
                  '"[#UpgradePlannerExe]" "%1"'),
          "Registry UpgradePlanner.Plan open command")
