@@ -48,6 +48,21 @@ pub fn run(plan: Option<PathBuf>) -> ExitCode {
             .with_app_id("upgrade-planner"),
         ..Default::default()
     };
+    // A window without our icon is better than no window: a bad icon only costs the picture.
+    let options = match window_icon() {
+        Ok(icon) => eframe::NativeOptions {
+            viewport: options.viewport.with_icon(icon),
+            ..options
+        },
+        Err(e) => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "upgrade-planner: window icon not used: {e}"
+            );
+            options
+        }
+    };
     let result = eframe::run_native(
         "Upgrade Planner",
         options,
@@ -83,6 +98,19 @@ pub fn run(plan: Option<PathBuf>) -> ExitCode {
             ExitCode::from(crate::cli::EXIT_INPUT)
         }
     }
+}
+
+/// The app icon at 128 px (from `assets/icon/`, made by `tools/make_icons.sh`), embedded so the
+/// binary needs no files beside it.
+pub const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icon/upgrade-planner-128.png");
+
+/// Decode [`WINDOW_ICON_PNG`] for the window's title bar, task bar and window switcher.
+///
+/// # Errors
+/// The embedded PNG cannot be decoded (a broken asset): the message says so.
+pub fn window_icon() -> Result<egui::IconData, String> {
+    eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG)
+        .map_err(|e| format!("the embedded icon assets/icon/upgrade-planner-128.png: {e}"))
 }
 
 /// Fonts with broad coverage: egui's own first, then DejaVu (Latin, Greek, Cyrillic, symbols
