@@ -917,8 +917,9 @@ impl WizardApp {
         let repaint = self.repaint.clone();
         let job_path = path.to_path_buf();
         let job = move || {
-            let result =
-                plan_file::save_text(&job_path, text.as_bytes()).map_err(|e| e.to_string());
+            let result = guarded("saving the plan", || {
+                plan_file::save_text(&job_path, text.as_bytes()).map_err(|e| e.to_string())
+            });
             let _ = tx.send(JobDone::Saved {
                 path: job_path,
                 plan: snapshot,
@@ -990,7 +991,7 @@ impl WizardApp {
     }
 
     /// Render and write an export off the UI thread.
-    fn run_export(
+    pub(crate) fn run_export(
         &mut self,
         path: &Path,
         what: &'static str,
@@ -1000,7 +1001,7 @@ impl WizardApp {
         let repaint = self.repaint.clone();
         let job_path = path.to_path_buf();
         let job = move || {
-            let result = render().and_then(|bytes| {
+            let result = guarded(what, render).and_then(|bytes| {
                 plan_file::write_atomic(&job_path, &bytes).map_err(|e| e.to_string())
             });
             let _ = tx.send(JobDone::Exported {
@@ -1139,5 +1140,52 @@ impl WizardApp {
         } else if self.is_dirty() {
             self.autosave_now();
         }
+    }
+}
+
+/// Run a background job so that a bug in it (a panic) comes back as an error the user sees,
+/// instead of a job that never reports and a status line stuck on "Exporting…".
+fn guarded<T>(what: &str, job: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no details".into());
+            Err(format!(
+                "internal error while {what}: {detail}. Your plan is unchanged; please report this."
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::platform::ScriptedPlatform;
+
+    #[test]
+    fn a_panicking_export_job_is_reported_not_lost() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let platform = ScriptedPlatform {
+            data_dir: Some(dir.path().to_path_buf()),
+            ..Default::default()
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default();
+        let mut app =
+            WizardApp::new(Box::new(platform), Knowledge::global(), today).with_inline_jobs();
+        let out = dir.path().join("x.pdf");
+        app.run_export(&out, "PDF", || panic!("layout bug"));
+        assert_eq!(app.pending_jobs, 0, "the job was not accounted for");
+        match &app.dialog {
+            Some(Dialog::Error { title, message }) => {
+                assert!(title.contains("PDF"), "{title}");
+                assert!(message.contains("layout bug"), "{message}");
+            }
+            other => panic!("expected an error dialog, got {other:?}"),
+        }
+        assert!(!out.exists(), "nothing may be written");
     }
 }
