@@ -100,7 +100,11 @@ fn wizard_on(step: Step) -> Harness<'static, WizardApp> {
     let mut app = WizardApp::new(Box::new(platform), knowledge(), today()).with_inline_jobs();
     app.commands.push(Command::OpenPath(large_plan_path()));
     app.run_commands();
-    let nodes = app.plan.topology.as_ref().map_or(0, |t| t.nodes.len());
+    let nodes: u32 = app
+        .plan
+        .topology
+        .as_ref()
+        .map_or(0, |t| t.nodes.iter().map(|n| n.count).sum());
     assert_eq!(nodes, 60, "the large plan did not open");
     app.go_to(step);
     let mut h = Harness::builder()
