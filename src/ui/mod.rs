@@ -6,13 +6,39 @@ pub mod platform;
 pub mod steps;
 pub mod widgets;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use app::{Command, WizardApp};
 use platform::DesktopPlatform;
 
 use crate::knowledge::Knowledge;
+
+/// Measurements for `bench/run`, chosen by environment variables read once at start-up. Without
+/// them the shell measures nothing and prints nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BenchMode {
+    Off,
+    /// `UPGRADE_PLANNER_BENCH_TIMING`: when the second frame begins (the first has then been
+    /// painted and presented), print the time since `main` began and the wall clock, then close.
+    FirstFrame,
+    /// `UPGRADE_PLANNER_BENCH_FRAMES`: print one line per frame, so a script can count repaints.
+    Frames,
+}
+
+impl BenchMode {
+    fn from_env() -> BenchMode {
+        if std::env::var_os("UPGRADE_PLANNER_BENCH_TIMING").is_some() {
+            BenchMode::FirstFrame
+        } else if std::env::var_os("UPGRADE_PLANNER_BENCH_FRAMES").is_some() {
+            BenchMode::Frames
+        } else {
+            BenchMode::Off
+        }
+    }
+}
 
 /// The eframe application: the wizard plus window-level concerns.
 struct Shell {
@@ -20,10 +46,52 @@ struct Shell {
     /// Close after the first frame (smoke test mode).
     smoke: bool,
     frames: u64,
+    bench: BenchMode,
+    /// When `main` began (for the first-frame measurement).
+    started: Instant,
+}
+
+impl Shell {
+    /// Called at the start of every frame in a bench mode.
+    fn bench_frame(&mut self, ctx: &egui::Context) {
+        let since_start = self.started.elapsed();
+        let unix_ns = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let mut err = std::io::stderr().lock();
+        match self.bench {
+            BenchMode::FirstFrame if self.frames == 0 => {
+                // Make sure a second frame follows the first one.
+                ctx.request_repaint();
+            }
+            BenchMode::FirstFrame => {
+                if self.frames == 1 {
+                    let _ = writeln!(
+                        err,
+                        "bench: first-frame-presented since_main_us={} unix_ns={unix_ns}",
+                        since_start.as_micros()
+                    );
+                }
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            BenchMode::Frames => {
+                let _ = writeln!(
+                    err,
+                    "bench: frame {} since_main_us={}",
+                    self.frames + 1,
+                    since_start.as_micros()
+                );
+            }
+            BenchMode::Off => {}
+        }
+    }
 }
 
 impl eframe::App for Shell {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if self.bench != BenchMode::Off {
+            self.bench_frame(ui.ctx());
+        }
         self.app.show(ui);
         self.frames += 1;
         if self.smoke && self.frames >= 2 {
@@ -36,9 +104,10 @@ impl eframe::App for Shell {
     }
 }
 
-/// Open the wizard window, with `plan` loaded when given.
-pub fn run(plan: Option<PathBuf>) -> ExitCode {
+/// Open the wizard window, with `plan` loaded when given. `started` is when `main` began.
+pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
     let smoke = std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some();
+    let bench = BenchMode::from_env();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Upgrade Planner")
@@ -84,13 +153,14 @@ pub fn run(plan: Option<PathBuf>) -> ExitCode {
                 app,
                 smoke,
                 frames: 0,
+                bench,
+                started,
             }))
         }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            use std::io::Write;
             let _ = writeln!(
                 std::io::stderr(),
                 "upgrade-planner: cannot open the window: {e}"
