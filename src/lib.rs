@@ -10,6 +10,7 @@ pub mod envinfo;
 pub mod environment;
 pub mod export;
 pub mod fonts;
+pub mod fuzz_harness;
 pub mod knowledge;
 pub mod path;
 pub mod plan;

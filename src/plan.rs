@@ -621,12 +621,20 @@ impl Topology {
     }
     /// Total nodes carrying `role`.
     pub fn count_role(&self, role: NodeRole) -> u32 {
-        self.nodes
-            .iter()
-            .filter(|n| n.has_role(role))
-            .map(|n| n.count)
-            .sum()
+        sum_counts(self.nodes.iter().filter(|n| n.has_role(role)))
     }
+    /// Total nodes of every group.
+    pub fn total_nodes(&self) -> u32 {
+        sum_counts(&self.nodes)
+    }
+}
+
+/// The sum of the groups' node counts. A hand-edited file can hold counts whose sum does not
+/// fit a `u32`; the sum then stops at `u32::MAX` instead of overflowing.
+pub fn sum_counts<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> u32 {
+    nodes
+        .into_iter()
+        .fold(0u32, |sum, n| sum.saturating_add(n.count))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

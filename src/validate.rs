@@ -1135,8 +1135,11 @@ fn check_rollback(plan: &Plan, window: Option<WindowInfo>, p: Option<&UpgradePat
     let Some(hours) = w.hours else {
         return;
     };
-    let end = w.start + chrono::Duration::minutes((hours * 60.0) as i64);
-    if let Some((_, Some(dl))) = deadline {
+    // The window length is at most 168 hours here; the end can still leave the calendar for a
+    // start at the end of its range.
+    let end = chrono::Duration::try_minutes((hours * 60.0) as i64)
+        .and_then(|d| w.start.checked_add_signed(d));
+    if let (Some((_, Some(dl))), Some(end)) = (deadline, end) {
         if dl < w.start || dl > end {
             out.warn(
                 "deadline_outside_window",

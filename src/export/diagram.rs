@@ -187,11 +187,7 @@ fn also(t: &Topology, role: NodeRole) -> Option<String> {
 }
 
 fn count(t: &Topology, role: NodeRole) -> u32 {
-    t.nodes
-        .iter()
-        .filter(|n| n.role == role)
-        .map(|n| n.count)
-        .sum()
+    crate::plan::sum_counts(t.nodes.iter().filter(|n| n.role == role))
 }
 
 /// The diagram for a plan.
@@ -200,7 +196,7 @@ pub fn build(plan: &Plan) -> Diagram {
     let method = plan.method();
     let geo = plan.geo.clone().unwrap_or_default();
     let geo_on = geo.enabled == Some(true);
-    let total: u32 = t.nodes.iter().map(|n| n.count).sum();
+    let total = t.total_nodes();
     let mut subtitle = Vec::new();
     if let Some(m) = method {
         subtitle.push(m.label().to_string());

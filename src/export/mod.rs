@@ -449,6 +449,17 @@ fn yes_no(b: Option<bool>) -> String {
     }
 }
 
+/// `hours` as a time span (rounded to the minute); `None` when a hand-edited file gives a length
+/// no calendar can hold (validation reports such a window length).
+fn minutes(hours: f64) -> Option<Duration> {
+    Duration::try_minutes((hours * 60.0).round() as i64)
+}
+
+/// `start` plus `hours`; `None` when the end falls outside the calendar's range.
+fn add_hours(start: NaiveDateTime, hours: f64) -> Option<NaiveDateTime> {
+    start.checked_add_signed(minutes(hours)?)
+}
+
 /// The first URL of a documentation reference (some list two, separated by ` ; `).
 pub fn primary_url(doc_url: &str) -> &str {
     doc_url
@@ -512,16 +523,16 @@ fn window_info(plan: &Plan) -> WindowInfo {
             info.utc_offset = Some(format!("UTC{}", local.format("%:z")));
             let utc = local.with_timezone(&Utc);
             info.start_utc = Some(utc.format("%Y-%m-%d %H:%M UTC").to_string());
-            if let Some(h) = duration {
-                let end_utc = utc + Duration::minutes((h * 60.0).round() as i64);
+            if let Some(end_utc) = duration
+                .and_then(minutes)
+                .and_then(|d| utc.checked_add_signed(d))
+            {
                 let end_local = end_utc.with_timezone(&tz);
                 info.end = Some(fmt_local(end_local.naive_local()));
             }
         }
     } else if let (Some(start), Some(h)) = (start, duration) {
-        info.end = Some(fmt_local(
-            start + Duration::minutes((h * 60.0).round() as i64),
-        ));
+        info.end = add_hours(start, h).map(fmt_local);
     }
     let mut summary = match (&info.start, &info.end) {
         (Some(s), Some(e)) => format!("{s} – {e}"),
@@ -755,7 +766,7 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
             TopologyKind::MultiNode => "Multi-node".to_string(),
         }),
         reference_architecture: text(&t.reference_architecture),
-        total_nodes: t.nodes.iter().map(|n| n.count).sum(),
+        total_nodes: t.total_nodes(),
         nodes,
         components,
     }
@@ -972,14 +983,16 @@ impl ExportModel {
 
         let r = plan.rollback.clone().unwrap_or_default();
         let deadline = text(&r.decision_deadline).and_then(|d| parse_local_datetime(&d));
-        let time_left = match (
-            deadline,
+        let window_end = match (
             text(&plan.window.clone().unwrap_or_default().start)
                 .and_then(|s| parse_local_datetime(&s)),
             plan.window.as_ref().and_then(|w| w.duration_hours),
         ) {
-            (Some(dl), Some(start), Some(h)) => {
-                let end = start + Duration::minutes((h * 60.0).round() as i64);
+            (Some(start), Some(h)) => add_hours(start, h),
+            _ => None,
+        };
+        let time_left = match (deadline, window_end) {
+            (Some(dl), Some(end)) => {
                 let left = (end - dl).num_minutes() as f64 / 60.0;
                 Some(format!(
                     "{} of the window remain after the decision time{}",

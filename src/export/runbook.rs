@@ -526,7 +526,7 @@ pub fn node_order(plan: &Plan) -> Vec<String> {
     for (role, label) in order {
         // Sentinel that shares the Redis nodes is upgraded with them.
         let groups: Vec<_> = topo.nodes.iter().filter(|n| n.role == role).collect();
-        let count: u32 = groups.iter().map(|n| n.count).sum();
+        let count = crate::plan::sum_counts(groups.iter().copied());
         if count > 0 {
             out.push(format!("{label} ({count})"));
         } else if role == NodeRole::Postgresql && topo.pg_mode() == Some(PostgresMode::External) {

@@ -116,7 +116,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             let role = next_role(&t.nodes);
             t.nodes.push(Node::new(role, 1));
         }
-        let total: u32 = t.nodes.iter().map(|n| n.count).sum();
+        let total = t.total_nodes();
         widgets::help(
             ui,
             &format!("{total} node(s) in {} group(s).", t.nodes.len()),

@@ -1,0 +1,174 @@
+//! What the fuzz targets run, in one place, so that the corpus tests (`tests/fuzz_corpus.rs`)
+//! check exactly what the fuzzer checked.
+//!
+//! Each function takes arbitrary bytes, drives the public API the way the command line and the
+//! wizard do, and panics only when an invariant is broken (a panic is what the fuzzer reports
+//! as a finding). Bad input is not a finding: it must produce an error, and the error is
+//! checked to name the file.
+//!
+//! The fuzz crate lives in `fuzz/` (see the README, "Fuzzing").
+
+// Panicking on a broken invariant is the point of this module.
+#![allow(clippy::panic)]
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use crate::envinfo;
+use crate::export::{self, ExportMeta, ExportModel, Paper};
+use crate::knowledge::Knowledge;
+use crate::plan::Plan;
+use crate::plan_file;
+use crate::validate::{self, Analysis};
+
+/// The name the inputs are parsed under; error messages must carry it.
+pub const INPUT_NAME: &str = "fuzz-input.upgrade-plan.json";
+
+/// The embedded knowledge only: fuzzing must not depend on the machine's data directory.
+fn knowledge() -> &'static Knowledge {
+    static K: OnceLock<Knowledge> = OnceLock::new();
+    K.get_or_init(Knowledge::embedded)
+}
+
+/// The date plans are validated as of (fixed, so findings are reproducible).
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default()
+}
+
+/// The generation time written into exports (fixed, so outputs are reproducible).
+pub fn generated_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 10, 30, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// Parse `data` as a plan file the way `plan_file::load` does after reading it. An error must
+/// name the file; a plan that loads must survive a save and reload unchanged, and validate.
+pub fn plan_loader(data: &[u8]) {
+    let Some(plan) = load(data) else { return };
+    round_trip(&plan);
+    let _ = validate::analyse(&plan, knowledge(), today());
+}
+
+/// Parse `data` as a paste of `gitlab:env:info` (as the CLI reads a file: a UTF-8 BOM is
+/// dropped, other non-UTF-8 input is refused). A paste that is accepted must give a prefilled
+/// plan that saves, reloads unchanged, validates, and can be merged into an existing plan.
+pub fn env_info(data: &[u8]) {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let info = match envinfo::parse(text) {
+        Ok(info) => info,
+        Err(e) => {
+            assert!(!e.to_string().is_empty(), "empty env-info error message");
+            return;
+        }
+    };
+    let prefill = info.to_plan();
+    for f in &prefill.filled {
+        assert!(!f.field.is_empty(), "a filled field without a name: {f:?}");
+    }
+    round_trip(&prefill.plan);
+    let _ = validate::analyse(&prefill.plan, knowledge(), today());
+
+    // The wizard's "prefill" on an open plan: fills what the paste tells, keeps the rest.
+    let mut plan = Plan::default();
+    plan.contact = Some(crate::plan::Contact {
+        organization: Some("Example".into()),
+        ..Default::default()
+    });
+    let _ = info.apply_to(&mut plan);
+    assert_eq!(
+        plan.contact
+            .as_ref()
+            .and_then(|c| c.organization.as_deref()),
+        Some("Example"),
+        "env-info prefill changed an answer it does not know about"
+    );
+    round_trip(&plan);
+}
+
+/// Parse `data` as a plan file and export it as the CLI does (as a draft when it has errors):
+/// the PDF must render and look like a PDF, the Markdown must render, and the exported plan
+/// file must load again.
+pub fn export_pdf(data: &[u8]) {
+    let Some(plan) = load(data) else { return };
+    let k = knowledge();
+    let analysis = validate::analyse(&plan, k, today());
+    // Vary the paper with the input so both sizes are exercised.
+    let paper = if data.len() % 2 == 0 {
+        Paper::A4
+    } else {
+        Paper::Letter
+    };
+    let model = build_model(&plan, &analysis, paper);
+
+    match export::pdf::render_pdf(&model) {
+        Ok(pdf) => {
+            assert!(
+                pdf.starts_with(b"%PDF-"),
+                "the PDF does not start with %PDF-"
+            );
+            let tail = &pdf[pdf.len().saturating_sub(32)..];
+            assert!(
+                tail.windows(5).any(|w| w == b"%%EOF"),
+                "the PDF does not end with %%EOF"
+            );
+        }
+        Err(e) => panic!("a plan that loads could not be exported to PDF: {e}"),
+    }
+
+    let md = export::markdown::render(&model);
+    assert!(md.starts_with('#'), "the Markdown has no heading");
+
+    let exported = export::plan_json(&plan);
+    if let Err(e) = plan_file::parse(Path::new(INPUT_NAME), exported.as_bytes()) {
+        panic!("the exported plan file does not load again: {e}");
+    }
+}
+
+/// The export model the CLI would build: a draft when the plan has errors.
+pub fn build_model(plan: &Plan, analysis: &Analysis, paper: Paper) -> ExportModel {
+    let mut meta = ExportMeta::new(generated_at());
+    meta.tool_version = "0.0.0-fuzz".into();
+    meta.draft = analysis.has_errors();
+    meta.paper = paper;
+    if let Err(e) = export::check_exportable(analysis, meta.draft) {
+        panic!("a draft export was refused: {e}");
+    }
+    ExportModel::build(plan, knowledge(), analysis, meta)
+}
+
+/// Parse plan bytes; an error must be a readable message that names the file.
+fn load(data: &[u8]) -> Option<Plan> {
+    match plan_file::parse(Path::new(INPUT_NAME), data) {
+        Ok(plan) => Some(plan),
+        Err(e) => {
+            let message = e.to_string();
+            assert!(
+                message.starts_with(INPUT_NAME),
+                "the error does not name the file: {message}"
+            );
+            None
+        }
+    }
+}
+
+/// Save (as text) and reload: the plan must come back equal, and saving it again must give the
+/// same text.
+pub fn round_trip(plan: &Plan) {
+    let text = plan_file::to_json(plan);
+    let again = match plan_file::parse(Path::new(INPUT_NAME), text.as_bytes()) {
+        Ok(p) => p,
+        Err(e) => panic!("a saved plan does not load again: {e}\n{text}"),
+    };
+    assert_eq!(&again, plan, "the plan changed in a save and reload");
+    assert_eq!(
+        plan_file::to_json(&again),
+        text,
+        "saving a reloaded plan gives different text"
+    );
+}
