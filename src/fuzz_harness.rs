@@ -130,14 +130,24 @@ pub fn export_pdf(data: &[u8]) {
     }
 }
 
-/// The export model the CLI would build: a draft when the plan has errors.
+/// The export model the CLI would build: a draft when the plan has errors. A plan with a
+/// secret is refused by the CLI; its model is built anyway so the renderers see it.
 pub fn build_model(plan: &Plan, analysis: &Analysis, paper: Paper) -> ExportModel {
     let mut meta = ExportMeta::new(generated_at());
     meta.tool_version = "0.0.0-fuzz".into();
     meta.draft = analysis.has_errors();
     meta.paper = paper;
-    if let Err(e) = export::check_exportable(analysis, meta.draft) {
-        panic!("a draft export was refused: {e}");
+    match export::check_exportable(analysis, meta.draft) {
+        Ok(()) => {}
+        // The CLI and the app refuse such a plan; the renderers are still exercised on it
+        // (the model redacts every secret), and the refusal must name where the secret is.
+        Err(export::ExportError::SecretsPresent { findings }) => {
+            assert!(
+                !findings.is_empty() && findings.iter().all(|f| !f.field.is_empty()),
+                "a secret refusal without the field it is in"
+            );
+        }
+        Err(e) => panic!("a draft export was refused: {e}"),
     }
     ExportModel::build(plan, knowledge(), analysis, meta)
 }
