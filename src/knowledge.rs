@@ -696,6 +696,46 @@ mod tests {
     }
 
     #[test]
+    fn parsed_forms_are_filled_when_the_data_loads() {
+        let k = Knowledge::embedded();
+        for s in &k.stops.stops {
+            assert!(s.minor_parsed.is_some(), "{}", s.minor);
+            assert_eq!(s.minor_parsed, Minor::parse(&s.minor));
+        }
+        for a in &k.requirements.bundled_postgresql_auto_upgrade {
+            assert!(a.minor_parsed.is_some(), "{}", a.minor);
+            assert_eq!(a.minor_parsed, Minor::parse(&a.minor));
+        }
+        for p in &k.requirements.patches_to_avoid {
+            assert_eq!(p.only_before.is_some(), p.only_before_parsed.is_some());
+        }
+        let mut bounded = 0;
+        let mut skips = 0;
+        for i in &k.known_issues.items {
+            assert_eq!(
+                i.lower_bound().cloned(),
+                i.compute_lower_bound(),
+                "{}",
+                i.id
+            );
+            bounded += usize::from(i.lower_bound().is_some());
+            if let Some(r) = &i.requires {
+                assert_eq!(
+                    r.path_skips_minor.is_some(),
+                    r.path_skips_minor_parsed.is_some()
+                );
+                skips += usize::from(r.path_skips_minor_parsed.is_some());
+            }
+        }
+        assert!(bounded > 50, "{bounded} issues with a lower bound");
+        assert!(skips > 0);
+        assert_eq!(
+            k.newest_known().to_string(),
+            k.releases.newest_known.version
+        );
+    }
+
+    #[test]
     fn latest_patches_come_from_the_release_data() {
         let k = Knowledge::embedded();
         assert_eq!(

@@ -1591,6 +1591,44 @@ mod tests {
     }
 
     #[test]
+    fn advance_tables_and_cache_agree_with_each_fonts_cmap() {
+        let f = fonts();
+        let mut outside_table = 0;
+        let chars = (0u32..0x2700)
+            .filter_map(char::from_u32)
+            .chain("株式会社グ✓✗⚠🛑\u{FFFD}".chars());
+        for c in chars {
+            if table_index(c).is_none() {
+                outside_table += 1;
+            }
+            for m in &f.faces {
+                let direct = Measured::lookup(&m.face, c);
+                assert_eq!(m.advance(c), direct, "{:?} {c:?}", m.kind);
+                // Asked again, characters outside the table come from the cache.
+                assert_eq!(m.advance(c), direct, "{:?} {c:?} (cached)", m.kind);
+            }
+        }
+        assert!(outside_table > 100);
+        let sans = f.face(FontFace::Sans).unwrap();
+        assert!(sans.advance('G').is_some_and(|a| a > 0));
+        assert_eq!(sans.advance('株'), None);
+        if let Some(cjk) = f.face(FontFace::Cjk) {
+            assert!(cjk.advance('株').is_some());
+        }
+    }
+
+    #[test]
+    fn the_shared_fonts_are_parsed_once() {
+        let a = Fonts::shared().unwrap();
+        let b = Fonts::shared().unwrap();
+        assert!(std::ptr::eq(a, b));
+        assert_eq!(
+            a.width("GitLab", Style::Regular, 10.0),
+            fonts().width("GitLab", Style::Regular, 10.0)
+        );
+    }
+
+    #[test]
     fn measures_text_with_the_embedded_font() {
         let f = fonts();
         let w = f.width("GitLab", Style::Regular, 10.0);
