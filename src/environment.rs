@@ -288,7 +288,7 @@ fn requires(
             return Applicability::NotApplicable;
         }
     }
-    if let Some(m) = req.path_skips_minor.as_deref().and_then(Minor::parse) {
+    if let Some(m) = req.path_skips_minor_parsed {
         let skipped = from < m && !path_minors.contains(&m);
         if !skipped {
             return Applicability::NotApplicable;

@@ -53,6 +53,9 @@ pub struct Stop {
     pub documented_patch: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// `minor` parsed, filled when the data is loaded.
+    #[serde(skip)]
+    pub minor_parsed: Option<Minor>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -173,6 +176,9 @@ pub struct AutoUpgrade {
     pub minor: String,
     pub postgresql: String,
     pub note: String,
+    /// `minor` parsed, filled when the data is loaded.
+    #[serde(skip)]
+    pub minor_parsed: Option<Minor>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -186,6 +192,9 @@ pub struct PatchToAvoid {
     /// Only a problem when the path continues to this minor or later.
     #[serde(default)]
     pub only_before: Option<String>,
+    /// `only_before` parsed, filled when the data is loaded.
+    #[serde(skip)]
+    pub only_before_parsed: Option<Minor>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -238,6 +247,9 @@ pub struct Requires {
     /// Applies only while the Redis server is older than this.
     #[serde(default)]
     pub redis_below: Option<String>,
+    /// `path_skips_minor` parsed, filled when the data is loaded.
+    #[serde(skip)]
+    pub path_skips_minor_parsed: Option<Minor>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -269,14 +281,33 @@ pub struct KnownIssue {
     /// Parsed `affects`, filled when the data is loaded.
     #[serde(skip)]
     pub affects_req: Vec<semver::VersionReq>,
+    /// [`KnownIssue::lower_bound`] of `affects_req`, filled when the data is loaded.
+    #[serde(skip)]
+    pub affects_lower_bound: Option<semver::Version>,
 }
 
 impl KnownIssue {
     pub fn affects_version(&self, v: &semver::Version) -> bool {
         self.affects_req.iter().any(|r| r.matches(v))
     }
-    /// The smallest version the `affects` ranges start at (for `cross` matching).
-    pub fn lower_bound(&self) -> Option<semver::Version> {
+    /// The smallest version the `affects` ranges start at (for `cross` matching), as computed
+    /// when the data was loaded.
+    pub fn lower_bound(&self) -> Option<&semver::Version> {
+        self.affects_lower_bound.as_ref()
+    }
+    /// Parse `affects` and derive what the matching needs from it. Called once per load.
+    fn index(&mut self) {
+        self.affects_req = self
+            .affects
+            .iter()
+            .filter_map(|a| semver::VersionReq::parse(a).ok())
+            .collect();
+        self.affects_lower_bound = self.compute_lower_bound();
+        if let Some(req) = &mut self.requires {
+            req.path_skips_minor_parsed = req.path_skips_minor.as_deref().and_then(Minor::parse);
+        }
+    }
+    fn compute_lower_bound(&self) -> Option<semver::Version> {
         self.affects_req
             .iter()
             .filter_map(|r| {
@@ -319,6 +350,8 @@ pub struct Knowledge {
     pub warnings: Vec<String>,
     latest_patch: BTreeMap<Minor, semver::Version>,
     avoid_reqs: Vec<semver::VersionReq>,
+    /// `releases.newest_known.version` parsed (0.0.0 when it does not parse).
+    newest_known: semver::Version,
 }
 
 const EMBEDDED: [(&str, &str); 5] = [
@@ -401,22 +434,29 @@ impl Knowledge {
             texts.insert(name, chosen);
         }
         let get = |n: &str| texts.get(n).map(String::as_str).unwrap_or_default();
-        let stops: StopsData =
+        let mut stops: StopsData =
             serde_json::from_str(get("stops.json")).expect("embedded stops.json");
         let releases: ReleasesData =
             serde_json::from_str(get("releases.json")).expect("embedded releases.json");
         let os: OsData = serde_json::from_str(get("os.json")).expect("embedded os.json");
-        let requirements: RequirementsData =
+        let mut requirements: RequirementsData =
             serde_json::from_str(get("requirements.json")).expect("embedded requirements.json");
         let mut known_issues: KnownIssuesData =
             serde_json::from_str(get("known_issues.json")).expect("embedded known_issues.json");
         for issue in &mut known_issues.items {
-            issue.affects_req = issue
-                .affects
-                .iter()
-                .filter_map(|a| semver::VersionReq::parse(a).ok())
-                .collect();
+            issue.index();
         }
+        for s in &mut stops.stops {
+            s.minor_parsed = Minor::parse(&s.minor);
+        }
+        for a in &mut requirements.bundled_postgresql_auto_upgrade {
+            a.minor_parsed = Minor::parse(&a.minor);
+        }
+        for p in &mut requirements.patches_to_avoid {
+            p.only_before_parsed = p.only_before.as_deref().and_then(Minor::parse);
+        }
+        let newest_known = semver::Version::parse(&releases.newest_known.version)
+            .unwrap_or_else(|_| semver::Version::new(0, 0, 0));
         let latest_patch = releases
             .latest_patch_per_minor
             .iter()
@@ -442,6 +482,7 @@ impl Knowledge {
             warnings,
             latest_patch,
             avoid_reqs,
+            newest_known,
         }
     }
 
@@ -466,8 +507,7 @@ impl Knowledge {
 
     /// The newest release the data knows.
     pub fn newest_known(&self) -> semver::Version {
-        semver::Version::parse(&self.releases.newest_known.version)
-            .unwrap_or_else(|_| semver::Version::new(0, 0, 0))
+        self.newest_known.clone()
     }
 
     /// The newest known patch of a minor.
@@ -478,7 +518,7 @@ impl Knowledge {
         self.stops
             .stops
             .iter()
-            .find(|s| Minor::parse(&s.minor) == Some(minor))
+            .find(|s| s.minor_parsed == Some(minor))
             .and_then(|s| s.latest_patch.as_deref())
             .and_then(|p| semver::Version::parse(p).ok())
     }
@@ -486,12 +526,7 @@ impl Knowledge {
     /// Every minor the data knows to exist, ascending (from releases and stops).
     pub fn known_minors(&self) -> Vec<Minor> {
         let mut v: Vec<Minor> = self.latest_patch.keys().copied().collect();
-        v.extend(
-            self.stops
-                .stops
-                .iter()
-                .filter_map(|s| Minor::parse(&s.minor)),
-        );
+        v.extend(self.stops.stops.iter().filter_map(|s| s.minor_parsed));
         v.sort();
         v.dedup();
         v
@@ -521,18 +556,20 @@ impl Knowledge {
         self.stops
             .stops
             .iter()
-            .find(|s| Minor::parse(&s.minor) == Some(minor))
+            .find(|s| s.minor_parsed == Some(minor))
     }
 
     /// Patches to avoid that contain `v`.
-    pub fn avoid_entries(&self, v: &semver::Version) -> Vec<&PatchToAvoid> {
+    pub fn avoid_entries<'k>(
+        &'k self,
+        v: &semver::Version,
+    ) -> impl Iterator<Item = &'k PatchToAvoid> {
         self.requirements
             .patches_to_avoid
             .iter()
             .zip(&self.avoid_reqs)
-            .filter(|(_, r)| r.matches(v))
+            .filter(move |(_, r)| r.matches(v))
             .map(|(p, _)| p)
-            .collect()
     }
 
     pub fn os_entry(&self, distribution: &str, version: &str) -> Option<&OsEntry> {
@@ -656,6 +693,46 @@ mod tests {
         for p in &k.requirements.patches_to_avoid {
             semver::VersionReq::parse(&p.versions).unwrap();
         }
+    }
+
+    #[test]
+    fn parsed_forms_are_filled_when_the_data_loads() {
+        let k = Knowledge::embedded();
+        for s in &k.stops.stops {
+            assert!(s.minor_parsed.is_some(), "{}", s.minor);
+            assert_eq!(s.minor_parsed, Minor::parse(&s.minor));
+        }
+        for a in &k.requirements.bundled_postgresql_auto_upgrade {
+            assert!(a.minor_parsed.is_some(), "{}", a.minor);
+            assert_eq!(a.minor_parsed, Minor::parse(&a.minor));
+        }
+        for p in &k.requirements.patches_to_avoid {
+            assert_eq!(p.only_before.is_some(), p.only_before_parsed.is_some());
+        }
+        let mut bounded = 0;
+        let mut skips = 0;
+        for i in &k.known_issues.items {
+            assert_eq!(
+                i.lower_bound().cloned(),
+                i.compute_lower_bound(),
+                "{}",
+                i.id
+            );
+            bounded += usize::from(i.lower_bound().is_some());
+            if let Some(r) = &i.requires {
+                assert_eq!(
+                    r.path_skips_minor.is_some(),
+                    r.path_skips_minor_parsed.is_some()
+                );
+                skips += usize::from(r.path_skips_minor_parsed.is_some());
+            }
+        }
+        assert!(bounded > 50, "{bounded} issues with a lower bound");
+        assert!(skips > 0);
+        assert_eq!(
+            k.newest_known().to_string(),
+            k.releases.newest_known.version
+        );
     }
 
     #[test]

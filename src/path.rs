@@ -238,13 +238,15 @@ pub fn compute(
         which: "target",
         error,
     })?;
-    let known = k.condition_ids();
-    for c in &req.conditions {
-        if !known.contains(&c.as_str()) {
-            return Err(PathError::UnknownCondition {
-                name: c.clone(),
-                known: known.iter().map(|s| s.to_string()).collect(),
-            });
+    if !req.conditions.is_empty() {
+        let known = k.condition_ids();
+        for c in &req.conditions {
+            if !known.contains(&c.as_str()) {
+                return Err(PathError::UnknownCondition {
+                    name: c.clone(),
+                    known: known.iter().map(|s| s.to_string()).collect(),
+                });
+            }
         }
     }
     let (target, target_patch_known) = resolve_target(k, &to);
@@ -265,7 +267,7 @@ pub fn compute(
     // Minors to visit before the target, ascending.
     let mut minors: Vec<(Minor, HopKind, Vec<String>)> = Vec::new();
     for s in &k.stops.stops {
-        let Some(m) = Minor::parse(&s.minor) else {
+        let Some(m) = s.minor_parsed else {
             continue;
         };
         if m < from_minor || m >= to_minor {
@@ -430,8 +432,8 @@ fn add_notes(
         // Database minimums that change on this hop.
         if v.major != prev.major || i == 0 {
             if let Some(min) = k.postgresql_minimum(v.major) {
-                let before = k.postgresql_minimum(prev.major).map(|m| m.minimum.clone());
-                if before.as_deref() != Some(min.minimum.as_str()) || i == 0 {
+                let before = k.postgresql_minimum(prev.major).map(|m| m.minimum.as_str());
+                if before != Some(min.minimum.as_str()) || i == 0 {
                     let mut msg = format!(
                         "GitLab {} needs PostgreSQL {} or newer.",
                         v.major, min.minimum
@@ -442,7 +444,7 @@ fn add_notes(
                             msg.push_str(&format!(" This instance reports PostgreSQL {have}: upgrade it before this hop."));
                             severity = NoteSeverity::Blocker;
                         }
-                    } else if before.as_deref() != Some(min.minimum.as_str()) {
+                    } else if before != Some(min.minimum.as_str()) {
                         severity = NoteSeverity::Warning;
                     }
                     if let Some(n) = &min.note {
@@ -466,8 +468,8 @@ fn add_notes(
                 }
             }
             if let Some(min) = k.redis_minimum(v.major) {
-                let before = k.redis_minimum(prev.major).map(|m| m.minimum.clone());
-                if before.as_deref() != Some(min.minimum.as_str()) {
+                let before = k.redis_minimum(prev.major).map(|m| m.minimum.as_str());
+                if before != Some(min.minimum.as_str()) {
                     let mut msg =
                         format!("GitLab {} needs Redis {} or newer.", v.major, min.minimum);
                     let mut severity = NoteSeverity::Warning;
@@ -498,14 +500,14 @@ fn add_notes(
         // Bundled PostgreSQL upgraded by the package at this minor.
         for a in &k.requirements.bundled_postgresql_auto_upgrade {
             if auto_pg
-                && Minor::parse(&a.minor) == Some(hop.minor())
+                && a.minor_parsed == Some(hop.minor())
                 && effective_pg
                     .as_deref()
                     .is_some_and(|have| version_below(have, &a.postgresql))
             {
                 effective_pg = Some(a.postgresql.clone());
             }
-            if Minor::parse(&a.minor) == Some(hop.minor())
+            if a.minor_parsed == Some(hop.minor())
                 && env.component("single_node_bundled_postgresql") != Some(false)
                 && env.method.is_none_or(|m| {
                     matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker)
@@ -533,7 +535,7 @@ fn add_notes(
         }
         // Patches to avoid.
         for p in k.avoid_entries(&v) {
-            if let Some(before) = p.only_before.as_deref().and_then(Minor::parse)
+            if let Some(before) = p.only_before_parsed
                 && Minor::of(&path_last(&path_minors)) < before
             {
                 continue;
@@ -587,7 +589,7 @@ fn add_notes(
                 MatchKind::Install => issue.affects_version(&v),
                 MatchKind::Cross => issue
                     .lower_bound()
-                    .is_some_and(|lb| prev < lb && lb <= v && issue.affects_version(&v)),
+                    .is_some_and(|lb| prev < *lb && *lb <= v && issue.affects_version(&v)),
                 MatchKind::Current => false,
             };
             // An issue is told once, at the first hop where it applies.

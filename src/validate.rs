@@ -470,7 +470,7 @@ fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePa
             .map(|h| h.minor())
             .unwrap_or(Minor::new(0, 0));
         for avoid in k.avoid_entries(&last.semver) {
-            if let Some(before) = avoid.only_before.as_deref().and_then(Minor::parse)
+            if let Some(before) = avoid.only_before_parsed
                 && stops_later < before
             {
                 continue;
@@ -528,7 +528,7 @@ fn condition_matters(k: &Knowledge, condition: &str, p: &UpgradePath) -> bool {
     let to = p.hops.last().map(|h| h.minor()).unwrap_or(from.minor());
     k.stops.stops.iter().any(|s| {
         s.conditions.iter().any(|c| c == condition)
-            && Minor::parse(&s.minor).is_some_and(|m| m >= from.minor() && m < to)
+            && s.minor_parsed.is_some_and(|m| m >= from.minor() && m < to)
     })
 }
 
@@ -857,9 +857,7 @@ fn check_pg_minimum(plan: &Plan, k: &Knowledge, p: &UpgradePath, have: &str, out
         }
         if auto {
             for a in &k.requirements.bundled_postgresql_auto_upgrade {
-                if Minor::parse(&a.minor) == Some(hop.minor())
-                    && version_below(&effective, &a.postgresql)
-                {
+                if a.minor_parsed == Some(hop.minor()) && version_below(&effective, &a.postgresql) {
                     effective = a.postgresql.clone();
                 }
             }

@@ -7,7 +7,8 @@
 //! the PDF writer flips into PDF coordinates. It stays inspectable: tests check that nothing
 //! is placed outside the margins.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::RwLock;
 
 use serde::Serialize;
 use ttf_parser::Face;
@@ -69,14 +70,92 @@ impl Rgb {
     pub const WHITE: Rgb = Rgb(0xff, 0xff, 0xff);
 }
 
+/// Characters whose coverage and advance each face keeps in a table, so measuring them needs
+/// no `cmap` look-up: Latin, Greek, Cyrillic and Hebrew (U+0000-U+05FF), general punctuation,
+/// super- and subscripts, currency, letter-like symbols, arrows and mathematical operators
+/// (U+2000-U+22FF), and box drawing, blocks and geometric shapes (U+2500-U+25FF). Everything
+/// else is looked up in the font.
+const TABLE_RANGES: [(u32, u32); 3] = [(0x0000, 0x0600), (0x2000, 0x2300), (0x2500, 0x2600)];
+
+/// Where `c` sits in a face's table, when it has a place there.
+fn table_index(c: char) -> Option<usize> {
+    let u = u32::from(c);
+    let mut base = 0usize;
+    for (lo, hi) in TABLE_RANGES {
+        let len = usize::try_from(hi - lo).ok()?;
+        if (lo..hi).contains(&u) {
+            return Some(base + usize::try_from(u - lo).ok()?);
+        }
+        base += len;
+    }
+    None
+}
+
+/// One parsed face with its table, and a cache for the characters outside the table (CJK
+/// names, symbols) that were measured already.
+struct Measured {
+    kind: FontFace,
+    face: Face<'static>,
+    /// Units per em (at least 1).
+    upm: f32,
+    /// For each table character: `None` when the face has no glyph for it, else the glyph's
+    /// advance in font units (0 when the font gives none).
+    table: Vec<Option<u16>>,
+    /// The same for characters outside the table, filled as they are met.
+    others: RwLock<HashMap<char, Option<u16>>>,
+}
+
+impl Measured {
+    fn new(kind: FontFace, face: Face<'static>) -> Measured {
+        let mut table = Vec::new();
+        for (lo, hi) in TABLE_RANGES {
+            for u in lo..hi {
+                table.push(char::from_u32(u).and_then(|c| Measured::lookup(&face, c)));
+            }
+        }
+        let upm = f32::from(face.units_per_em().max(1));
+        Measured {
+            kind,
+            face,
+            upm,
+            table,
+            others: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Coverage and advance from the font's own tables.
+    fn lookup(face: &Face<'static>, c: char) -> Option<u16> {
+        face.glyph_index(c)
+            .map(|g| face.glyph_hor_advance(g).unwrap_or(0))
+    }
+
+    /// `None` when the face has no glyph for `c`, else its advance in font units.
+    fn advance(&self, c: char) -> Option<u16> {
+        if let Some(entry) = table_index(c).and_then(|i| self.table.get(i)) {
+            return *entry;
+        }
+        if let Ok(others) = self.others.read()
+            && let Some(entry) = others.get(&c)
+        {
+            return *entry;
+        }
+        let entry = Measured::lookup(&self.face, c);
+        // A poisoned cache only costs the look-up next time.
+        if let Ok(mut others) = self.others.write() {
+            others.insert(c, entry);
+        }
+        entry
+    }
+}
+
 /// The fonts, parsed for measuring.
 pub struct Fonts {
-    faces: Vec<(FontFace, Face<'static>)>,
+    faces: Vec<Measured>,
 }
 
 impl std::fmt::Debug for Fonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<FontFace> = self.faces.iter().map(|(k, _)| *k).collect();
+        let names: Vec<FontFace> = self.faces.iter().map(|m| m.kind).collect();
         write!(f, "Fonts({names:?})")
     }
 }
@@ -90,7 +169,7 @@ impl Fonts {
                 continue;
             };
             let face = Face::parse(bytes, 0).map_err(|e| format!("{f:?}: {e}"))?;
-            faces.push((f, face));
+            faces.push(Measured::new(f, face));
         }
         if faces.len() < 3 {
             return Err("the DejaVu fonts are missing".into());
@@ -98,16 +177,21 @@ impl Fonts {
         Ok(Fonts { faces })
     }
 
-    fn face(&self, f: FontFace) -> Option<&Face<'static>> {
-        self.faces
-            .iter()
-            .find(|(k, _)| *k == f)
-            .map(|(_, face)| face)
+    /// The embedded fonts, parsed (and their tables built) once per process.
+    pub fn shared() -> Result<&'static Fonts, String> {
+        static FONTS: std::sync::OnceLock<Result<Fonts, String>> = std::sync::OnceLock::new();
+        FONTS
+            .get_or_init(Fonts::load)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn face(&self, f: FontFace) -> Option<&Measured> {
+        self.faces.iter().find(|m| m.kind == f)
     }
 
     fn covers(&self, f: FontFace, c: char) -> bool {
-        self.face(f)
-            .is_some_and(|face| face.glyph_index(c).is_some())
+        self.face(f).is_some_and(|m| m.advance(c).is_some())
     }
 
     /// The font that draws `c` for `style`: the style's own font, else the first that has it.
@@ -152,16 +236,11 @@ impl Fonts {
         let Some(f) = self.face(face) else {
             return 0.0;
         };
-        let upm = f32::from(f.units_per_em().max(1));
         let units: f32 = text
             .chars()
-            .map(|c| {
-                f.glyph_index(c)
-                    .and_then(|g| f.glyph_hor_advance(g))
-                    .map_or(0.0, f32::from)
-            })
+            .map(|c| f.advance(c).map_or(0.0, f32::from))
             .sum();
-        units / upm * size * PT
+        units / f.upm * size * PT
     }
 
     /// Width of `text` as drawn (with fallback), in millimetres at `size` points.
@@ -1509,6 +1588,44 @@ mod tests {
 
     fn fonts() -> Fonts {
         Fonts::load().unwrap()
+    }
+
+    #[test]
+    fn advance_tables_and_cache_agree_with_each_fonts_cmap() {
+        let f = fonts();
+        let mut outside_table = 0;
+        let chars = (0u32..0x2700)
+            .filter_map(char::from_u32)
+            .chain("株式会社グ✓✗⚠🛑\u{FFFD}".chars());
+        for c in chars {
+            if table_index(c).is_none() {
+                outside_table += 1;
+            }
+            for m in &f.faces {
+                let direct = Measured::lookup(&m.face, c);
+                assert_eq!(m.advance(c), direct, "{:?} {c:?}", m.kind);
+                // Asked again, characters outside the table come from the cache.
+                assert_eq!(m.advance(c), direct, "{:?} {c:?} (cached)", m.kind);
+            }
+        }
+        assert!(outside_table > 100);
+        let sans = f.face(FontFace::Sans).unwrap();
+        assert!(sans.advance('G').is_some_and(|a| a > 0));
+        assert_eq!(sans.advance('株'), None);
+        if let Some(cjk) = f.face(FontFace::Cjk) {
+            assert!(cjk.advance('株').is_some());
+        }
+    }
+
+    #[test]
+    fn the_shared_fonts_are_parsed_once() {
+        let a = Fonts::shared().unwrap();
+        let b = Fonts::shared().unwrap();
+        assert!(std::ptr::eq(a, b));
+        assert_eq!(
+            a.width("GitLab", Style::Regular, 10.0),
+            fonts().width("GitLab", Style::Regular, 10.0)
+        );
     }
 
     #[test]

@@ -51,8 +51,8 @@ fn color(c: Rgb) -> Color {
 
 /// Render the model as a PDF.
 pub fn render_pdf(model: &ExportModel) -> Result<Vec<u8>, ExportError> {
-    let fonts = Fonts::load().map_err(ExportError::Font)?;
-    let layout = compose::layout(model, &fonts);
+    let fonts = Fonts::shared().map_err(ExportError::Font)?;
+    let layout = compose::layout(model, fonts);
     write_pdf(&layout, model)
 }
 
