@@ -99,7 +99,7 @@ pub fn export_pdf(data: &[u8]) {
     let k = knowledge();
     let analysis = validate::analyse(&plan, k, today());
     // Vary the paper with the input so both sizes are exercised.
-    let paper = if data.len() % 2 == 0 {
+    let paper = if data.len().is_multiple_of(2) {
         Paper::A4
     } else {
         Paper::Letter
