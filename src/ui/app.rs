@@ -787,11 +787,7 @@ impl WizardApp {
                 }
                 Command::Open => {
                     if self.guarded(Command::Open) {
-                        let dir = self
-                            .file
-                            .as_deref()
-                            .and_then(Path::parent)
-                            .map(Path::to_path_buf);
+                        let dir = self.file_dir();
                         if let Some(p) = self.platform.pick_open(dir.as_deref()) {
                             self.open_path(&p);
                         }
@@ -881,11 +877,7 @@ impl WizardApp {
     }
 
     fn save_as(&mut self) {
-        let dir = self
-            .file
-            .as_deref()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf);
+        let dir = self.file_dir();
         let name = self
             .file
             .as_deref()
@@ -913,30 +905,17 @@ impl WizardApp {
         self.plan.last_step = Some(self.step);
         let snapshot = Box::new(self.plan.clone());
         let text = plan_file::to_json(&snapshot);
-        let tx = self.jobs_tx.clone();
-        let repaint = self.repaint.clone();
         let job_path = path.to_path_buf();
-        let job = move || {
-            let result = guarded("saving the plan", || {
+        self.spawn_job(format!("Saving {}…", path.display()), move || {
+            let result = catch_job_panic("saving the plan", || {
                 plan_file::save_text(&job_path, text.as_bytes()).map_err(|e| e.to_string())
             });
-            let _ = tx.send(JobDone::Saved {
+            JobDone::Saved {
                 path: job_path,
                 plan: snapshot,
                 result,
-            });
-            if let Some(ctx) = repaint {
-                ctx.request_repaint();
             }
-        };
-        self.pending_jobs += 1;
-        self.status = Some((format!("Saving {}…", path.display()), Severity::Info));
-        if self.inline_jobs {
-            job();
-            self.poll_jobs();
-        } else {
-            std::thread::spawn(job);
-        }
+        });
     }
 
     fn export_pdf(&mut self, draft: bool) {
@@ -952,11 +931,7 @@ impl WizardApp {
             });
             return;
         }
-        let dir = self
-            .file
-            .as_deref()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf);
+        let dir = self.file_dir();
         let name = documents::suggested_name(&self.plan, if draft { "draft.pdf" } else { "pdf" });
         let Some(path) = self
             .platform
@@ -974,11 +949,7 @@ impl WizardApp {
         if self.refuse_secrets("plan file") {
             return;
         }
-        let dir = self
-            .file
-            .as_deref()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf);
+        let dir = self.file_dir();
         let name = documents::suggested_name(&self.plan, "upgrade-plan.json");
         let Some(path) =
             self.platform
@@ -997,30 +968,46 @@ impl WizardApp {
         what: &'static str,
         render: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
     ) {
-        let tx = self.jobs_tx.clone();
-        let repaint = self.repaint.clone();
         let job_path = path.to_path_buf();
-        let job = move || {
-            let result = guarded(what, render).and_then(|bytes| {
+        self.spawn_job(format!("Exporting {}…", path.display()), move || {
+            let result = catch_job_panic(what, render).and_then(|bytes| {
                 plan_file::write_atomic(&job_path, &bytes).map_err(|e| e.to_string())
             });
-            let _ = tx.send(JobDone::Exported {
+            JobDone::Exported {
                 path: job_path,
                 what,
                 result,
-            });
+            }
+        });
+    }
+
+    /// Run `job` off the UI thread (inline in tests); its result comes back through
+    /// [`Self::poll_jobs`], and the UI is woken when it is done.
+    fn spawn_job(&mut self, status: String, job: impl FnOnce() -> JobDone + Send + 'static) {
+        let tx = self.jobs_tx.clone();
+        let repaint = self.repaint.clone();
+        let run = move || {
+            let _ = tx.send(job());
             if let Some(ctx) = repaint {
                 ctx.request_repaint();
             }
         };
         self.pending_jobs += 1;
-        self.status = Some((format!("Exporting {}…", path.display()), Severity::Info));
+        self.status = Some((status, Severity::Info));
         if self.inline_jobs {
-            job();
+            run();
             self.poll_jobs();
         } else {
-            std::thread::spawn(job);
+            std::thread::spawn(run);
         }
+    }
+
+    /// The folder of the open plan file: where file dialogs start.
+    fn file_dir(&self) -> Option<PathBuf> {
+        self.file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
     }
 
     fn poll_jobs(&mut self) {
@@ -1145,7 +1132,7 @@ impl WizardApp {
 
 /// Run a background job so that a bug in it (a panic) comes back as an error the user sees,
 /// instead of a job that never reports and a status line stuck on "Exporting…".
-fn guarded<T>(what: &str, job: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+fn catch_job_panic<T>(what: &str, job: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
         Ok(result) => result,
         Err(payload) => {
