@@ -7,7 +7,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::rust_files;
 
 /// Crates that speak HTTP, TLS, WebSocket, QUIC, SSH or DNS, or run servers.
 const NETWORK_CRATES: &[&str] = &[
@@ -142,17 +146,6 @@ fn socket_mentions(text: &str) -> Vec<(usize, &'static str)> {
         }
     }
     found
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

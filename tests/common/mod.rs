@@ -1,8 +1,8 @@
-//! Helpers shared by the export tests.
+//! Helpers shared by the integration tests (exports, architecture and privacy checks).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use upgrade_planner::export::{ExportMeta, ExportModel, Paper};
@@ -29,4 +29,16 @@ pub fn model(plan: &Plan, paper: Paper, draft: bool) -> ExportModel {
     meta.paper = paper;
     meta.draft = draft;
     ExportModel::build(plan, &k, &a, meta)
+}
+
+/// Every `.rs` file below `dir`, recursively, appended to `out`.
+pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
 }
