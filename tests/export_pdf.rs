@@ -347,3 +347,32 @@ fn samples_and_drafts_lay_out_inside_the_margins() {
         }
     }
 }
+
+/// Every character the layout draws as text comes back out of the PDF, in order, on its page:
+/// the content streams show each character with the code its subset font gives that glyph.
+#[test]
+fn every_page_reads_back_exactly_as_laid_out() {
+    let fonts = Fonts::shared().unwrap();
+    for (file, draft) in [(LARGE, false), (TOKEN, true), (GEO, false)] {
+        let m = model(&load(file), Paper::A4, draft);
+        let layout = compose::layout(&m, fonts);
+        let bytes = pdf::write_pdf(&layout, &m).unwrap();
+        let pages = pages_text(&bytes);
+        assert_eq!(pages.len(), layout.pages.len(), "{file}");
+        for (i, extracted) in pages.iter().enumerate() {
+            let drawn: String = layout.pages[i]
+                .items()
+                .filter_map(|item| match item {
+                    Item::Text(t) => Some(t.text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(
+                squash(extracted),
+                squash(&drawn),
+                "{file}: page {} reads back differently",
+                i + 1
+            );
+        }
+    }
+}

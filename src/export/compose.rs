@@ -1841,15 +1841,26 @@ fn about(flow: &mut Flow<'_>, m: &ExportModel) {
 
 // ------------------------------------------------------------------ furniture
 
+/// `text` when it fits in `max`, else its longest prefix that fits with an ellipsis after it.
 fn fitted(fonts: &Fonts, text: &str, style: Style, size: f32, max: f32) -> String {
     if fonts.width(text, style, size) <= max {
         return text.to_string();
     }
-    let mut s: String = text.to_string();
-    while !s.is_empty() && fonts.width(&format!("{s}…"), style, size) > max {
-        s.pop();
+    // Widths grow with the prefix, so search the character boundaries for the last prefix
+    // that fits (the empty one always counts as fitting).
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let fits = |end: usize| fonts.width(&format!("{}…", &text[..end]), style, size) <= max;
+    let (mut lo, mut hi) = (0usize, ends.len());
+    while lo + 1 < hi {
+        let mid = lo + (hi - lo) / 2;
+        if fits(ends[mid]) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
     }
-    format!("{}…", s.trim_end())
+    let end = ends.get(lo).copied().unwrap_or(0);
+    format!("{}…", text[..end].trim_end())
 }
 
 fn furniture(doc: &mut Document, m: &ExportModel, fonts: &Fonts) {
@@ -1895,60 +1906,49 @@ fn furniture(doc: &mut Document, m: &ExportModel, fonts: &Fonts) {
             dashed: false,
         },
     };
+    // The header is the same on every page but the first.
+    let right_text = format!("Plan {} · revision {}", short_id(&m.plan_id), m.revision);
+    let rw = fonts.width(&right_text, Style::Regular, size);
+    let draft_mark = "DRAFT — NOT FOR SUBMISSION";
+    let dw = if m.draft {
+        fonts.width(draft_mark, Style::Bold, size + 0.5) + 4.0
+    } else {
+        0.0
+    };
+    let left_text = fitted(
+        fonts,
+        &format!(
+            "{} · GitLab upgrade plan {}",
+            m.organization(),
+            m.upgrade_line()
+        ),
+        Style::Regular,
+        size,
+        right - left - rw - dw - 6.0,
+    );
     for (i, page) in doc.pages.iter_mut().enumerate() {
         let mut items = Vec::new();
         // Header.
-        let right_text = format!("Plan {} · revision {}", short_id(&m.plan_id), m.revision);
-        let rw = fonts.width(&right_text, Style::Regular, size);
-        let mut left_text = String::new();
         if m.draft {
-            let d = "DRAFT — NOT FOR SUBMISSION";
-            items.extend(text_run(d, Style::Bold, size + 0.5, RED, left, head_base));
-            left_text = String::new();
-            let dw = fonts.width(d, Style::Bold, size + 0.5) + 4.0;
-            if i > 0 {
-                left_text = fitted(
-                    fonts,
-                    &format!(
-                        "{} · GitLab upgrade plan {}",
-                        m.organization(),
-                        m.upgrade_line()
-                    ),
-                    Style::Regular,
-                    size,
-                    right - left - rw - dw - 6.0,
-                );
-                items.extend(text_run(
-                    &left_text,
-                    Style::Regular,
-                    size,
-                    GREY,
-                    left + dw,
-                    head_base,
-                ));
-            }
-        } else if i > 0 {
-            left_text = fitted(
-                fonts,
-                &format!(
-                    "{} · GitLab upgrade plan {}",
-                    m.organization(),
-                    m.upgrade_line()
-                ),
-                Style::Regular,
-                size,
-                right - left - rw - 6.0,
-            );
+            items.extend(text_run(
+                draft_mark,
+                Style::Bold,
+                size + 0.5,
+                RED,
+                left,
+                head_base,
+            ));
+        }
+        if i > 0 {
             items.extend(text_run(
                 &left_text,
                 Style::Regular,
                 size,
                 GREY,
-                left,
+                left + dw,
                 head_base,
             ));
         }
-        let _ = left_text;
         items.extend(text_run(
             &right_text,
             Style::Regular,

@@ -186,43 +186,59 @@ impl Fonts {
             .map_err(Clone::clone)
     }
 
+    /// The glyph `face` draws `c` with, as the font numbers its glyphs.
+    pub fn glyph_index(&self, face: FontFace, c: char) -> Option<u16> {
+        self.face(face)?.face.glyph_index(c).map(|g| g.0)
+    }
+
     fn face(&self, f: FontFace) -> Option<&Measured> {
         self.faces.iter().find(|m| m.kind == f)
     }
 
-    fn covers(&self, f: FontFace, c: char) -> bool {
-        self.face(f).is_some_and(|m| m.advance(c).is_some())
+    /// The font that draws `c` for `style` (the style's own font, else the first that has it)
+    /// with the glyph's advance in font units and that font's units per em.
+    fn face_for(&self, c: char, style: Style) -> Option<(FontFace, u16, f32)> {
+        let primary = style.face();
+        let with_advance = |f: FontFace| {
+            self.face(f)
+                .and_then(|m| m.advance(c).map(|a| (f, a, m.upm)))
+        };
+        with_advance(primary).or_else(|| {
+            [
+                FontFace::Sans,
+                FontFace::SansBold,
+                FontFace::Mono,
+                FontFace::Cjk,
+            ]
+            .into_iter()
+            .find_map(with_advance)
+        })
     }
 
-    /// The font that draws `c` for `style`: the style's own font, else the first that has it.
-    fn face_for(&self, c: char, style: Style) -> Option<FontFace> {
-        let primary = style.face();
-        if self.covers(primary, c) {
-            return Some(primary);
+    /// The character as drawn (tabs become spaces; `None` for control characters, which are
+    /// dropped) with its font, advance and units per em. Characters no font has are drawn as
+    /// U+FFFD in the sans face.
+    fn drawn(&self, c: char, style: Style) -> Option<(char, FontFace, u16, f32)> {
+        let c = if c == '\t' { ' ' } else { c };
+        if c.is_control() {
+            return None;
         }
-        [
-            FontFace::Sans,
-            FontFace::SansBold,
-            FontFace::Mono,
-            FontFace::Cjk,
-        ]
-        .into_iter()
-        .find(|f| self.covers(*f, c))
+        Some(match self.face_for(c, style) {
+            Some((f, a, upm)) => (c, f, a, upm),
+            None => {
+                let sans = self.face(FontFace::Sans);
+                let advance = sans.and_then(|m| m.advance('\u{FFFD}')).unwrap_or(0);
+                let upm = sans.map_or(1.0, |m| m.upm);
+                ('\u{FFFD}', FontFace::Sans, advance, upm)
+            }
+        })
     }
 
     /// Split `text` into runs, each drawn with one font (per-run fallback). Characters no
     /// font has become U+FFFD; control characters are dropped.
     pub fn runs(&self, text: &str, style: Style) -> Vec<(FontFace, String)> {
         let mut out: Vec<(FontFace, String)> = Vec::new();
-        for c in text.chars() {
-            let c = if c == '\t' { ' ' } else { c };
-            if c.is_control() {
-                continue;
-            }
-            let (face, c) = match self.face_for(c, style) {
-                Some(f) => (f, c),
-                None => (FontFace::Sans, '\u{FFFD}'),
-            };
+        for (c, face, _, _) in text.chars().filter_map(|c| self.drawn(c, style)) {
             match out.last_mut() {
                 Some((f, s)) if *f == face => s.push(c),
                 _ => out.push((face, c.to_string())),
@@ -243,12 +259,34 @@ impl Fonts {
         units / f.upm * size * PT
     }
 
-    /// Width of `text` as drawn (with fallback), in millimetres at `size` points.
+    /// Width of one character as drawn: the same as [`Fonts::width`] of it alone.
+    fn char_width(&self, c: char, style: Style, size: f32) -> f32 {
+        self.drawn(c, style).map_or(0.0, |(_, _, advance, upm)| {
+            f32::from(advance) / upm * size * PT
+        })
+    }
+
+    /// Width of `text` as drawn (with fallback), in millimetres at `size` points: the sum of
+    /// [`Fonts::face_width`] over [`Fonts::runs`], computed without building the runs.
     pub fn width(&self, text: &str, style: Style, size: f32) -> f32 {
-        self.runs(text, style)
-            .iter()
-            .map(|(f, s)| self.face_width(*f, s, size))
-            .sum()
+        let mut total = 0.0;
+        // The run being measured: its face, units per em and advance so far.
+        let mut run: Option<(FontFace, f32, f32)> = None;
+        for (_, face, advance, upm) in text.chars().filter_map(|c| self.drawn(c, style)) {
+            match &mut run {
+                Some((f, _, units)) if *f == face => *units += f32::from(advance),
+                _ => {
+                    if let Some((_, upm, units)) = run {
+                        total += units / upm * size * PT;
+                    }
+                    run = Some((face, upm, f32::from(advance)));
+                }
+            }
+        }
+        if let Some((_, upm, units)) = run {
+            total += units / upm * size * PT;
+        }
+        total
     }
 }
 
@@ -688,7 +726,7 @@ impl Fonts {
             let mut end = start;
             let mut soft: Option<usize> = None;
             while end < chars.len() {
-                let cw = self.width(&chars[end].to_string(), style, size);
+                let cw = self.char_width(chars[end], style, size);
                 if w + cw > avail && end > start {
                     break;
                 }
