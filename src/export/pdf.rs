@@ -1,10 +1,12 @@
 //! The PDF writer: the only module that knows printpdf (pinned, see Cargo.toml).
 //!
-//! It lays the model out with [`super::compose`], turns the positioned items into printpdf
-//! operations (flipping y: the layout measures from the top, PDF from the bottom), embeds
-//! only the fonts the pages use (subset, with a ToUnicode map so text can be copied and
-//! searched), then writes a nested outline and a document id derived from the plan through
-//! lopdf, so identical input gives identical bytes.
+//! It lays the model out with [`super::compose`]. printpdf writes the document around the
+//! pages: the fonts the pages use (subset, with a ToUnicode map so text can be copied and
+//! searched), resources, link annotations and metadata. The page content streams are written
+//! here, directly from the positioned items (flipping y: the layout measures from the top, PDF
+//! from the bottom), which is several times faster than going through printpdf's operations.
+//! Then a nested outline and a document id derived from the plan are added through lopdf, so
+//! identical input gives identical bytes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
