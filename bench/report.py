@@ -95,6 +95,16 @@ divan_row("UI logic per frame, review step with every finding (egui_kittest, 1,0
           "frame_review_all_findings", 1_000, "≤ 1 ms median", median_only=True)
 time_row(f"start to first frame presented under Xvfb, large plan open ({cold_note})", 300_000, "≤ 300 ms",
          stats("first_frame"))
+time_row("same, warm: the binary and libraries already in the page cache (a second start)", 300_000,
+         "≤ 300 ms", stats("warm_first_frame"))
+for key, label in [("first_frame", "cold"), ("warm_first_frame", "warm")]:
+    parts = [stats(f"{key}_{p}") for p in ("exec", "renderer", "app", "draw")]
+    if all(parts):
+        ex, rend, app, draw = (fmt_time(p[1]) for p in parts)
+        rows.append((f"where a {label} start goes (medians)", "—",
+                     f"exec and loading {ex}; window and wgpu renderer {rend}",
+                     f"the app's own set-up {app}; first frame drawn and presented {draw}",
+                     "breakdown"))
 rep = stats("idle_repaints")
 cpu = stats("idle_cpu_ms")
 if rep and cpu:
@@ -133,8 +143,9 @@ for r in [header] + rows:
     print("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r)).rstrip())
 print()
 print(f"Machine: {machine}; date {date_now}; commit {commit}")
-met = [r for r in rows if r[4].startswith("PASS")]
-print(f"{len(met)} of {len(rows)} budgets met")
+budgets = [r for r in rows if r[4] != "breakdown"]
+met = [r for r in budgets if r[4].startswith("PASS")]
+print(f"{len(met)} of {len(budgets)} budgets met")
 
 if os.environ.get("write"):
     if os.environ.get("quick"):
