@@ -1,6 +1,9 @@
 //! What the plan says about the instance, reduced to the questions the knowledge asks
 //! (install method, OS, topology, components), each one answered, or unknown.
 
+use std::borrow::Cow;
+
+pub use crate::knowledge::component_label;
 use crate::knowledge::{Knowledge, KnownIssue, OsEntry, Requires};
 use crate::plan::{
     GitalyMode, InstallMethod, NodeRole, Plan, PostgresMode, RedisMode, TopologyKind,
@@ -120,56 +123,31 @@ impl Environment {
     }
 }
 
-/// Human name of a component id used by the knowledge.
-pub fn component_label(name: &str) -> &str {
-    match name {
-        "postgresql" => "PostgreSQL",
-        "external_postgresql" => "external PostgreSQL",
-        "patroni" => "Patroni (PostgreSQL HA)",
-        "external_redis" => "external Redis",
-        "redis" => "bundled Redis",
-        "gitaly" => "Gitaly",
-        "gitaly_cluster" => "Gitaly Cluster (Praefect)",
-        "pgbouncer" => "PgBouncer",
-        "container_registry" => "container registry",
-        "elasticsearch" => "Elasticsearch/OpenSearch",
-        "object_storage" => "object storage",
-        "gitlab_runner" => "GitLab Runner",
-        "ldap" => "LDAP",
-        "gitlab_duo" => "GitLab Duo",
-        "clickhouse" => "ClickHouse",
-        "ci" => "CI/CD",
-        "mattermost" => "bundled Mattermost",
-        "single_node_bundled_postgresql" => "single node with bundled PostgreSQL",
-        other => other,
-    }
-}
-
 /// Whether a known issue applies to this environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Applicability {
+pub enum Applicability<'a> {
     Applies,
     /// The plan cannot tell; the reader must check these points.
-    Check(Vec<String>),
+    Check(Vec<Cow<'a, str>>),
     NotApplicable,
 }
 
 /// Decide whether `issue` concerns this environment (versions are checked elsewhere).
 /// `path_minors` are the minors the path installs (for "path skips a minor" conditions),
 /// with `from` the current minor.
-pub fn applicability(
-    issue: &KnownIssue,
+pub fn applicability<'a>(
+    issue: &'a KnownIssue,
     env: &Environment,
     from: Minor,
     path_minors: &[Minor],
-) -> Applicability {
-    let mut checks: Vec<String> = Vec::new();
+) -> Applicability<'a> {
+    let mut checks: Vec<Cow<'a, str>> = Vec::new();
     macro_rules! answer {
         ($known:expr, $check:expr) => {
             match $known {
                 Some(true) => {}
                 Some(false) => return Applicability::NotApplicable,
-                None => checks.push($check),
+                None => checks.push(Cow::Borrowed($check)),
             }
         };
     }
@@ -177,10 +155,7 @@ pub fn applicability(
         answer!(
             env.method
                 .map(|m| issue.install_methods.iter().any(|x| x == m.knowledge_id())),
-            format!(
-                "install method is {}",
-                issue.install_methods.join(" or ").replace('_', " ")
-            )
+            &issue.check_texts.install
         );
     }
     if let Some(t) = &issue.topology {
@@ -190,14 +165,14 @@ pub fn applicability(
             _ => None,
         };
         if let Some(want) = want {
-            answer!(env.topology.map(|k| k == want), t.replace('_', "-"));
+            answer!(env.topology.map(|k| k == want), &issue.check_texts.topology);
         }
     }
     if issue.geo == Some(true) {
-        answer!(env.geo, "Geo is used".to_string());
+        answer!(env.geo, "Geo is used");
     }
-    for c in &issue.components {
-        answer!(env.component(c), format!("{} in use", component_label(c)));
+    for (c, text) in issue.components.iter().zip(&issue.check_texts.components) {
+        answer!(env.component(c), text);
     }
     let mut condition_answered = false;
     if let Some(req) = &issue.requires {
@@ -209,7 +184,7 @@ pub fn applicability(
         }
     }
     if !condition_answered && let Some(cond) = &issue.condition {
-        checks.push(cond.clone());
+        checks.push(Cow::Borrowed(cond));
     }
     if checks.is_empty() {
         Applicability::Applies
@@ -218,13 +193,13 @@ pub fn applicability(
     }
 }
 
-fn requires(
-    req: &Requires,
+fn requires<'a>(
+    req: &'a Requires,
     env: &Environment,
     from: Minor,
     path_minors: &[Minor],
-) -> Applicability {
-    let mut checks = Vec::new();
+) -> Applicability<'a> {
+    let mut checks: Vec<Cow<'a, str>> = Vec::new();
     if !req.os.is_empty() {
         match &env.os {
             Some((d, v)) => {
@@ -236,10 +211,7 @@ fn requires(
                     return Applicability::NotApplicable;
                 }
             }
-            None => {
-                let names: Vec<String> = req.os.iter().map(|o| os_display(o)).collect();
-                checks.push(format!("OS is {}", names.join(" or ")));
-            }
+            None => checks.push(Cow::Borrowed(&req.check_texts.os)),
         }
     }
     if let Some(fam) = &req.os_family {
@@ -249,21 +221,21 @@ fn requires(
                     return Applicability::NotApplicable;
                 }
             }
-            None => checks.push(format!("{} based OS", fam.to_uppercase())),
+            None => checks.push(Cow::Borrowed(&req.check_texts.os_family)),
         }
     }
-    for f in &req.features {
+    for (f, text) in req.features.iter().zip(&req.check_texts.features) {
         match env.component(f) {
             Some(true) => {}
             Some(false) => return Applicability::NotApplicable,
-            None => checks.push(format!("{} in use", component_label(f))),
+            None => checks.push(Cow::Borrowed(text)),
         }
     }
     if req.zero_downtime == Some(true) {
         match env.zero_downtime {
             Some(true) => {}
             Some(false) => return Applicability::NotApplicable,
-            None => checks.push("zero-downtime upgrade".into()),
+            None => checks.push(Cow::Borrowed("zero-downtime upgrade")),
         }
     }
     if let Some(t) = &req.topology {
@@ -275,7 +247,7 @@ fn requires(
         match env.topology {
             Some(k) if k == want => {}
             Some(_) => return Applicability::NotApplicable,
-            None => checks.push(t.replace('_', "-")),
+            None => checks.push(Cow::Borrowed(&req.check_texts.topology)),
         }
     }
     for (min, have) in [
@@ -307,21 +279,4 @@ pub fn os_family(distribution: &str) -> &'static str {
         "ubuntu" | "debian" | "raspberry_pi_os" | "raspbian" => "deb",
         _ => "rpm",
     }
-}
-
-/// "ubuntu:20.04" -> "Ubuntu 20.04".
-fn os_display(key: &str) -> String {
-    let (dist, version) = key.split_once(':').unwrap_or((key, ""));
-    let name = match dist {
-        "ubuntu" => "Ubuntu",
-        "debian" => "Debian",
-        "sles" => "SLES",
-        "opensuse_leap" => "openSUSE Leap",
-        "rhel" => "RHEL",
-        "almalinux" => "AlmaLinux",
-        "oracle_linux" => "Oracle Linux",
-        "amazon_linux" => "Amazon Linux",
-        other => other,
-    };
-    format!("{name} {version}").trim().to_string()
 }

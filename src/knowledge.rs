@@ -250,6 +250,34 @@ pub struct Requires {
     /// `path_skips_minor` parsed, filled when the data is loaded.
     #[serde(skip)]
     pub path_skips_minor_parsed: Option<Minor>,
+    /// What the reader is asked to check when the plan cannot answer a condition, worded
+    /// when the data is loaded.
+    #[serde(skip)]
+    pub check_texts: RequiresCheckTexts,
+}
+
+/// The points to check for a [`Requires`] the plan cannot answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequiresCheckTexts {
+    /// "OS is Ubuntu 20.04 or Debian 11".
+    pub os: String,
+    /// "RPM based OS".
+    pub os_family: String,
+    /// "<component> in use", one per feature.
+    pub features: Vec<String>,
+    /// "multi-node".
+    pub topology: String,
+}
+
+/// The points to check for a [`KnownIssue`]'s own conditions the plan cannot answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IssueCheckTexts {
+    /// "install method is linux package or docker".
+    pub install: String,
+    /// "single-node".
+    pub topology: String,
+    /// "<component> in use", one per component.
+    pub components: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -284,10 +312,28 @@ pub struct KnownIssue {
     /// [`KnownIssue::lower_bound`] of `affects_req`, filled when the data is loaded.
     #[serde(skip)]
     pub affects_lower_bound: Option<semver::Version>,
+    /// No version below this can match `affects_req` (`None`: no such floor), filled when the
+    /// data is loaded so that most versions are ruled out without evaluating the ranges.
+    #[serde(skip)]
+    pub affects_floor: Option<semver::Version>,
+    /// No version at or above this can match `affects_req` (`None`: no such ceiling).
+    #[serde(skip)]
+    pub affects_ceiling: Option<semver::Version>,
+    /// Worded when the data is loaded.
+    #[serde(skip)]
+    pub check_texts: IssueCheckTexts,
 }
 
 impl KnownIssue {
     pub fn affects_version(&self, v: &semver::Version) -> bool {
+        if self.affects_floor.as_ref().is_some_and(|floor| v < floor)
+            || self
+                .affects_ceiling
+                .as_ref()
+                .is_some_and(|ceiling| v >= ceiling)
+        {
+            return false;
+        }
         self.affects_req.iter().any(|r| r.matches(v))
     }
     /// The smallest version the `affects` ranges start at (for `cross` matching), as computed
@@ -303,10 +349,83 @@ impl KnownIssue {
             .filter_map(|a| semver::VersionReq::parse(a).ok())
             .collect();
         self.affects_lower_bound = self.compute_lower_bound();
+        self.affects_floor = self.compute_floor();
+        self.affects_ceiling = self.compute_ceiling();
         if let Some(req) = &mut self.requires {
             req.path_skips_minor_parsed = req.path_skips_minor.as_deref().and_then(Minor::parse);
+            let names: Vec<String> = req.os.iter().map(|o| os_display(o)).collect();
+            req.check_texts = RequiresCheckTexts {
+                os: format!("OS is {}", names.join(" or ")),
+                os_family: req
+                    .os_family
+                    .as_ref()
+                    .map(|f| format!("{} based OS", f.to_uppercase()))
+                    .unwrap_or_default(),
+                features: req
+                    .features
+                    .iter()
+                    .map(|f| format!("{} in use", component_label(f)))
+                    .collect(),
+                topology: req
+                    .topology
+                    .as_ref()
+                    .map(|t| t.replace('_', "-"))
+                    .unwrap_or_default(),
+            };
         }
+        self.check_texts = IssueCheckTexts {
+            install: format!(
+                "install method is {}",
+                self.install_methods.join(" or ").replace('_', " ")
+            ),
+            topology: self
+                .topology
+                .as_ref()
+                .map(|t| t.replace('_', "-"))
+                .unwrap_or_default(),
+            components: self
+                .components
+                .iter()
+                .map(|c| format!("{} in use", component_label(c)))
+                .collect(),
+        };
     }
+    /// The lowest version any of the ranges admits: each range's largest lower bound, the
+    /// smallest of those. `None` when a range has no lower bound (or one with a pre-release,
+    /// which could admit versions below it).
+    fn compute_floor(&self) -> Option<semver::Version> {
+        let mut floor: Option<semver::Version> = None;
+        for r in &self.affects_req {
+            let range_floor = r
+                .comparators
+                .iter()
+                .filter(|c| {
+                    !matches!(c.op, semver::Op::Less | semver::Op::LessEq) && c.pre.is_empty()
+                })
+                .map(|c| semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)))
+                .max()?;
+            floor = Some(match floor {
+                Some(f) if f <= range_floor => f,
+                _ => range_floor,
+            });
+        }
+        floor
+    }
+
+    /// The first version above every range: each range's smallest exclusive upper bound, the
+    /// largest of those. `None` when a range has no upper bound.
+    fn compute_ceiling(&self) -> Option<semver::Version> {
+        let mut ceiling: Option<semver::Version> = None;
+        for r in &self.affects_req {
+            let range_ceiling = r.comparators.iter().filter_map(exclusive_upper).min()?;
+            ceiling = Some(match ceiling {
+                Some(c) if c >= range_ceiling => c,
+                _ => range_ceiling,
+            });
+        }
+        ceiling
+    }
+
     fn compute_lower_bound(&self) -> Option<semver::Version> {
         self.affects_req
             .iter()
@@ -326,6 +445,28 @@ impl KnownIssue {
             })
             .min()
     }
+}
+
+/// A version no version the comparator admits reaches (its exclusive upper bound, rounded up
+/// past any pre-release), or `None` when it has no upper bound.
+fn exclusive_upper(c: &semver::Comparator) -> Option<semver::Version> {
+    use semver::{Op, Version};
+    let (major, minor, patch) = (c.major, c.minor, c.patch);
+    let next_minor = |m: u64| Version::new(major, m + 1, 0);
+    Some(match c.op {
+        Op::Less => Version::new(major, minor.unwrap_or(0), patch.unwrap_or(0)),
+        Op::LessEq | Op::Exact | Op::Wildcard => match (minor, patch) {
+            (Some(m), Some(p)) => Version::new(major, m, p + 1),
+            (Some(m), None) => next_minor(m),
+            _ => Version::new(major + 1, 0, 0),
+        },
+        Op::Tilde => match minor {
+            Some(m) => next_minor(m),
+            None => Version::new(major + 1, 0, 0),
+        },
+        Op::Caret if major > 0 => Version::new(major + 1, 0, 0),
+        _ => return None,
+    })
 }
 
 /// Where one data file came from.
@@ -665,9 +806,119 @@ pub fn default_data_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("upgrade-planner").join("data"))
 }
 
+/// Human name of a component id used by the knowledge.
+pub fn component_label(name: &str) -> &str {
+    match name {
+        "postgresql" => "PostgreSQL",
+        "external_postgresql" => "external PostgreSQL",
+        "patroni" => "Patroni (PostgreSQL HA)",
+        "external_redis" => "external Redis",
+        "redis" => "bundled Redis",
+        "gitaly" => "Gitaly",
+        "gitaly_cluster" => "Gitaly Cluster (Praefect)",
+        "pgbouncer" => "PgBouncer",
+        "container_registry" => "container registry",
+        "elasticsearch" => "Elasticsearch/OpenSearch",
+        "object_storage" => "object storage",
+        "gitlab_runner" => "GitLab Runner",
+        "ldap" => "LDAP",
+        "gitlab_duo" => "GitLab Duo",
+        "clickhouse" => "ClickHouse",
+        "ci" => "CI/CD",
+        "mattermost" => "bundled Mattermost",
+        "single_node_bundled_postgresql" => "single node with bundled PostgreSQL",
+        other => other,
+    }
+}
+
+/// "ubuntu:20.04" -> "Ubuntu 20.04".
+pub fn os_display(key: &str) -> String {
+    let (dist, version) = key.split_once(':').unwrap_or((key, ""));
+    let name = match dist {
+        "ubuntu" => "Ubuntu",
+        "debian" => "Debian",
+        "sles" => "SLES",
+        "opensuse_leap" => "openSUSE Leap",
+        "rhel" => "RHEL",
+        "almalinux" => "AlmaLinux",
+        "oracle_linux" => "Oracle Linux",
+        "amazon_linux" => "Amazon Linux",
+        other => other,
+    };
+    format!("{name} {version}").trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn issue_with(affects: &[&str]) -> KnownIssue {
+        let mut k = Knowledge::embedded();
+        let mut issue = k.known_issues.items.swap_remove(0);
+        issue.affects = affects.iter().map(|a| a.to_string()).collect();
+        issue.index();
+        issue
+    }
+
+    #[test]
+    fn the_floor_is_the_lowest_version_any_range_admits() {
+        let floor = |affects: &[&str]| issue_with(affects).affects_floor.map(|v| v.to_string());
+        assert_eq!(
+            floor(&[">=17.1.0, <17.1.3", "=18.0.0"]),
+            Some("17.1.0".into())
+        );
+        assert_eq!(floor(&[">=19.0.0"]), Some("19.0.0".into()));
+        assert_eq!(floor(&["~16.4", ">=18.2.1"]), Some("16.4.0".into()));
+        assert_eq!(floor(&["<17.0.0"]), None);
+        assert_eq!(floor(&[">=18.0.0", "<17.0.0"]), None);
+        assert_eq!(floor(&["*"]), None);
+        assert_eq!(floor(&[">=19.0.0-rc1"]), None);
+    }
+
+    #[test]
+    fn the_ceiling_is_the_first_version_above_every_range() {
+        let ceiling = |affects: &[&str]| issue_with(affects).affects_ceiling.map(|v| v.to_string());
+        assert_eq!(
+            ceiling(&[">=17.1.0, <17.1.3", "=18.0.0"]),
+            Some("18.0.1".into())
+        );
+        assert_eq!(ceiling(&["<17.1"]), Some("17.1.0".into()));
+        assert_eq!(ceiling(&["<=17.1", "~16.4.2"]), Some("17.2.0".into()));
+        assert_eq!(ceiling(&["=18"]), Some("19.0.0".into()));
+        assert_eq!(ceiling(&[">=19.0.0"]), None);
+        assert_eq!(ceiling(&["<17.0.0", ">=18.0.0"]), None);
+        assert_eq!(ceiling(&["*"]), None);
+    }
+
+    /// The floor and ceiling only skip work: with and without them, every embedded issue
+    /// matches the same versions.
+    #[test]
+    fn the_floor_never_changes_which_versions_an_issue_affects() {
+        let k = Knowledge::embedded();
+        let synthetic: Vec<KnownIssue> = [
+            &["~16.4.2", "^18.1"][..],
+            &["16.4.*", "<=17.1", "=18"],
+            &[">=15.0.0, <15.4.6", ">17.3.1, <=17.3.5"],
+            &["<16.0.0-rc1", ">=19.0.0-rc1"],
+        ]
+        .iter()
+        .map(|a| issue_with(a))
+        .collect();
+        let mut checked = 0;
+        for issue in k.known_issues.items.iter().chain(&synthetic) {
+            for major in 12..=21 {
+                for minor in 0..=11 {
+                    for patch in [0, 1, 2, 3, 5, 8, 12] {
+                        let v = semver::Version::new(major, minor, patch);
+                        let plain = issue.affects_req.iter().any(|r| r.matches(&v));
+                        assert_eq!(issue.affects_version(&v), plain, "{} at {v}", issue.id);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
+    }
 
     #[test]
     fn embedded_data_parses_and_carries_sources() {
