@@ -34,6 +34,15 @@ impl FontFace {
         FontFace::Mono,
         FontFace::Cjk,
     ];
+    /// Where this face sits in [`FontFace::ALL`], for tables indexed by font.
+    pub fn index(self) -> usize {
+        match self {
+            FontFace::Sans => 0,
+            FontFace::SansBold => 1,
+            FontFace::Mono => 2,
+            FontFace::Cjk => 3,
+        }
+    }
     pub fn bytes(self) -> Option<&'static [u8]> {
         match self {
             FontFace::Sans => Some(fonts::SANS),
@@ -186,9 +195,14 @@ impl Fonts {
             .map_err(Clone::clone)
     }
 
+    /// The parsed font of `face` (`None` when the build does not embed it).
+    pub fn parsed(&self, face: FontFace) -> Option<&Face<'static>> {
+        self.face(face).map(|m| &m.face)
+    }
+
     /// The glyph `face` draws `c` with, as the font numbers its glyphs.
     pub fn glyph_index(&self, face: FontFace, c: char) -> Option<u16> {
-        self.face(face)?.face.glyph_index(c).map(|g| g.0)
+        self.parsed(face)?.glyph_index(c).map(|g| g.0)
     }
 
     fn face(&self, f: FontFace) -> Option<&Measured> {
@@ -203,16 +217,7 @@ impl Fonts {
             self.face(f)
                 .and_then(|m| m.advance(c).map(|a| (f, a, m.upm)))
         };
-        with_advance(primary).or_else(|| {
-            [
-                FontFace::Sans,
-                FontFace::SansBold,
-                FontFace::Mono,
-                FontFace::Cjk,
-            ]
-            .into_iter()
-            .find_map(with_advance)
-        })
+        with_advance(primary).or_else(|| FontFace::ALL.into_iter().find_map(with_advance))
     }
 
     /// The character as drawn (tabs become spaces; `None` for control characters, which are

@@ -28,13 +28,10 @@ const MM_TO_PT: f32 = 72.0 / 25.4;
 /// Resource name of the translucent graphics state the overlay is drawn with.
 const OVERLAY_GS: &str = "UPGSOVERLAY";
 
+/// A length in millimetres as points, rounded to 0.01 pt: finer than any printer, and shorter
+/// to write.
 fn pt(mm: f32) -> Pt {
-    rounded(mm * MM_TO_PT)
-}
-
-/// A length in points rounded to 0.01 pt: finer than any printer, and shorter to write.
-fn rounded(points: f32) -> Pt {
-    Pt((points * 100.0).round() / 100.0)
+    Pt((mm * MM_TO_PT * 100.0).round() / 100.0)
 }
 
 /// Resource name of a font; its first six letters are the subset tag.
@@ -50,17 +47,12 @@ fn font_id(face: FontFace) -> FontId {
     )
 }
 
-/// Where `face` sits in [`FontFace::ALL`], for tables indexed by font.
-fn face_slot(face: FontFace) -> usize {
-    FontFace::ALL.iter().position(|f| *f == face).unwrap_or(0)
-}
-
 /// `face` parsed for printpdf (`None` when the build does not embed it). Each face is parsed
 /// once per process: a process that exports again (the app) gets a copy.
 fn parsed_font(face: FontFace) -> Result<Option<ParsedFont>, ExportError> {
     static PARSED: [OnceLock<Result<Option<ParsedFont>, String>>; 4] =
         [const { OnceLock::new() }; 4];
-    let parsed = PARSED[face_slot(face)].get_or_init(|| {
+    let parsed = PARSED[face.index()].get_or_init(|| {
         let Some(bytes) = face.bytes() else {
             return Ok(None);
         };
@@ -199,7 +191,7 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
         None => FontCodes::empty(),
     };
     for (page, id) in layout.pages.iter().zip(&page_ids) {
-        let mut content = Content::new(g.height, &codes);
+        let mut content = Content::new(g.height, fonts, &codes);
         for item in page.body.iter().chain(&page.furniture) {
             content.item(item);
         }
@@ -351,11 +343,7 @@ impl ttf_parser::OutlineBuilder for GlyphPath {
 /// Draw a run as filled glyph outlines rotated by `degrees`: it looks like text but is not
 /// text, so the DRAFT watermark never mixes into copied or extracted text.
 fn outline(t: &TextRun, page_h: f32, degrees: f32, out: &mut Content) {
-    let Some(face) = t
-        .face
-        .bytes()
-        .and_then(|b| ttf_parser::Face::parse(b, 0).ok())
-    else {
+    let Some(face) = out.fonts.parsed(t.face) else {
         return;
     };
     let scale = t.size / f32::from(face.units_per_em().max(1));
@@ -437,7 +425,7 @@ impl FontCodes {
                     by_glyph.insert(g, code);
                 }
             }
-            let (table, others) = &mut codes.codes[face_slot(*face)];
+            let (table, others) = &mut codes.codes[face.index()];
             table.resize(CODE_TABLE, 0);
             for c in used {
                 let code = fonts
@@ -463,7 +451,7 @@ impl FontCodes {
     }
 
     fn code(&self, face: FontFace, c: char) -> u16 {
-        let (table, others) = &self.codes[face_slot(face)];
+        let (table, others) = &self.codes[face.index()];
         match table.get(c as usize) {
             Some(code) => *code,
             None => others.get(&c).copied().unwrap_or(0),
@@ -503,6 +491,7 @@ fn to_unicode_entries(cmap: &[u8]) -> Vec<(u16, char)> {
 struct Content<'a> {
     out: Vec<u8>,
     page_h: f32,
+    fonts: &'a Fonts,
     codes: &'a FontCodes,
     in_text: bool,
     /// Font and size set in the current text object.
@@ -514,10 +503,11 @@ struct Content<'a> {
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 impl<'a> Content<'a> {
-    fn new(page_h: f32, codes: &'a FontCodes) -> Content<'a> {
+    fn new(page_h: f32, fonts: &'a Fonts, codes: &'a FontCodes) -> Content<'a> {
         Content {
             out: Vec::with_capacity(16 * 1024),
             page_h,
+            fonts,
             codes,
             in_text: false,
             font: None,
@@ -927,7 +917,8 @@ mod tests {
 
     fn written(f: impl FnOnce(&mut Content)) -> String {
         let codes = FontCodes::empty();
-        let mut c = Content::new(297.0, &codes);
+        let fonts = Fonts::shared().unwrap_or_else(|e| panic!("{e}"));
+        let mut c = Content::new(297.0, fonts, &codes);
         f(&mut c);
         String::from_utf8(c.finish()).unwrap_or_default()
     }
