@@ -447,9 +447,7 @@ pub fn to_json(plan: &Plan) -> String {
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
     let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
     let dir = parent_dir(path);
-    let mut tmp = temp_beside(path, &dir).map_err(werr)?;
-    tmp.write_all(contents).map_err(werr)?;
-    tmp.as_file().sync_all().map_err(werr)?;
+    let tmp = flushed_temp_beside(path, &dir, contents).map_err(werr)?;
     tmp.persist(path).map_err(|e| werr(e.error))?;
     sync_dir(&dir);
     Ok(())
@@ -480,9 +478,7 @@ pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
 pub fn save_text(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
     let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
     let dir = parent_dir(path);
-    let mut tmp = temp_beside(path, &dir).map_err(werr)?;
-    tmp.write_all(contents).map_err(werr)?;
-    tmp.as_file().sync_all().map_err(werr)?;
+    let tmp = flushed_temp_beside(path, &dir, contents).map_err(werr)?;
     if fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
         keep_backup(path, &dir).map_err(|e| {
             werr(std::io::Error::new(
@@ -537,6 +533,19 @@ fn temp_beside(path: &Path, dir: &Path) -> std::io::Result<tempfile::NamedTempFi
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
+}
+
+/// A temporary file beside `path` holding `contents`, flushed to disk, ready to be renamed
+/// over `path`.
+fn flushed_temp_beside(
+    path: &Path,
+    dir: &Path,
+    contents: &[u8],
+) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = temp_beside(path, dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
 }
 
 /// Make renames in `dir` durable; failure here does not lose the new file.
