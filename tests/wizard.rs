@@ -35,6 +35,15 @@ fn platform(data_dir: &Path) -> ScriptedPlatform {
     }
 }
 
+/// The single-node sample plan, parsed.
+fn sample_plan() -> Plan {
+    upgrade_planner::plan_file::parse(
+        Path::new("sample"),
+        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
+    )
+    .unwrap()
+}
+
 fn harness(app: WizardApp) -> Harness<'static, WizardApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 5000.0))
@@ -337,11 +346,7 @@ fn an_error_shows_once_its_field_loses_focus() {
 fn review_lists_findings_and_jumps_to_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("p.upgrade-plan.json");
-    let mut plan: Plan = upgrade_planner::plan_file::parse(
-        Path::new("sample"),
-        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
-    )
-    .unwrap();
+    let mut plan = sample_plan();
     plan.contact.as_mut().unwrap().email = None;
     plan.last_step = Some(Step::Review);
     upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
@@ -456,11 +461,7 @@ fn prefill_from_env_info_fills_and_reports() {
 fn known_issue_links_open_in_the_browser() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("p.upgrade-plan.json");
-    let mut plan: Plan = upgrade_planner::plan_file::parse(
-        Path::new("sample"),
-        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
-    )
-    .unwrap();
+    let mut plan = sample_plan();
     plan.last_step = Some(Step::KnownIssues);
     upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
     let mut p = platform(dir.path());
@@ -492,11 +493,7 @@ fn exports_from_the_review_page() {
     let pdf_path = dir.path().join("p.pdf");
     let draft_path = dir.path().join("p.draft.pdf");
     let json_path = dir.path().join("attach.upgrade-plan.json");
-    let mut plan: Plan = upgrade_planner::plan_file::parse(
-        Path::new("sample"),
-        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
-    )
-    .unwrap();
+    let mut plan = sample_plan();
     plan.last_step = Some(Step::Review);
     upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
     let mut p = platform(dir.path());
@@ -702,11 +699,7 @@ fn the_host_redaction_checkbox_applies_to_exports_not_to_the_saved_plan() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("p.upgrade-plan.json");
     let json_path = dir.path().join("attach.upgrade-plan.json");
-    let mut plan: Plan = upgrade_planner::plan_file::parse(
-        Path::new("sample"),
-        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
-    )
-    .unwrap();
+    let mut plan = sample_plan();
     plan.last_step = Some(Step::Review);
     plan.notes.get_or_insert_with(Default::default).unique_setup =
         Some("Primary gitlab.corp-example.com at 10.1.2.3".into());
@@ -813,11 +806,7 @@ fn a_recovery_offer_says_when_the_plan_file_is_gone_and_an_unreadable_draft_is_r
 fn moving_between_steps_is_not_an_unsaved_change_but_the_step_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("p.upgrade-plan.json");
-    let mut plan: Plan = upgrade_planner::plan_file::parse(
-        Path::new("sample"),
-        include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
-    )
-    .unwrap();
+    let mut plan = sample_plan();
     plan.last_step = Some(Step::Versions);
     upgrade_planner::plan_file::save(&plan_path, &plan).unwrap();
     let mut p = platform(dir.path());
