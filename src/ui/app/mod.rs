@@ -1,0 +1,396 @@
+//! The wizard's state and frame: the stepper, the step pages, Back/Next, the menu, dialogs,
+//! and the commands (open, save, recover, ...) that run after the frame.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+
+mod chrome;
+mod commands;
+
+use super::documents;
+use super::platform::Platform;
+use super::steps;
+use super::widgets::{self, Form};
+use crate::draft::{self, Recovery};
+use crate::envinfo::FilledField;
+use crate::knowledge::Knowledge;
+use crate::plan::{Plan, Step};
+use crate::plan_file;
+use crate::validate::{Analysis, Finding, Severity, analyse};
+
+/// How often an unsaved plan is written to the draft file.
+pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(30);
+
+/// Something the user asked for that needs IO or a dialog; run after the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    New,
+    Open,
+    OpenPath(PathBuf),
+    Save,
+    SaveAs,
+    Close,
+    RecoverDraft,
+    DiscardDraft,
+    OpenUrl(String),
+    CopyText(String),
+    /// Export the PDF; `draft` marks every page DRAFT and allows a plan with errors.
+    ExportPdf {
+        draft: bool,
+    },
+    /// Export the plan file (secrets redacted) to attach to the ticket.
+    ExportJson,
+    /// Put the Markdown summary on the clipboard for the ticket body.
+    CopyMarkdown,
+}
+
+/// A modal dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// Unsaved changes: save, discard or cancel before running `then`.
+    Unsaved { then: Box<Command> },
+    /// A draft from an earlier session can be recovered.
+    Recover {
+        saved_at: String,
+        source: Option<PathBuf>,
+        /// Why the user may not want it (old; the plan file changed since).
+        notes: Vec<String>,
+    },
+    /// Something failed; the open plan is untouched.
+    Error { title: String, message: String },
+}
+
+/// Light, dark or follow the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeChoice {
+    System,
+    Light,
+    Dark,
+}
+
+/// Result of work done off the UI thread.
+enum JobDone {
+    Saved {
+        path: PathBuf,
+        plan: Box<Plan>,
+        result: Result<(), String>,
+    },
+    Exported {
+        path: PathBuf,
+        what: &'static str,
+        result: Result<(), String>,
+    },
+}
+
+/// Per-step UI state that is not part of the plan.
+#[derive(Debug, Default)]
+pub struct StepUi {
+    pub env_info_text: String,
+    pub env_info_result: Option<Result<Vec<FilledField>, String>>,
+    pub tz_search: String,
+    pub known_issue_filter: String,
+    pub paper: Option<crate::export::Paper>,
+    /// Exports leave out host names, IP addresses and email addresses.
+    pub redact_hosts: bool,
+}
+
+pub struct WizardApp {
+    pub plan: Plan,
+    /// The plan as last saved or opened (to tell whether there are unsaved changes).
+    pub saved_plan: Plan,
+    pub file: Option<PathBuf>,
+    pub step: Step,
+    pub visited: BTreeSet<Step>,
+    /// Steps where Next was pressed: all their findings show.
+    pub revealed: BTreeSet<Step>,
+    pub touched: BTreeSet<String>,
+    pub focus: Option<String>,
+    pub analysis: Analysis,
+    /// What the review page shows and the exports render (rebuilt when the plan changes).
+    pub export_model: Option<Box<crate::export::ExportModel>>,
+    analysed: Plan,
+    pub commands: Vec<Command>,
+    pub dialog: Option<Dialog>,
+    /// One-line message at the bottom (e.g. "Saved", or why Next refused).
+    pub status: Option<(String, Severity)>,
+    pub recent: Vec<PathBuf>,
+    pub theme: ThemeChoice,
+    pub step_ui: StepUi,
+    pub knowledge: &'static Knowledge,
+    pub today: NaiveDate,
+    pub platform: Box<dyn Platform>,
+    jobs_tx: Sender<JobDone>,
+    jobs_rx: Receiver<JobDone>,
+    pending_jobs: usize,
+    last_autosave: Instant,
+    /// The user chose to discard unsaved changes on close.
+    discard_on_exit: bool,
+    /// Allow the window to close on the next request.
+    allow_close: bool,
+    title: String,
+    /// Work is run inline (tests) instead of on a thread.
+    inline_jobs: bool,
+    /// A field to focus once the open dialog is closed (a modal keeps focus to itself).
+    focus_after_dialog: Option<String>,
+    /// Woken by background work when it finishes.
+    repaint: Option<egui::Context>,
+}
+
+impl WizardApp {
+    pub fn new(
+        platform: Box<dyn Platform>,
+        knowledge: &'static Knowledge,
+        today: NaiveDate,
+    ) -> WizardApp {
+        let plan = Plan::new(&platform.now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        let analysis = analyse(&plan, knowledge, today);
+        let (jobs_tx, jobs_rx) = channel();
+        let mut app = WizardApp {
+            saved_plan: plan.clone(),
+            analysed: plan.clone(),
+            plan,
+            file: None,
+            step: Step::Start,
+            visited: BTreeSet::from([Step::Start]),
+            revealed: BTreeSet::new(),
+            touched: BTreeSet::new(),
+            focus: None,
+            analysis,
+            export_model: None,
+            commands: Vec::new(),
+            dialog: None,
+            status: None,
+            recent: Vec::new(),
+            theme: ThemeChoice::System,
+            step_ui: StepUi::default(),
+            knowledge,
+            today,
+            platform,
+            jobs_tx,
+            jobs_rx,
+            pending_jobs: 0,
+            last_autosave: Instant::now(),
+            discard_on_exit: false,
+            allow_close: false,
+            title: String::new(),
+            inline_jobs: false,
+            focus_after_dialog: None,
+            repaint: None,
+        };
+        if let Some(dir) = app.platform.data_dir() {
+            app.recent = documents::load_recent(&dir);
+            match draft::check(&dir, app.platform.now()) {
+                Recovery::Offer { draft, notes } => {
+                    app.dialog = Some(Dialog::Recover {
+                        saved_at: draft.saved_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        source: draft.source,
+                        notes,
+                    });
+                }
+                Recovery::Unreadable { message, kept } => {
+                    app.status = Some((
+                        format!(
+                            "An autosaved draft could not be read: {message}{}",
+                            kept.map(|k| format!(" (kept as {})", k.display()))
+                                .unwrap_or_default()
+                        ),
+                        Severity::Warning,
+                    ));
+                }
+                Recovery::Nothing | Recovery::AlreadySaved => {}
+            }
+        }
+        app
+    }
+
+    /// Run saves on the calling thread (for tests: no waiting on threads).
+    pub fn with_inline_jobs(mut self) -> WizardApp {
+        self.inline_jobs = true;
+        self
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.plan != self.saved_plan
+    }
+
+    /// The window title: file name, `*` when unsaved.
+    pub fn window_title(&self) -> String {
+        let name = self
+            .file
+            .as_deref()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Untitled plan".into());
+        format!(
+            "{}{name} — Upgrade Planner",
+            if self.is_dirty() { "* " } else { "" }
+        )
+    }
+
+    fn refresh_analysis(&mut self) {
+        if self.plan != self.analysed || self.export_model.is_none() {
+            self.analysis = analyse(&self.plan, self.knowledge, self.today);
+            self.analysed = self.plan.clone();
+            // The review page shows the plan as it is; host redaction applies to exports.
+            let mut meta = self.export_meta(self.analysis.has_errors());
+            meta.redact_hosts = false;
+            self.export_model = Some(Box::new(crate::export::ExportModel::build(
+                &self.plan,
+                self.knowledge,
+                &self.analysis,
+                meta,
+            )));
+        }
+    }
+
+    fn export_meta(&self, draft: bool) -> crate::export::ExportMeta {
+        let mut meta = crate::export::ExportMeta::new(self.platform.now());
+        meta.draft = draft;
+        meta.paper = self.step_ui.paper.unwrap_or(crate::export::Paper::A4);
+        meta.redact_hosts = self.step_ui.redact_hosts;
+        meta
+    }
+
+    /// Refuse an export while a secret is in the plan: say why and go to the first field.
+    fn refuse_secrets(&mut self, what: &str) -> bool {
+        let Err(e @ crate::export::ExportError::SecretsPresent { .. }) =
+            crate::export::check_exportable(&self.analysis, true)
+        else {
+            return false;
+        };
+        if let crate::export::ExportError::SecretsPresent { findings } = &e
+            && let Some(first) = findings.first()
+        {
+            let field = first.field.clone();
+            self.go_to_field(&field);
+            self.focus_after_dialog = self.focus.take();
+        }
+        self.dialog = Some(Dialog::Error {
+            title: format!("The {what} was not exported"),
+            message: format!(
+                "Nothing was exported: {e}. The field with the secret is now open; remove the secret, then export again."
+            ),
+        });
+        true
+    }
+
+    fn build_model(&self, draft: bool) -> crate::export::ExportModel {
+        crate::export::ExportModel::build(
+            &self.plan,
+            self.knowledge,
+            &self.analysis,
+            self.export_meta(draft),
+        )
+    }
+
+    pub fn step_findings(&self, step: Step) -> Vec<&Finding> {
+        self.analysis
+            .findings
+            .iter()
+            .filter(|f| f.step == step)
+            .collect()
+    }
+
+    fn step_errors(&self, step: Step) -> usize {
+        self.step_findings(step)
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn go_to(&mut self, step: Step) {
+        self.step = step;
+        self.visited.insert(step);
+        // The step is written into the file on save (and into the draft), but moving between
+        // steps is not an edit: it must not mark the plan unsaved.
+    }
+
+    /// Go to the step of a field and focus it.
+    pub fn go_to_field(&mut self, field: &str) {
+        let step = crate::validate::step_of(field);
+        self.go_to(step);
+        self.revealed.insert(step);
+        self.focus = Some(field.to_string());
+    }
+
+    pub fn next(&mut self) {
+        let errors = self.step_errors(self.step);
+        if errors > 0 && self.step != Step::Start && self.step != Step::Review {
+            self.revealed.insert(self.step);
+            self.status = Some((
+                format!(
+                    "Next is blocked: fix the {errors} error(s) on this step first (they are listed at the top)."
+                ),
+                Severity::Error,
+            ));
+            return;
+        }
+        self.revealed.insert(self.step);
+        let i = self.step.number();
+        if let Some(next) = Step::ALL.get(i) {
+            self.status = None;
+            self.go_to(*next);
+        }
+    }
+
+    pub fn back(&mut self) {
+        let i = self.step.number();
+        if i >= 2 {
+            self.status = None;
+            self.go_to(Step::ALL[i - 2]);
+        }
+    }
+
+    /// Replace the open plan (after New/Open/Recover).
+    fn load_plan(&mut self, plan: Plan, file: Option<PathBuf>, saved: Plan) {
+        let step = plan.last_step.unwrap_or(Step::Start);
+        self.plan = plan;
+        self.saved_plan = saved;
+        // A plan from a file is a document with answers: every step can be visited. A new plan
+        // starts with only the first.
+        self.visited = if file.is_some() || step != Step::Start {
+            Step::ALL.iter().copied().collect()
+        } else {
+            BTreeSet::from([Step::Start])
+        };
+        self.file = file;
+        self.revealed.clear();
+        self.touched.clear();
+        self.step = step;
+        self.refresh_analysis();
+    }
+
+    /// Draw one frame and run the commands it produced.
+    pub fn show(&mut self, ui: &mut Ui) {
+        self.poll_jobs();
+        self.shortcuts(ui.ctx());
+        self.refresh_analysis();
+        self.menu_bar(ui);
+        self.status_bar(ui);
+        self.stepper(ui);
+        self.nav_bar(ui);
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.set_max_width(900.0);
+                    self.step_page(ui);
+                });
+        });
+        self.dialogs(ui.ctx());
+        self.refresh_analysis();
+        self.handle_window(ui.ctx());
+        self.repaint = Some(ui.ctx().clone());
+        if !self.commands.is_empty() {
+            // What the commands change (dialogs, status, a new plan) shows on the next frame.
+            ui.ctx().request_repaint();
+        }
+        self.run_commands();
+        self.autosave_tick(ui.ctx());
+    }
+}
