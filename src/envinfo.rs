@@ -11,8 +11,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::plan::{
-    Edition, Geo, GeoRole, Gitaly, GitalyMode, GitalyStorage, Os, Plan, Postgresql, Redis,
-    Topology, Versions,
+    Edition, Geo, GeoRole, Gitaly, GitalyMode, GitalyStorage, InstallMethod, Os, Plan, Postgresql,
+    Redis, Topology, Versions,
 };
 use crate::version::parse_version;
 
@@ -43,6 +43,10 @@ pub struct EnvInfo {
     pub storages: Vec<GitalyStorage>,
     /// The GitLab Shell version.
     pub shell_version: Option<String>,
+    /// The Rails directory (`Directory:` under GitLab information), which tells how GitLab is
+    /// installed: `/opt/gitlab/...` for the Linux package, `/srv/gitlab` for the Helm chart's
+    /// images, `/home/git/gitlab` for a source install.
+    pub directory: Option<String>,
 }
 
 /// A plan field filled from env-info, with its dotted path and a readable value.
@@ -130,6 +134,9 @@ pub fn parse(text: &str) -> Result<EnvInfo, EnvInfoError> {
                 Section::Shell => info.shell_version = known(value),
                 _ => {}
             },
+            "directory" if matches!(section, Section::GitLab | Section::Unknown) => {
+                info.directory = known(value);
+            }
             "system" => info.system = known(value),
             "proxy" => ee_only_lines = true,
             "redis version" => info.redis_version = known(value),
@@ -425,6 +432,14 @@ impl EnvInfo {
             versions(plan).edition = Some(edition);
             note("versions.edition", edition.label().to_string());
         }
+        // An answer the user gave is not overridden by a guess from a path.
+        if let Some((method, text)) = self.install_method() {
+            let install = plan.install.get_or_insert_with(Default::default);
+            if install.method.is_none() {
+                install.method = Some(method);
+                note("install.method", text.to_string());
+            }
+        }
 
         if let Some((distribution, version)) = self.system.as_deref().and_then(os_from_system) {
             let os = plan.os.get_or_insert_with(Os::default);
@@ -507,6 +522,32 @@ impl EnvInfo {
         }
 
         filled
+    }
+}
+
+impl EnvInfo {
+    /// The installation method the Rails directory points to, with the note the user needs:
+    /// the official Docker image runs the Linux package, so its directory is the same.
+    pub fn install_method(&self) -> Option<(InstallMethod, &'static str)> {
+        let dir = self.directory.as_deref()?;
+        if dir.starts_with("/opt/gitlab/") || dir == "/opt/gitlab" {
+            Some((
+                InstallMethod::LinuxPackage,
+                "Linux package (from /opt/gitlab; the Docker image has the same path: choose Docker if GitLab runs in a container)",
+            ))
+        } else if dir.starts_with("/srv/gitlab") {
+            Some((
+                InstallMethod::HelmChart,
+                "Helm chart (from /srv/gitlab, the path in its images; choose the GitLab Operator if it deploys them)",
+            ))
+        } else if dir.starts_with("/home/git/gitlab") {
+            Some((
+                InstallMethod::SelfCompiled,
+                "Self-compiled (from /home/git/gitlab)",
+            ))
+        } else {
+            None
+        }
     }
 }
 
@@ -609,7 +650,11 @@ mod tests {
         assert_eq!(topo.elasticsearch, Some(false));
         assert_eq!(topo.ldap, Some(false));
         assert_eq!(plan.geo_enabled(), Some(false));
-        assert_eq!(plan.method(), None);
+        // `Directory: /opt/gitlab/...`: the Linux package (or its Docker image, said in the note).
+        assert_eq!(plan.method(), Some(InstallMethod::LinuxPackage));
+        assert!(
+            filled_value(&prefill.filled, "install.method").is_some_and(|v| v.contains("Docker"))
+        );
         assert_eq!(
             filled_value(&prefill.filled, "topology.gitaly.storages"),
             Some(
@@ -984,6 +1029,33 @@ mod tests {
         let info = parse(&text)?;
         assert_eq!(info.redis_version, None);
         assert_eq!(info.to_plan().plan.topology.ok_or("missing")?.redis, None);
+        Ok(())
+    }
+
+    #[test]
+    fn the_rails_directory_tells_the_install_method_without_overriding_an_answer() -> TestResult {
+        let paste = |dir: &str| format!("GitLab information\nVersion: 17.1.1\nDirectory: {dir}\n");
+        for (dir, method) in [
+            (
+                "/opt/gitlab/embedded/service/gitlab-rails",
+                Some(InstallMethod::LinuxPackage),
+            ),
+            ("/srv/gitlab", Some(InstallMethod::HelmChart)),
+            ("/home/git/gitlab", Some(InstallMethod::SelfCompiled)),
+            ("/usr/local/gitlab", None),
+        ] {
+            let info = parse(&paste(dir))?;
+            assert_eq!(info.install_method().map(|(m, _)| m), method, "{dir}");
+        }
+        let info = parse(&paste("/opt/gitlab/embedded/service/gitlab-rails"))?;
+        let mut plan = Plan::default();
+        plan.install = Some(crate::plan::Install {
+            method: Some(InstallMethod::Docker),
+            ..Default::default()
+        });
+        let filled = info.apply_to(&mut plan);
+        assert_eq!(plan.method(), Some(InstallMethod::Docker));
+        assert!(filled_value(&filled, "install.method").is_none());
         Ok(())
     }
 }

@@ -426,28 +426,34 @@ fn topology() -> BoxedStrategy<Topology> {
         prop::option::of(redis),
         prop::option::of(gitaly),
         flags,
+        (opt_text(), opt_text(), opt_text()),
         extra(),
     )
         .prop_map(
-            |(kind, reference_architecture, nodes, postgresql, redis, gitaly, f, extra)| Topology {
-                kind,
-                reference_architecture,
-                nodes,
-                postgresql,
-                redis,
-                gitaly,
-                pgbouncer: f.0,
-                consul: f.1,
-                load_balancer: f.2,
-                object_storage: f.3,
-                elasticsearch: f.4,
-                container_registry: f.5,
-                mattermost: f.6,
-                runners: f.7,
-                ldap: f.8,
-                gitlab_duo: f.9,
-                clickhouse: f.10,
-                extra,
+            |(kind, reference_architecture, nodes, postgresql, redis, gitaly, f, more, extra)| {
+                Topology {
+                    kind,
+                    reference_architecture,
+                    nodes,
+                    postgresql,
+                    redis,
+                    gitaly,
+                    pgbouncer: f.0,
+                    consul: f.1,
+                    load_balancer: f.2,
+                    object_storage: f.3,
+                    elasticsearch: f.4,
+                    container_registry: f.5,
+                    mattermost: f.6,
+                    runners: f.7,
+                    ldap: f.8,
+                    gitlab_duo: f.9,
+                    clickhouse: f.10,
+                    object_storage_provider: more.0,
+                    search_engine: more.1,
+                    search_version: more.2,
+                    extra,
+                }
             },
         )
         .boxed()
@@ -595,6 +601,15 @@ prop_compose! {
             prop::option::of(notes()),
             prop::option::of(backup()),
             prop::option::of(rollback()),
+            prop::collection::vec(
+                select(vec![
+                    "conditions.npm_packages",
+                    "conditions.large_users_table",
+                    "backup.object_storage_backed_up",
+                ])
+                .prop_map(String::from),
+                0..3,
+            ),
         ),
     ) -> Plan {
         let (plan_id, revision, created_at, updated_at, last_step, reviewed, zero_downtime, extra) =
@@ -618,6 +633,7 @@ prop_compose! {
             backup: b.3,
             rollback: b.4,
             last_step,
+            to_verify: b.5,
             extra,
             ..Plan::default()
         }

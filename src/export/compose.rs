@@ -1754,7 +1754,7 @@ fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
                     vec![
                         Span::plain(format!("{}. {}", f.step_number, f.step)),
                         Span::plain("\n"),
-                        Span::mono(f.field.clone()).color(GREY),
+                        Span::plain(f.label.clone()).color(GREY),
                     ],
                     msg,
                 ],
@@ -1773,7 +1773,7 @@ fn findings(flow: &mut Flow<'_>, m: &ExportModel) {
                 weight: 1.25,
             },
             Column {
-                title: "Wizard step and field".into(),
+                title: "Wizard step and question".into(),
                 weight: 3.0,
             },
             Column {

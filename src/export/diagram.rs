@@ -114,9 +114,28 @@ fn provider_label(p: &str) -> String {
         "aws_rds" => "AWS RDS".into(),
         "aws_aurora" => "AWS Aurora".into(),
         "gcp_cloud_sql" => "Google Cloud SQL".into(),
+        "gcp_alloydb" => "Google AlloyDB".into(),
         "azure" => "Azure Database".into(),
         "self_managed" => "self-managed".into(),
         other => other.replace('_', " "),
+    }
+}
+
+/// `OpenSearch 2.11` when the plan says which engine (and version), else both names.
+fn search_title(t: &Topology) -> String {
+    let engine = t
+        .search_engine
+        .as_deref()
+        .map(|e| crate::plan::option_label(&crate::plan::SEARCH_ENGINES, e))
+        .unwrap_or_else(|| "Elasticsearch/OpenSearch".into());
+    match t
+        .search_version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => format!("{engine} {v}"),
+        None => engine,
     }
 }
 
@@ -411,14 +430,21 @@ pub fn build(plan: &Plan) -> Diagram {
         }
         let es = count(&t, NodeRole::Elasticsearch);
         if es > 0 {
-            services.push(Block::node("Elasticsearch/OpenSearch", es));
+            services.push(Block::node(search_title(&t), es));
         }
     }
     if t.object_storage == Some(true) {
-        services.push(Block::service("Object storage").line("artifacts, LFS, uploads, packages"));
+        let mut block = Block::service("Object storage");
+        if let Some(p) = t.object_storage_provider.as_deref() {
+            block = block.line(crate::plan::option_label(
+                &crate::plan::OBJECT_STORAGE_PROVIDERS,
+                p,
+            ));
+        }
+        services.push(block.line("artifacts, LFS, uploads, packages"));
     }
     if t.elasticsearch == Some(true) && !services.iter().any(|b| b.title.starts_with("Elastic")) {
-        services.push(Block::service("Elasticsearch/OpenSearch").line("advanced search"));
+        services.push(Block::service(search_title(&t)).line("advanced search"));
     }
     if t.ldap == Some(true) {
         services.push(Block::service("LDAP").line("sign-in"));

@@ -216,6 +216,24 @@ pub fn render(m: &ExportModel) -> String {
         .map(|(k, v)| format!("**{k}:** {}", esc(v)))
         .collect();
     let _ = writeln!(o, "- {}", comps.join(" · "));
+    // The other components in use, with what the plan says about them.
+    let in_use: Vec<String> = e
+        .components
+        .iter()
+        .skip(3)
+        .filter_map(|(k, v)| {
+            let rest = v.strip_prefix("yes")?;
+            let detail = rest.trim_start_matches(", ");
+            Some(if detail.is_empty() {
+                esc(k)
+            } else {
+                format!("{} ({})", esc(k), esc(detail))
+            })
+        })
+        .collect();
+    if !in_use.is_empty() {
+        let _ = writeln!(o, "- **Also in use:** {}", in_use.join(", "));
+    }
     match m.geo.enabled {
         Some(true) => {
             let sites: Vec<String> = m
@@ -306,9 +324,9 @@ pub fn render(m: &ExportModel) -> String {
             Severity::Info => ("🔵", "Hint"),
         };
         let mut line = format!(
-            "- {icon} **{label}** ({}, `{}`): {}",
+            "- {icon} **{label}** ({} › {}): {}",
             f.step,
-            f.field.replace('`', "'"),
+            esc(&f.label),
             esc(&f.message)
         );
         if let Some(u) = &f.doc_url {

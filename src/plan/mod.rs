@@ -10,6 +10,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod labels;
+mod topology;
+
+pub use labels::*;
+pub use topology::*;
+
 /// The value of the `format` key of every plan file.
 pub const FORMAT: &str = "gitlab-upgrade-plan";
 /// The newest plan file schema version this build reads and writes.
@@ -67,6 +73,11 @@ pub struct Plan {
     /// The wizard step the plan was saved at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_step: Option<Step>,
+    /// Field paths of yes/no questions answered "not sure": their value stays unset, they are
+    /// listed as "to verify" in every export, and a conditional stop they decide stays on the
+    /// path until the answer is known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub to_verify: Vec<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -94,6 +105,7 @@ impl Default for Plan {
             backup: None,
             rollback: None,
             last_step: None,
+            to_verify: Vec::new(),
             extra: Extra::new(),
         }
     }
@@ -124,11 +136,10 @@ impl Plan {
         self.geo.as_ref().and_then(|g| g.enabled)
     }
 
-    /// The conditions that decide conditional stops, as a list of condition ids that are true.
+    /// The conditions that decide conditional stops, as a list of condition ids that are true
+    /// or answered "not sure" (an extra stop is harmless; a missing one is not).
     pub fn true_conditions(&self) -> Vec<String> {
-        let Some(c) = &self.conditions else {
-            return Vec::new();
-        };
+        let c = self.conditions.clone().unwrap_or_default();
         let pairs = [
             ("multiple_web_nodes", c.multiple_web_nodes),
             ("npm_packages", c.npm_packages),
@@ -138,9 +149,52 @@ impl Plan {
         ];
         pairs
             .iter()
-            .filter(|(_, v)| *v == Some(true))
+            .filter(|(k, v)| {
+                *v == Some(true) || (v.is_none() && self.is_unsure(&format!("conditions.{k}")))
+            })
             .map(|(k, _)| (*k).to_string())
             .collect()
+    }
+
+    /// Whether the question at `field` was answered "not sure".
+    pub fn is_unsure(&self, field: &str) -> bool {
+        self.to_verify.iter().any(|f| f == field)
+    }
+
+    /// Record or clear a "not sure" answer for `field`.
+    pub fn set_unsure(&mut self, field: &str, unsure: bool) {
+        self.to_verify.retain(|f| f != field);
+        if unsure {
+            self.to_verify.push(field.to_string());
+        }
+    }
+
+    /// The plan with sections that hold no answer left out, as a file written from it would
+    /// read back. Opening a step creates its (empty) section; that is not a change.
+    pub fn normalized(&self) -> Plan {
+        fn keep<T: Default + PartialEq>(section: &Option<T>) -> bool {
+            section.as_ref().is_some_and(|s| *s != T::default())
+        }
+        let mut p = self.clone();
+        if let Some(t) = &mut p.topology {
+            if !keep(&t.postgresql) {
+                t.postgresql = None;
+            }
+            if !keep(&t.redis) {
+                t.redis = None;
+            }
+            if !keep(&t.gitaly) {
+                t.gitaly = None;
+            }
+        }
+        macro_rules! drop_empty {
+            ($($f:ident),*) => {$(if !keep(&p.$f) { p.$f = None; })*};
+        }
+        drop_empty!(
+            contact, window, versions, conditions, install, os, topology, geo, notes, backup,
+            rollback
+        );
+        p
     }
 }
 
@@ -356,95 +410,6 @@ pub struct Os {
     pub extra: Extra,
 }
 
-/// Single or multi-node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TopologyKind {
-    SingleNode,
-    MultiNode,
-}
-
-/// What a group of nodes does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeRole {
-    Rails,
-    Sidekiq,
-    Gitaly,
-    Praefect,
-    PraefectPostgresql,
-    Postgresql,
-    Pgbouncer,
-    Redis,
-    RedisSentinel,
-    Consul,
-    LoadBalancer,
-    Monitoring,
-    Registry,
-    Elasticsearch,
-    Other,
-}
-
-impl NodeRole {
-    pub const ALL: [NodeRole; 15] = [
-        NodeRole::Rails,
-        NodeRole::Sidekiq,
-        NodeRole::Gitaly,
-        NodeRole::Praefect,
-        NodeRole::PraefectPostgresql,
-        NodeRole::Postgresql,
-        NodeRole::Pgbouncer,
-        NodeRole::Redis,
-        NodeRole::RedisSentinel,
-        NodeRole::Consul,
-        NodeRole::LoadBalancer,
-        NodeRole::Monitoring,
-        NodeRole::Registry,
-        NodeRole::Elasticsearch,
-        NodeRole::Other,
-    ];
-    pub fn label(self) -> &'static str {
-        match self {
-            NodeRole::Rails => "Rails (web/API)",
-            NodeRole::Sidekiq => "Sidekiq",
-            NodeRole::Gitaly => "Gitaly",
-            NodeRole::Praefect => "Praefect",
-            NodeRole::PraefectPostgresql => "Praefect PostgreSQL",
-            NodeRole::Postgresql => "PostgreSQL",
-            NodeRole::Pgbouncer => "PgBouncer",
-            NodeRole::Redis => "Redis",
-            NodeRole::RedisSentinel => "Redis Sentinel",
-            NodeRole::Consul => "Consul",
-            NodeRole::LoadBalancer => "Load balancer",
-            NodeRole::Monitoring => "Monitoring (Prometheus)",
-            NodeRole::Registry => "Container registry",
-            NodeRole::Elasticsearch => "Elasticsearch/OpenSearch",
-            NodeRole::Other => "Other",
-        }
-    }
-}
-
-/// A group of identical nodes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Node {
-    pub role: NodeRole,
-    #[serde(default = "one")]
-    pub count: u32,
-    /// Further roles the same nodes carry.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub additional_roles: Vec<NodeRole>,
-    /// Host names, when the customer wants them in the plan.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hosts: Vec<String>,
-    /// The nodes' OS when it differs from the plan's OS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<Os>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
 /// Write `8.0` as `8` so hand-written files round-trip unchanged.
 fn whole_numbers_plain<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match v {
@@ -452,189 +417,6 @@ fn whole_numbers_plain<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S:
         Some(x) => s.serialize_f64(*x),
         None => s.serialize_none(),
     }
-}
-
-fn one() -> u32 {
-    1
-}
-
-impl Node {
-    pub fn new(role: NodeRole, count: u32) -> Node {
-        Node {
-            role,
-            count,
-            additional_roles: Vec::new(),
-            hosts: Vec::new(),
-            os: None,
-            notes: None,
-            extra: Extra::new(),
-        }
-    }
-    /// Whether this node group carries `role`.
-    pub fn has_role(&self, role: NodeRole) -> bool {
-        self.role == role || self.additional_roles.contains(&role)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PostgresMode {
-    /// PostgreSQL bundled with the Linux package on the GitLab node(s).
-    Bundled,
-    /// Bundled PostgreSQL in HA with Patroni.
-    BundledHa,
-    /// External or managed PostgreSQL (RDS, Cloud SQL, ...).
-    External,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default)]
-pub struct Postgresql {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<PostgresMode>,
-    /// Provider of an external database, e.g. `aws_rds`, `gcp_cloud_sql`, `azure`, `self_managed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// Server version, e.g. `16.4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RedisMode {
-    Bundled,
-    Sentinel,
-    External,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default)]
-pub struct Redis {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RedisMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GitalyMode {
-    /// Gitaly on the GitLab node.
-    Bundled,
-    /// One or more external Gitaly nodes (sharded storages).
-    Sharded,
-    /// Gitaly Cluster with Praefect.
-    Cluster,
-}
-
-/// A repository storage as `gitlab:env:info` lists it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default)]
-pub struct GitalyStorage {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-impl GitalyStorage {
-    /// A storage reached over TCP/TLS is on another host.
-    pub fn is_remote(&self) -> bool {
-        self.address
-            .as_deref()
-            .is_some_and(|a| a.starts_with("tcp://") || a.starts_with("tls://"))
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default)]
-pub struct Gitaly {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<GitalyMode>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub storages: Vec<GitalyStorage>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// Single or multi-node layout and the components around GitLab.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default)]
-pub struct Topology {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<TopologyKind>,
-    /// Reference architecture size, e.g. `1k`, `2k`, `3k`, `5k`, `10k`, `25k`, `50k`, or `custom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_architecture: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub nodes: Vec<Node>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub postgresql: Option<Postgresql>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redis: Option<Redis>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gitaly: Option<Gitaly>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pgbouncer: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub consul: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub load_balancer: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object_storage: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub elasticsearch: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub container_registry: Option<bool>,
-    /// Bundled Mattermost (removed from the Linux package in 19.0).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mattermost: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub runners: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ldap: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gitlab_duo: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clickhouse: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-impl Topology {
-    pub fn pg_mode(&self) -> Option<PostgresMode> {
-        self.postgresql.as_ref().and_then(|p| p.mode)
-    }
-    pub fn redis_mode(&self) -> Option<RedisMode> {
-        self.redis.as_ref().and_then(|r| r.mode)
-    }
-    pub fn gitaly_mode(&self) -> Option<GitalyMode> {
-        self.gitaly.as_ref().and_then(|g| g.mode)
-    }
-    /// Total nodes carrying `role`.
-    pub fn count_role(&self, role: NodeRole) -> u32 {
-        sum_counts(self.nodes.iter().filter(|n| n.has_role(role)))
-    }
-    /// Total nodes of every group.
-    pub fn total_nodes(&self) -> u32 {
-        sum_counts(&self.nodes)
-    }
-}
-
-/// The sum of the groups' node counts. A hand-edited file can hold counts whose sum does not
-/// fit a `u32`; the sum then stops at `u32::MAX` instead of overflowing.
-pub fn sum_counts<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> u32 {
-    nodes
-        .into_iter()
-        .fold(0u32, |sum, n| sum.saturating_add(n.count))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

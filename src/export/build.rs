@@ -1,0 +1,836 @@
+//! Building the export model from the plan, the knowledge and the analysis.
+
+use super::*;
+use crate::plan::{OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, SEARCH_ENGINES, option_label};
+
+fn text(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+fn yes_no(b: Option<bool>) -> String {
+    match b {
+        Some(true) => "yes".into(),
+        Some(false) => "no".into(),
+        None => "not answered".into(),
+    }
+}
+
+/// `hours` as a time span (rounded to the minute); `None` when a hand-edited file gives a length
+/// no calendar can hold (validation reports such a window length).
+fn minutes(hours: f64) -> Option<Duration> {
+    Duration::try_minutes((hours * 60.0).round() as i64)
+}
+
+/// `start` plus `hours`; `None` when the end falls outside the calendar's range.
+fn add_hours(start: NaiveDateTime, hours: f64) -> Option<NaiveDateTime> {
+    start.checked_add_signed(minutes(hours)?)
+}
+
+/// The first URL of a documentation reference (some list two, separated by ` ; `).
+pub fn primary_url(doc_url: &str) -> &str {
+    doc_url
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .find(|s| !s.is_empty())
+        .unwrap_or(doc_url)
+}
+
+/// `1 hop`, `3 hops`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+impl Counts {
+    /// `0 errors · 2 warnings · 1 hint` (with `sep` between).
+    pub fn text(&self, sep: &str) -> String {
+        [
+            count(self.errors, "error", "errors"),
+            count(self.warnings, "warning", "warnings"),
+            count(self.infos, "hint", "hints"),
+        ]
+        .join(sep)
+    }
+}
+
+/// `8`, `1.5`.
+pub fn hours(h: f64) -> String {
+    if h.fract() == 0.0 {
+        format!("{h:.0} h")
+    } else {
+        format!("{h:.1} h")
+    }
+}
+
+fn fmt_local(dt: NaiveDateTime) -> String {
+    dt.format("%a %-d %b %Y %H:%M").to_string()
+}
+
+fn window_info(plan: &Plan) -> WindowInfo {
+    let w = plan.window.clone().unwrap_or_default();
+    let tz_name = text(&w.time_zone);
+    let tz: Option<chrono_tz::Tz> = tz_name.as_deref().and_then(|t| t.parse().ok());
+    let start = text(&w.start).and_then(|s| parse_local_datetime(&s));
+    let duration = w.duration_hours.filter(|h| *h > 0.0 && *h <= 168.0);
+    let mut info = WindowInfo {
+        start: start.map(fmt_local),
+        end: None,
+        time_zone: tz_name.clone(),
+        utc_offset: None,
+        start_utc: None,
+        duration_hours: w.duration_hours,
+        review_call: w.review_call,
+        summary: String::new(),
+    };
+    if let (Some(start), Some(tz)) = (start, tz) {
+        if let Some(local) = tz.from_local_datetime(&start).earliest() {
+            info.utc_offset = Some(format!("UTC{}", local.format("%:z")));
+            let utc = local.with_timezone(&Utc);
+            info.start_utc = Some(utc.format("%Y-%m-%d %H:%M UTC").to_string());
+            if let Some(end_utc) = duration
+                .and_then(minutes)
+                .and_then(|d| utc.checked_add_signed(d))
+            {
+                let end_local = end_utc.with_timezone(&tz);
+                info.end = Some(fmt_local(end_local.naive_local()));
+            }
+        }
+    } else if let (Some(start), Some(h)) = (start, duration) {
+        info.end = add_hours(start, h).map(fmt_local);
+    }
+    let mut summary = match (&info.start, &info.end) {
+        (Some(s), Some(e)) => format!("{s} – {e}"),
+        (Some(s), None) => s.clone(),
+        _ => "not given".into(),
+    };
+    if let Some(tz) = &info.time_zone {
+        summary.push(' ');
+        summary.push_str(tz);
+        if let Some(o) = &info.utc_offset {
+            summary.push_str(&format!(" ({o})"));
+        }
+    }
+    if let Some(h) = info.duration_hours {
+        summary.push_str(&format!(", {}", hours(h)));
+    }
+    info.summary = summary;
+    info
+}
+
+fn note_kind(k: NoteKind) -> &'static str {
+    match k {
+        NoteKind::KnownIssue => "Known issue",
+        NoteKind::Postgresql => "PostgreSQL",
+        NoteKind::Redis => "Redis",
+        NoteKind::OsPackaging => "OS",
+        NoteKind::PatchToAvoid => "Patch to avoid",
+        NoteKind::Data => "Data",
+    }
+}
+
+fn hop_kind(k: HopKind) -> &'static str {
+    match k {
+        HopKind::RequiredStop => "Required stop",
+        HopKind::ConditionalStop => "Conditional stop",
+        HopKind::ZeroDowntimeMinor => "Zero-downtime minor",
+        HopKind::PatchOfCurrent => "Latest patch of current minor",
+        HopKind::Target => "Target",
+    }
+}
+
+fn path_info(p: &UpgradePath) -> PathInfo {
+    let mut prev = p.from.clone();
+    let hops = p
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let row = HopRow {
+                number: i + 1,
+                from_version: prev.clone(),
+                version: h.display_version(),
+                minor: h.minor.clone(),
+                patch_known: h.patch_known,
+                kind: hop_kind(h.kind).to_string(),
+                reason: h.reason.clone(),
+                optional: h.optional,
+                verified: h.verified,
+                doc_url: h.doc_url.clone(),
+                notes: h
+                    .notes
+                    .iter()
+                    .map(|n| NoteRow {
+                        severity: n.severity,
+                        kind: note_kind(n.kind).to_string(),
+                        id: n.id.clone(),
+                        text: n.message.clone(),
+                        check: n.check.clone(),
+                        doc_url: n.doc_url.clone(),
+                        verified: n.verified,
+                    })
+                    .collect(),
+            };
+            prev = h.display_version();
+            row
+        })
+        .collect();
+    PathInfo {
+        from: p.from.clone(),
+        to: p.to.clone(),
+        zero_downtime: p.zero_downtime,
+        conditions: p.conditions.iter().map(|c| c.replace('_', " ")).collect(),
+        hops,
+        notes: p.notes.clone(),
+    }
+}
+
+fn os_label(k: &Knowledge, os: &crate::plan::Os) -> Option<String> {
+    let dist = text(&os.distribution)?;
+    let ver = text(&os.version).unwrap_or_default();
+    let name = match k.os_entry(&dist, &ver) {
+        Some(e) => e.display_name(),
+        None => {
+            let n = k
+                .distributions()
+                .into_iter()
+                .find(|(id, _)| *id == dist)
+                .map_or(dist.clone(), |(_, n)| n.to_string());
+            format!("{n} {ver}").trim().to_string()
+        }
+    };
+    Some(match os.arch {
+        Some(a) => format!("{name}, {}", a.id()),
+        None => name,
+    })
+}
+
+fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
+    let t = plan.topology.clone().unwrap_or_default();
+    let install = plan.install.clone().unwrap_or_default();
+    let mut details = Vec::new();
+    if let Some(target) = install.target_method.filter(|m| Some(*m) != install.method) {
+        details.push(("Changing to".to_string(), target.label().to_string()));
+    }
+    if let Some(c) = text(&install.chart_version) {
+        details.push(("Helm chart now".to_string(), c));
+    }
+    if let Some(i) = text(&install.docker_image) {
+        details.push(("Docker image now".to_string(), i));
+    }
+    if let Some(c) = text(&install.container_name) {
+        details.push(("Container".to_string(), c));
+    }
+    let nodes = t
+        .nodes
+        .iter()
+        .map(|n| NodeRow {
+            role: n.role.label().to_string(),
+            count: n.count,
+            also: n
+                .additional_roles
+                .iter()
+                .map(|r| r.label().to_string())
+                .collect(),
+            hosts: n.hosts.clone(),
+            os: n.os.as_ref().and_then(|o| os_label(k, o)),
+            notes: text(&n.notes),
+        })
+        .collect();
+    let mut components = Vec::new();
+    let pg = t.postgresql.clone().unwrap_or_default();
+    components.push((
+        "PostgreSQL".to_string(),
+        [
+            pg.mode.map(|m| match m {
+                crate::plan::PostgresMode::Bundled => "bundled".to_string(),
+                crate::plan::PostgresMode::BundledHa => "bundled, Patroni HA".to_string(),
+                crate::plan::PostgresMode::External => "external".to_string(),
+            }),
+            text(&pg.provider).map(|p| option_label(&POSTGRES_PROVIDERS, &p)),
+            text(&pg.version).map(|v| format!("version {v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+    ));
+    let redis = t.redis.clone().unwrap_or_default();
+    components.push((
+        "Redis".to_string(),
+        [
+            redis.mode.map(|m| match m {
+                crate::plan::RedisMode::Bundled => "bundled".to_string(),
+                crate::plan::RedisMode::Sentinel => "Sentinel HA".to_string(),
+                crate::plan::RedisMode::External => "external".to_string(),
+            }),
+            text(&redis.version).map(|v| format!("version {v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+    ));
+    let gitaly = t.gitaly.clone().unwrap_or_default();
+    let mut g = gitaly
+        .mode
+        .map(|m| match m {
+            crate::plan::GitalyMode::Bundled => "bundled".to_string(),
+            crate::plan::GitalyMode::Sharded => "external, sharded".to_string(),
+            crate::plan::GitalyMode::Cluster => "Gitaly Cluster (Praefect)".to_string(),
+        })
+        .unwrap_or_default();
+    if !gitaly.storages.is_empty() {
+        let names: Vec<String> = gitaly
+            .storages
+            .iter()
+            .map(|s| match &s.address {
+                Some(a) => format!("{} ({a})", s.name),
+                None => s.name.clone(),
+            })
+            .collect();
+        if !g.is_empty() {
+            g.push_str("; ");
+        }
+        g.push_str(&format!("storages: {}", names.join(", ")));
+    }
+    components.push(("Gitaly".to_string(), g));
+    for (label, value, detail) in [
+        ("PgBouncer", t.pgbouncer, None),
+        ("Consul", t.consul, None),
+        ("Load balancer", t.load_balancer, None),
+        (
+            "Object storage",
+            t.object_storage,
+            text(&t.object_storage_provider).map(|p| option_label(&OBJECT_STORAGE_PROVIDERS, &p)),
+        ),
+        (
+            "Elasticsearch/OpenSearch",
+            t.elasticsearch,
+            search_detail(&t),
+        ),
+        ("Container registry", t.container_registry, None),
+        ("Bundled Mattermost", t.mattermost, None),
+        ("GitLab Runner", t.runners, None),
+        ("LDAP", t.ldap, None),
+        ("GitLab Duo", t.gitlab_duo, None),
+        ("ClickHouse", t.clickhouse, None),
+    ] {
+        if value.is_some() {
+            let mut v = yes_no(value);
+            if let Some(d) = detail.filter(|_| value == Some(true)) {
+                v.push_str(", ");
+                v.push_str(&d);
+            }
+            components.push((label.to_string(), v));
+        }
+    }
+    for c in &mut components {
+        if c.1.is_empty() {
+            c.1 = "not answered".into();
+        }
+    }
+    EnvironmentInfo {
+        install_method: plan.method().map(|m| m.label().to_string()),
+        install_details: details,
+        edition: plan
+            .versions
+            .as_ref()
+            .and_then(|v| v.edition)
+            .map(|e| e.label().to_string()),
+        os: plan.os.as_ref().and_then(|o| os_label(k, o)),
+        topology: t.kind.map(|k| match k {
+            TopologyKind::SingleNode => "Single node".to_string(),
+            TopologyKind::MultiNode => "Multi-node".to_string(),
+        }),
+        reference_architecture: text(&t.reference_architecture),
+        total_nodes: t.total_nodes(),
+        nodes,
+        components,
+    }
+}
+
+/// The attention lines of a hop: blockers and warnings, one line each.
+fn attention(h: &HopRow) -> Vec<(NoteSeverity, String)> {
+    h.notes
+        .iter()
+        .filter(|n| n.severity != NoteSeverity::Info)
+        .map(|n| {
+            let mut s =
+                n.id.as_deref()
+                    .map(|i| format!("{i}: "))
+                    .unwrap_or_default();
+            s.push_str(&n.text);
+            if let Some(c) = &n.check {
+                s.push_str(&format!(" (applies if: {c})"));
+            }
+            (n.severity, s)
+        })
+        .collect()
+}
+
+/// `#512345` for a numeric ticket, else the ticket as given.
+fn ticket_label(t: &str) -> String {
+    if t.starts_with('#') || !t.chars().all(|c| c.is_ascii_digit()) {
+        t.to_string()
+    } else {
+        format!("#{t}")
+    }
+}
+
+impl ExportModel {
+    /// Build the model. `plan` may hold secrets: every text is redacted here.
+    pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
+        let mut plan = redact::redact_plan(plan);
+        if meta.redact_hosts {
+            plan = redact::redact_hosts_plan(&plan);
+        }
+        let counts = Counts {
+            errors: analysis.count(Severity::Error),
+            warnings: analysis.count(Severity::Warning),
+            infos: analysis.count(Severity::Info),
+        };
+        let (verdict, verdict_text) = verdict(&counts, analysis);
+        let contact = plan.contact.clone().unwrap_or_default();
+        let versions = plan.versions.clone().unwrap_or_default();
+        let edition = versions.edition.unwrap_or(Edition::Ee);
+        let edition_short = edition.id().to_uppercase();
+        let path = analysis.path.as_ref().map(path_info);
+        let ctx = runbook::Context::from_plan(&plan);
+        let current = text(&versions.current)
+            .map(|c| crate::version::parse_version(&c).map_or(c, |v| v.version.to_string()));
+        let target_resolved = path.as_ref().map(|p| p.to.clone());
+        let ticket = text(&contact.ticket).map(|t| ticket_label(&t));
+        let release = Release {
+            ctx: &ctx,
+            current: current.as_deref(),
+            edition_short: &edition_short,
+        };
+        let notes = plan.notes.clone().unwrap_or_default();
+        ExportModel {
+            draft: meta.draft,
+            paper: meta.paper,
+            plan_id: if plan.plan_id.trim().is_empty() {
+                "(no id)".into()
+            } else {
+                plan.plan_id.clone()
+            },
+            revision: plan.revision,
+            generated_at: meta.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            tool: format!("Upgrade Planner {}", meta.tool_version),
+            data_date: k.data_date().to_string(),
+            data_summary: k.data_summary(),
+            data_sources: k
+                .sources
+                .iter()
+                .map(|s| DataSourceRow {
+                    file: s.file.clone(),
+                    retrieved_at: s.retrieved_at.clone(),
+                    origin: s.origin.clone(),
+                })
+                .collect(),
+            contact: ContactInfo {
+                organization: text(&contact.organization),
+                name: text(&contact.name),
+                email: text(&contact.email),
+                ticket: text(&contact.ticket),
+            },
+            window: window_info(&plan),
+            versions: VersionsInfo {
+                current: current.clone(),
+                target: text(&versions.target),
+                target_resolved: target_resolved.clone(),
+                edition: versions.edition.map(|e| e.label().to_string()),
+                edition_short: edition_short.clone(),
+            },
+            verdict,
+            verdict_text,
+            counts,
+            estimate: path.as_ref().map(|p| estimate(&plan, p)),
+            runbook: runbook_of(
+                &plan,
+                analysis,
+                path.as_ref(),
+                &release,
+                target_resolved.as_deref(),
+                ticket.as_deref(),
+            ),
+            path,
+            environment: environment_info(&plan, k),
+            diagram: diagram::build(&plan),
+            geo: geo_info(&plan, &ctx),
+            notes: NotesInfo {
+                unique_setup: text(&notes.unique_setup),
+                current_known_issues: text(&notes.current_known_issues),
+            },
+            known_issues: issue_rows(&plan, analysis),
+            backup: backup_info(&plan, &release),
+            rollback: rollback_info(&plan, &release),
+            findings: finding_rows(k, analysis, &meta),
+            meta,
+        }
+    }
+
+    /// `16.3.4 → 18.5.7`, with what is known.
+    pub fn upgrade_line(&self) -> String {
+        let from = self.versions.current.as_deref().unwrap_or("?");
+        let to = self
+            .versions
+            .target_resolved
+            .as_deref()
+            .or(self.versions.target.as_deref())
+            .unwrap_or("?");
+        format!("{from} → {to}")
+    }
+
+    /// Organisation or a stand-in.
+    pub fn organization(&self) -> &str {
+        self.contact
+            .organization
+            .as_deref()
+            .unwrap_or("Organisation not given")
+    }
+
+    /// The ticket as `#512345`, when given.
+    pub fn ticket(&self) -> Option<String> {
+        self.contact.ticket.as_deref().map(ticket_label)
+    }
+}
+
+/// What the runbook's commands need: the install context, the version a backup is taken on
+/// and the edition.
+struct Release<'a> {
+    ctx: &'a runbook::Context,
+    current: Option<&'a str>,
+    edition_short: &'a str,
+}
+
+fn verdict(counts: &Counts, analysis: &Analysis) -> (Verdict, String) {
+    let verdict = if counts.errors > 0 || analysis.path.is_none() {
+        Verdict::NotReady
+    } else if counts.warnings > 0 {
+        Verdict::ReadyWithWarnings
+    } else {
+        Verdict::Ready
+    };
+    let text = match verdict {
+        Verdict::NotReady if counts.errors > 0 => format!(
+            "{} must be fixed before Support can work with this plan (see Findings).",
+            count(counts.errors, "error", "errors")
+        ),
+        Verdict::NotReady => "No upgrade path could be computed.".to_string(),
+        Verdict::ReadyWithWarnings => format!(
+            "No errors. {} to address or accept before the window (see Findings).",
+            count(counts.warnings, "warning", "warnings")
+        ),
+        Verdict::Ready => "No errors or warnings.".to_string(),
+    };
+    (verdict, text)
+}
+
+fn estimate(plan: &Plan, p: &PathInfo) -> Estimate {
+    let per = if plan.topology_kind() == Some(TopologyKind::MultiNode) {
+        HOURS_PER_HOP_MULTI
+    } else {
+        HOURS_PER_HOP_SINGLE
+    };
+    let rollback = plan
+        .rollback
+        .as_ref()
+        .and_then(|r| r.duration_hours)
+        .filter(|h| *h > 0.0)
+        .unwrap_or(DEFAULT_ROLLBACK_HOURS);
+    let upgrade = per * p.hops.len() as f64;
+    let window_hours = plan.window.as_ref().and_then(|w| w.duration_hours);
+    Estimate {
+        hops: p.hops.len(),
+        hours_per_hop: per,
+        upgrade_hours: upgrade,
+        rollback_hours: rollback,
+        window_hours,
+        fits: window_hours.map(|w| w >= upgrade + rollback),
+    }
+}
+
+fn runbook_of(
+    plan: &Plan,
+    analysis: &Analysis,
+    path: Option<&PathInfo>,
+    release: &Release<'_>,
+    target_resolved: Option<&str>,
+    ticket: Option<&str>,
+) -> Runbook {
+    let ctx = release.ctx;
+    // Kubernetes deployments roll their pods out themselves: no node order.
+    let order = if plan.topology_kind() == Some(TopologyKind::MultiNode) && !ctx_is_kubernetes(plan)
+    {
+        runbook::node_order(plan)
+    } else {
+        Vec::new()
+    };
+    let hops: Vec<RunbookHop> = path
+        .map(|p| {
+            p.hops
+                .iter()
+                .zip(analysis.path.iter().flat_map(|a| a.hops.iter()))
+                .map(|(row, hop)| {
+                    let spec = runbook::HopSpec {
+                        number: row.number,
+                        total: p.hops.len(),
+                        from_version: &row.from_version,
+                        version: &hop.version,
+                        patch_known: hop.patch_known,
+                        minor: &hop.minor,
+                        attention: attention(row),
+                    };
+                    runbook::hop(ctx, &spec, &order, release.edition_short)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let hop_versions: Vec<String> = path
+        .map(|p| {
+            p.hops
+                .iter()
+                .filter(|h| h.patch_known)
+                .map(|h| h.version.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    Runbook {
+        before: runbook::preparation(ctx, &hop_versions),
+        order,
+        zero_downtime: plan.zero_downtime == Some(true),
+        hops,
+        after: runbook::after(
+            ctx,
+            target_resolved.unwrap_or("the target version"),
+            release.edition_short,
+            ticket,
+        ),
+    }
+}
+
+fn backup_info(plan: &Plan, release: &Release<'_>) -> BackupInfo {
+    let b = plan.backup.clone().unwrap_or_default();
+    let t = plan.topology.clone().unwrap_or_default();
+    let object_storage = t.object_storage == Some(true);
+    let mut facts = vec![
+        ("Secrets backed up".to_string(), yes_no(b.secrets_backed_up)),
+        (
+            "Configuration backed up".to_string(),
+            yes_no(b.config_backed_up),
+        ),
+    ];
+    if object_storage {
+        facts.push((
+            "Object storage backed up".to_string(),
+            answer(
+                plan,
+                "backup.object_storage_backed_up",
+                b.object_storage_backed_up,
+            ),
+        ));
+    }
+    facts.push((
+        "Backups kept at".to_string(),
+        text(&b.location).unwrap_or_else(|| "not given".into()),
+    ));
+    facts.push((
+        "Restore last tested".to_string(),
+        match (text(&b.restore_tested_on), text(&b.test_environment)) {
+            (Some(d), Some(e)) => format!("{d}, {e}"),
+            (Some(d), None) => d,
+            (None, _) => "never (not recorded)".into(),
+        },
+    ));
+    let mut not_in_backup = vec![
+        "Configuration and secrets (listed above)".to_string(),
+        "Redis data and the Sidekiq queue".to_string(),
+        "Global server hooks and file hooks".to_string(),
+    ];
+    if object_storage && !ctx_is_kubernetes(plan) {
+        not_in_backup.insert(1, "Anything in object storage".to_string());
+    }
+    if t.elasticsearch == Some(true) {
+        not_in_backup.push("Elasticsearch/OpenSearch indexes".into());
+    }
+    if t.mattermost == Some(true) {
+        not_in_backup.push("Mattermost data".into());
+    }
+    let steps = |f: fn(&runbook::Context, &str, &str) -> Vec<RunbookStep>| {
+        release
+            .current
+            .map(|v| f(release.ctx, v, release.edition_short))
+            .unwrap_or_default()
+    };
+    BackupInfo {
+        method: b.method.map(|m| {
+            match m {
+                BackupMethod::GitlabBackup => "GitLab backup tool",
+                BackupMethod::Snapshot => "Snapshots of every node (outside Support scope)",
+                BackupMethod::Both => "GitLab backup tool and snapshots of every node",
+            }
+            .to_string()
+        }),
+        facts,
+        backup_steps: steps(runbook::backup_steps),
+        files_to_keep: runbook::files_to_keep(plan.method()),
+        not_in_backup,
+        restore_steps: steps(runbook::restore_steps),
+        restore_version: release.current.map(str::to_string),
+    }
+}
+
+fn rollback_info(plan: &Plan, release: &Release<'_>) -> RollbackInfo {
+    let r = plan.rollback.clone().unwrap_or_default();
+    let deadline = text(&r.decision_deadline).and_then(|d| parse_local_datetime(&d));
+    let window_end = match (
+        text(&plan.window.clone().unwrap_or_default().start).and_then(|s| parse_local_datetime(&s)),
+        plan.window.as_ref().and_then(|w| w.duration_hours),
+    ) {
+        (Some(start), Some(h)) => add_hours(start, h),
+        _ => None,
+    };
+    let time_left = match (deadline, window_end) {
+        (Some(dl), Some(end)) => {
+            let left = (end - dl).num_minutes() as f64 / 60.0;
+            Some(format!(
+                "{} of the window remain after the decision time{}",
+                hours(left.max(0.0)),
+                match r.duration_hours {
+                    Some(rh) if left < rh =>
+                        format!(", less than the {} a rollback takes", hours(rh)),
+                    Some(rh) => format!(", enough for the {} a rollback takes", hours(rh)),
+                    None => String::new(),
+                }
+            ))
+        }
+        _ => None,
+    };
+    RollbackInfo {
+        confirmed: r.confirmed,
+        trigger: text(&r.trigger),
+        decision_deadline: deadline
+            .map(fmt_local)
+            .or_else(|| text(&r.decision_deadline)),
+        duration_hours: r.duration_hours,
+        notes: text(&r.notes),
+        time_left,
+        to_version: release.current.map(str::to_string),
+        documented: matches!(
+            plan.method(),
+            None | Some(
+                crate::plan::InstallMethod::LinuxPackage
+                    | crate::plan::InstallMethod::Docker
+                    | crate::plan::InstallMethod::EnvironmentToolkit
+            )
+        ),
+        steps: release
+            .current
+            .map(|v| runbook::rollback_steps(release.ctx, v, release.edition_short))
+            .unwrap_or_default(),
+    }
+}
+
+fn geo_info(plan: &Plan, ctx: &runbook::Context) -> GeoInfo {
+    let g = plan.geo.clone().unwrap_or_default();
+    GeoInfo {
+        enabled: g.enabled,
+        site_role: g.site_role.map(|r| match r {
+            crate::plan::GeoRole::Primary => "primary".to_string(),
+            crate::plan::GeoRole::Secondary => "secondary".to_string(),
+        }),
+        secondaries: g
+            .secondaries
+            .iter()
+            .map(|s| GeoSiteRow {
+                name: s.name.clone(),
+                location: text(&s.location),
+                topology: s.kind.map(|k| match k {
+                    TopologyKind::SingleNode => "single node".to_string(),
+                    TopologyKind::MultiNode => "multi-node".to_string(),
+                }),
+                node_count: s.node_count,
+            })
+            .collect(),
+        procedure: if g.enabled == Some(true) {
+            runbook::geo_procedure(ctx)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn issue_rows(plan: &Plan, analysis: &Analysis) -> Vec<IssueRow> {
+    analysis
+        .path
+        .as_ref()
+        .map(|p| {
+            p.known_issues
+                .iter()
+                .map(|m| IssueRow {
+                    id: m.id.clone(),
+                    severity: m.severity,
+                    summary: m.summary.clone(),
+                    hop_version: m.hop_version.clone(),
+                    check: m.check.clone(),
+                    doc_url: m.doc_url.clone(),
+                    verified: m.verified,
+                    reviewed: plan.known_issues_reviewed.iter().any(|r| r == &m.id),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The findings as the wizard shows them: with the label of their field.
+fn finding_rows(k: &Knowledge, analysis: &Analysis, meta: &ExportMeta) -> Vec<FindingRow> {
+    analysis
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            severity: f.severity,
+            step: f.step.title().to_string(),
+            step_number: f.step.number(),
+            field: f.field.clone(),
+            label: crate::validate::field_label(k, &f.field),
+            message: if meta.redact_hosts {
+                redact::redact_hosts(&redact::redact(&f.message))
+            } else {
+                redact::redact(&f.message)
+            },
+            doc_url: f.doc_url.clone(),
+        })
+        .collect()
+}
+
+/// A yes/no answer as exports print it; "to verify" for one answered "not sure".
+fn answer(plan: &Plan, field: &str, value: Option<bool>) -> String {
+    match value {
+        None if plan.is_unsure(field) => "to verify (not sure yet)".into(),
+        other => yes_no(other),
+    }
+}
+
+/// `OpenSearch 2.11`: the search back end and its version, as far as the plan says.
+fn search_detail(t: &crate::plan::Topology) -> Option<String> {
+    let engine = text(&t.search_engine).map(|e| option_label(&SEARCH_ENGINES, &e));
+    match (engine, text(&t.search_version)) {
+        (Some(e), Some(v)) => Some(format!("{e} {v}")),
+        (Some(e), None) => Some(e),
+        (None, Some(v)) => Some(format!("version {v}")),
+        (None, None) => None,
+    }
+}
+
+fn ctx_is_kubernetes(plan: &Plan) -> bool {
+    matches!(
+        plan.method(),
+        Some(crate::plan::InstallMethod::HelmChart | crate::plan::InstallMethod::Operator)
+    )
+}
