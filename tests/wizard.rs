@@ -77,6 +77,12 @@ fn choose(h: &mut Harness<'_, WizardApp>, dropdown: &str, option: &str) {
     h.run();
 }
 
+/// Answer a question shown as radio buttons (yes/no and short lists): one click.
+fn answer(h: &mut Harness<'_, WizardApp>, question: &str, option: &str) {
+    h.get_by_label(question).get_by_label(option).click();
+    h.run();
+}
+
 fn next(h: &mut Harness<'_, WizardApp>, expected: Step) {
     click(h, "Next ▶");
     assert_eq!(h.state().step, expected, "status: {:?}", h.state().status);
@@ -100,17 +106,16 @@ fn walk_a_complete_plan_save_and_reopen() {
     fill(&mut h, "Contact name", "Zoë Müller");
     fill(&mut h, "Contact email", "zoe@example.com");
     fill(&mut h, "Support ticket number", "512345");
-    click(&mut h, "Set");
+    fill(&mut h, "Window start", "2026-12-05");
+    fill(&mut h, "at", "20:00");
     h.get_by_label("Time zone").click();
     h.run();
     // The search box has the focus as soon as the list opens.
     h.get_by_label("Search time zones").type_text("Berlin");
     h.run();
     click(&mut h, "Europe/Berlin");
-    h.get_by_label("Window length (hours)")
-        .set_value_accesskit(24.0);
-    h.run();
-    choose(
+    fill(&mut h, "Window length (hours)", "24");
+    answer(
         &mut h,
         "Do you want a review call with GitLab Support?",
         "No",
@@ -119,35 +124,39 @@ fn walk_a_complete_plan_save_and_reopen() {
 
     // 3. Versions and path
     fill(&mut h, "Current GitLab version", "16.3.4");
-    choose(&mut h, "Edition", "Enterprise Edition (EE)");
+    answer(&mut h, "Edition", "Enterprise Edition (EE)");
     fill(&mut h, "Target GitLab version", "18.5");
-    for id in [
-        "multiple_web_nodes",
-        "large_users_table",
-        "npm_packages",
-        "large_pipeline_variables",
-        "large_pipeline_messages",
+    // From 16.3 only the 17.1 stop's question can change the path; the others are not asked.
+    for (id, asked) in [
+        ("multiple_web_nodes", false),
+        ("large_users_table", false),
+        ("npm_packages", false),
+        ("large_pipeline_variables", false),
+        ("large_pipeline_messages", true),
     ] {
         let q = knowledge().condition(id).unwrap().question.clone();
-        choose(&mut h, &q, "No");
+        assert_eq!(h.query_by_label(&q).is_some(), asked, "{id}");
+        if asked {
+            answer(&mut h, &q, "No");
+        }
     }
-    choose(&mut h, "Do you want a zero-downtime upgrade?", "No");
+    answer(&mut h, "Do you want a zero-downtime upgrade?", "No");
     // The path shows live.
     assert!(h.query_all_by_label_contains("18.5.7").count() >= 1);
     next(&mut h, Step::Installation);
 
     // 4. Installation
-    choose(&mut h, "Installation method", "Linux package (Omnibus)");
+    answer(&mut h, "Installation method", "Linux package (Omnibus)");
     next(&mut h, Step::Os);
 
     // 5. OS
     choose(&mut h, "Distribution", "Ubuntu");
     choose(&mut h, "Version", "22.04 (jammy)");
-    choose(&mut h, "Architecture", "x86_64 (amd64)");
+    answer(&mut h, "Architecture", "x86_64 (amd64)");
     next(&mut h, Step::Topology);
 
     // 6. Topology
-    choose(
+    answer(
         &mut h,
         "Single or multi-node",
         "Single node (everything on one server)",
@@ -156,16 +165,17 @@ fn walk_a_complete_plan_save_and_reopen() {
         h.query_by_label("Add a node group").is_none(),
         "no node list for a single node"
     );
-    choose(&mut h, "How PostgreSQL runs", "Bundled with GitLab");
+    answer(&mut h, "How PostgreSQL runs", "Bundled with GitLab");
     fill(&mut h, "PostgreSQL version", "16.8");
-    choose(&mut h, "How Redis runs", "Bundled with GitLab");
-    choose(&mut h, "How Gitaly runs", "On the GitLab node");
-    choose(&mut h, "Object storage", "No");
-    choose(&mut h, "Bundled Mattermost", "No");
+    answer(&mut h, "How Redis runs", "Bundled with GitLab");
+    answer(&mut h, "How Gitaly runs", "On the GitLab node");
+    answer(&mut h, "Object storage", "No");
+    // The path stays in 18.x: bundled Mattermost (removed in 19.0) is not asked.
+    assert!(h.query_by_label("Bundled Mattermost").is_none());
     next(&mut h, Step::Geo);
 
     // 7. Geo
-    choose(&mut h, "Is GitLab Geo used?", "No");
+    answer(&mut h, "Is GitLab Geo used?", "No");
     assert!(
         h.query_by_label("Add a secondary site").is_none(),
         "no sites when Geo is off"
@@ -196,11 +206,11 @@ fn walk_a_complete_plan_save_and_reopen() {
     next(&mut h, Step::Backup);
 
     // 9. Backup
-    choose(&mut h, "Backup method", "GitLab backup tool");
-    choose(&mut h, "Are the secrets backed up?", "Yes");
-    choose(&mut h, "Is the configuration backed up?", "Yes");
+    answer(&mut h, "Backup method", "GitLab backup tool");
+    answer(&mut h, "Are the secrets backed up?", "Yes");
+    answer(&mut h, "Is the configuration backed up?", "Yes");
     fill(&mut h, "Where is the backup kept?", "s3://backups/gitlab");
-    click(&mut h, "Restore tested");
+    fill(&mut h, "Date of the last restore test", "2026-11-21");
     fill(&mut h, "Where was it tested?", "staging");
     next(&mut h, Step::Rollback);
 
@@ -210,10 +220,9 @@ fn walk_a_complete_plan_save_and_reopen() {
         "I have reviewed these rollback steps and they fit our setup",
     );
     fill(&mut h, "Rollback trigger", "A hop fails its checks.");
-    click(&mut h, "Set");
-    h.get_by_label("Time a rollback takes (hours)")
-        .set_value_accesskit(2.0);
-    h.run();
+    fill(&mut h, "Time a rollback takes (hours)", "2");
+    // The app proposes the last time that leaves room to roll back: 2026-12-06 18:00.
+    click(&mut h, "Use this time");
     next(&mut h, Step::Review);
 
     // 11. Review: no errors left; save.
@@ -257,10 +266,9 @@ fn walk_a_complete_plan_save_and_reopen() {
     assert_eq!(v.current.as_deref(), Some("16.3.4"));
     assert_eq!(v.target.as_deref(), Some("18.5"));
     assert_eq!(v.edition, Some(Edition::Ee));
-    assert_eq!(
-        reopened.conditions.as_ref().unwrap().npm_packages,
-        Some(false)
-    );
+    let conditions = reopened.conditions.as_ref().unwrap();
+    assert_eq!(conditions.large_pipeline_messages, Some(false));
+    assert_eq!(conditions.npm_packages, None, "not asked on this path");
     assert_eq!(reopened.method(), Some(InstallMethod::LinuxPackage));
     let os = reopened.os.as_ref().unwrap();
     assert_eq!(
@@ -336,8 +344,14 @@ fn an_error_shows_once_its_field_loses_focus() {
     );
     h.get_by_label("Organisation").focus();
     h.run();
+    // Under the field and in the step's box at the top, which names the field.
+    assert_eq!(
+        h.query_all_by_label_contains("does not look like an email")
+            .count(),
+        2
+    );
     assert!(
-        h.query_by_label_contains("does not look like an email")
+        h.query_by_label_contains("Contact email: `zoe at example` does not look like an email")
             .is_some()
     );
 }
@@ -365,7 +379,7 @@ fn review_lists_findings_and_jumps_to_the_field() {
             f.message
         );
     }
-    click(&mut h, "✖ contact.email: Enter a contact email address.");
+    click(&mut h, "✖ Contact email: Enter a contact email address.");
     assert_eq!(h.state().step, Step::Contact);
     h.run();
     assert!(h.get_by_label("Contact email").is_focused());
@@ -454,7 +468,9 @@ fn prefill_from_env_info_fills_and_reports() {
         Some("13.8")
     );
     assert!(h.query_by_label_contains("Filled in").is_some());
-    assert!(h.query_by_label("versions.current").is_some());
+    // The summary names the wizard's questions, not the plan file's field paths.
+    assert!(h.query_by_label("Current GitLab version").is_some());
+    assert!(h.query_by_label("versions.current").is_none());
 }
 
 #[test]

@@ -138,6 +138,7 @@ pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
         Box::new(move |cc| {
             let creating = started.elapsed();
             install_fonts(&cc.egui_ctx);
+            quiet_cursor(&cc.egui_ctx);
             let platform = DesktopPlatform::new(Some(cc.egui_ctx.clone()));
             let today = chrono::Local::now().date_naive();
             let mut app = WizardApp::new(Box::new(platform), Knowledge::global(), today);
@@ -191,6 +192,13 @@ pub const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icon/upgrade-pla
 pub fn window_icon() -> Result<egui::IconData, String> {
     eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG)
         .map_err(|e| format!("the embedded icon assets/icon/upgrade-planner-128.png: {e}"))
+}
+
+/// A steady text cursor: a blinking one repaints the window twice a second while a field has
+/// the focus, which under software rendering (VMs, remote desktops) costs a noticeable share
+/// of a CPU while the user only reads.
+pub fn quiet_cursor(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = false);
 }
 
 /// Fonts with broad coverage: egui's own first, then DejaVu (Latin, Greek, Cyrillic, symbols

@@ -170,7 +170,12 @@ impl WizardApp {
                 ui.heading("Upgrade plan");
                 ui.add_space(8.0);
                 for step in Step::ALL {
-                    let findings = self.step_findings(step);
+                    // Review stands for the whole plan: its mark is the plan's state.
+                    let findings = if step == Step::Review {
+                        self.analysis.findings.iter().collect()
+                    } else {
+                        self.step_findings(step)
+                    };
                     let errors = findings
                         .iter()
                         .filter(|f| f.severity == Severity::Error)
@@ -250,15 +255,18 @@ impl WizardApp {
             step.title(),
             steps::intro(step),
         );
-        if step != Step::Review && step != Step::Start {
-            widgets::findings_summary(ui, &step_findings, reveal);
-        }
         let mut form = Form {
             findings: &findings,
             touched: &mut self.touched,
             reveal_all: reveal,
             focus: &mut self.focus,
+            focus_first: &mut self.focus_first,
+            drafts: &mut self.drafts,
+            knowledge: self.knowledge,
         };
+        if step != Step::Review && step != Step::Start {
+            widgets::findings_summary(ui, &form, &step_findings);
+        }
         let mut ctx = steps::StepCtx {
             plan: &mut self.plan,
             knowledge: self.knowledge,
@@ -271,6 +279,10 @@ impl WizardApp {
             model: self.export_model.as_deref(),
         };
         steps::show(step, &mut ctx, &mut form, ui);
+        // A focus request for a field this step did not draw (hidden by an answer) is dropped,
+        // so it cannot jump at the user later.
+        *form.focus = None;
+        *form.focus_first = false;
         if let Some(field) = ctx.jump.take() {
             self.go_to_field(&field);
         }

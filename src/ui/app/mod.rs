@@ -23,6 +23,9 @@ use crate::plan::{Plan, Step};
 use crate::plan_file;
 use crate::validate::{Analysis, Finding, Severity, analyse};
 
+/// How the status line starts when it says why Next was refused.
+const BLOCKED: &str = "Next is blocked:";
+
 /// How often an unsaved plan is written to the draft file.
 pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(30);
 
@@ -110,6 +113,12 @@ pub struct WizardApp {
     pub revealed: BTreeSet<Step>,
     pub touched: BTreeSet<String>,
     pub focus: Option<String>,
+    /// Focus the first input of the step on the next frame (the step was just entered).
+    pub focus_first: bool,
+    /// Text typed into number, date and time inputs that is not a value yet.
+    pub drafts: widgets::Drafts,
+    /// Scroll the step page to its top on the next frame.
+    scroll_to_top: bool,
     pub analysis: Analysis,
     /// What the review page shows and the exports render (rebuilt when the plan changes).
     pub export_model: Option<Box<crate::export::ExportModel>>,
@@ -160,6 +169,9 @@ impl WizardApp {
             revealed: BTreeSet::new(),
             touched: BTreeSet::new(),
             focus: None,
+            focus_first: false,
+            drafts: widgets::Drafts::default(),
+            scroll_to_top: false,
             analysis,
             export_model: None,
             commands: Vec::new(),
@@ -214,8 +226,10 @@ impl WizardApp {
         self
     }
 
+    /// Whether there are unsaved changes. Opening a step creates its empty section: that is
+    /// not a change, only answers are.
     pub fn is_dirty(&self) -> bool {
-        self.plan != self.saved_plan
+        self.plan != self.saved_plan && self.plan.normalized() != self.saved_plan.normalized()
     }
 
     /// The window title: file name, `*` when unsaved.
@@ -304,6 +318,11 @@ impl WizardApp {
     }
 
     pub fn go_to(&mut self, step: Step) {
+        if step != self.step {
+            self.scroll_to_top = true;
+            // Typing can start at once; the first steps' own buttons are the way on there.
+            self.focus_first = !matches!(step, Step::Start | Step::Review);
+        }
         self.step = step;
         self.visited.insert(step);
         // The step is written into the file on save (and into the draft), but moving between
@@ -319,23 +338,49 @@ impl WizardApp {
     }
 
     pub fn next(&mut self) {
-        let errors = self.step_errors(self.step);
-        if errors > 0 && self.step != Step::Start && self.step != Step::Review {
-            self.revealed.insert(self.step);
-            self.status = Some((
-                format!(
-                    "Next is blocked: fix the {errors} error(s) on this step first (they are listed at the top)."
-                ),
-                Severity::Error,
-            ));
+        self.revealed.insert(self.step);
+        if let Some(why) = self.blocked_reason() {
+            self.status = Some((why, Severity::Error));
             return;
         }
-        self.revealed.insert(self.step);
         let i = self.step.number();
         if let Some(next) = Step::ALL.get(i) {
             self.status = None;
             self.go_to(*next);
         }
+    }
+
+    /// A status line that says why Next was refused follows the reason: it changes with it and
+    /// goes once the reason is gone.
+    fn refresh_blocked_status(&mut self) {
+        let Some((msg, _)) = &self.status else {
+            return;
+        };
+        if !msg.starts_with(BLOCKED) {
+            return;
+        }
+        self.status = self.blocked_reason().map(|why| (why, Severity::Error));
+    }
+
+    /// Why Next may not leave the current step, if it may not: errors, or typed text that is
+    /// not a valid answer.
+    fn blocked_reason(&self) -> Option<String> {
+        if matches!(self.step, Step::Start | Step::Review) {
+            return None;
+        }
+        let typed = self.drafts.problems_on(self.step);
+        if let Some((field, problem)) = typed.first() {
+            return Some(format!(
+                "{BLOCKED} {}: {problem}",
+                crate::validate::field_label(self.knowledge, field)
+            ));
+        }
+        let errors = self.step_errors(self.step);
+        (errors > 0).then(|| {
+            format!(
+                "{BLOCKED} fix the {errors} error(s) on this step first (they are listed at the top)."
+            )
+        })
     }
 
     pub fn back(&mut self) {
@@ -361,7 +406,9 @@ impl WizardApp {
         self.file = file;
         self.revealed.clear();
         self.touched.clear();
-        self.step = step;
+        self.drafts.clear();
+        self.focus = None;
+        self.go_to(step);
         self.refresh_analysis();
     }
 
@@ -375,15 +422,21 @@ impl WizardApp {
         self.stepper(ui);
         self.nav_bar(ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    ui.set_max_width(900.0);
-                    self.step_page(ui);
-                });
+            // One scroll position per step; a step is entered at its top.
+            let mut area = egui::ScrollArea::vertical()
+                .id_salt(("step-page", self.step.id()))
+                .auto_shrink([false, false]);
+            if std::mem::take(&mut self.scroll_to_top) {
+                area = area.vertical_scroll_offset(0.0);
+            }
+            area.show(ui, |ui| {
+                ui.set_max_width(900.0);
+                self.step_page(ui);
+            });
         });
         self.dialogs(ui.ctx());
         self.refresh_analysis();
+        self.refresh_blocked_status();
         self.handle_window(ui.ctx());
         self.repaint = Some(ui.ctx().clone());
         if !self.commands.is_empty() {

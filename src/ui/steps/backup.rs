@@ -1,6 +1,5 @@
 //! Step 9: backup and restore.
 
-use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
@@ -10,10 +9,10 @@ use crate::ui::widgets::{self, Form};
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let model = ctx.model;
     let object_storage = ctx.plan.topology.as_ref().and_then(|t| t.object_storage) == Some(true);
-    let b = ctx.plan.backup.get_or_insert_with(Default::default);
-    form.choice(
+    let plan = &mut *ctx.plan;
+    let b = plan.backup.get_or_insert_with(Default::default);
+    form.field("backup.method").required().radio(
         ui,
-        "Backup method",
         &mut b.method,
         &[
             (BackupMethod::GitlabBackup, "GitLab backup tool"),
@@ -23,8 +22,6 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             ),
             (BackupMethod::Both, "Both: GitLab backup and snapshots"),
         ],
-        "backup.method",
-        "Choose",
     );
     // The same steps and file list as the PDF and the Markdown: all come from the export model.
     if let Some(backup) = model
@@ -45,65 +42,31 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         );
         ui.add_space(6.0);
     }
-    form.yes_no(
-        ui,
-        "Are the secrets backed up?",
-        &mut b.secrets_backed_up,
-        "backup.secrets_backed_up",
-    );
-    form.yes_no(
-        ui,
-        "Is the configuration backed up?",
-        &mut b.config_backed_up,
-        "backup.config_backed_up",
-    );
+    form.field("backup.secrets_backed_up")
+        .required()
+        .yes_no(ui, &mut b.secrets_backed_up);
+    form.field("backup.config_backed_up")
+        .required()
+        .yes_no(ui, &mut b.config_backed_up);
     if object_storage {
-        form.yes_no(
-            ui,
-            "Is object storage backed up (provider tools, versioning or replication)?",
-            &mut b.object_storage_backed_up,
-            "backup.object_storage_backed_up",
-        );
+        form.field("backup.object_storage_backed_up")
+            .required()
+            .yes_no_unsure(ui, &mut b.object_storage_backed_up, &mut plan.to_verify);
     }
-    form.text_optional(
-        ui,
-        "Where is the backup kept?",
-        &mut b.location,
-        "backup.location",
-        "e.g. s3://backups/gitlab, NFS on backup01",
-    );
+    form.field("backup.location")
+        .hint("e.g. s3://backups/gitlab, NFS on backup01")
+        .text(ui, &mut b.location);
 
     section(ui, "Restore test");
-    let mut tested = b.restore_tested_on.is_some();
-    let l = ui.label(RichText::new("Restore tested").strong());
-    if ui
-        .checkbox(&mut tested, "A restore of this backup procedure was tested")
-        .labelled_by(l.id)
-        .changed()
-    {
-        b.restore_tested_on = if tested {
-            Some(ctx.today.format("%Y-%m-%d").to_string())
-        } else {
-            None
-        };
-        form.touched.insert("backup.restore_tested_on".into());
+    widgets::help(
+        ui,
+        "When was a restore of this backup procedure last tested? Leave the date empty if it never was.",
+    );
+    form.field("backup.restore_tested_on")
+        .date(ui, &mut b.restore_tested_on);
+    if b.restore_tested_on.is_some() {
+        form.field("backup.test_environment")
+            .hint("e.g. staging that mirrors production")
+            .text(ui, &mut b.test_environment);
     }
-    if let Some(d) = b.restore_tested_on.clone() {
-        let mut date = NaiveDate::parse_from_str(&d, "%Y-%m-%d").unwrap_or(ctx.today);
-        let dl = ui.label(RichText::new("Date of the restore test").strong());
-        if widgets::date_picker(ui, &mut date, "restore_date")
-            .labelled_by(dl.id)
-            .changed()
-        {
-            b.restore_tested_on = Some(date.format("%Y-%m-%d").to_string());
-        }
-        form.text_optional(
-            ui,
-            "Where was it tested?",
-            &mut b.test_environment,
-            "backup.test_environment",
-            "e.g. staging that mirrors production",
-        );
-    }
-    form.show_findings(ui, "backup.restore_tested_on");
 }

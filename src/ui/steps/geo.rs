@@ -8,7 +8,9 @@ use crate::ui::widgets::Form;
 
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let geo = ctx.plan.geo.get_or_insert_with(Default::default);
-    form.yes_no(ui, "Is GitLab Geo used?", &mut geo.enabled, "geo.enabled");
+    form.field("geo.enabled")
+        .required()
+        .yes_no(ui, &mut geo.enabled);
     if geo.enabled != Some(true) {
         return;
     }
@@ -19,50 +21,32 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         let n = i + 1;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(format!("Secondary site {n}")).strong());
-            let mut name = if site.name.is_empty() {
-                None
-            } else {
-                Some(site.name.clone())
-            };
-            if form.text(
-                ui,
-                &format!("Name of site {n}"),
-                &mut name,
-                &format!("geo.secondaries[{i}].name"),
-                "e.g. eu-west",
-            ) {
+            let mut name = (!site.name.is_empty()).then(|| site.name.clone());
+            if form
+                .field(&format!("geo.secondaries[{i}].name"))
+                .required()
+                .hint("e.g. eu-west")
+                .text(ui, &mut name)
+            {
                 site.name = name.unwrap_or_default();
             }
-            form.text_optional(
-                ui,
-                &format!("Location of site {n}"),
-                &mut site.location,
-                &format!("geo.secondaries[{i}].location"),
-                "e.g. Dublin",
-            );
-            form.choice(
-                ui,
-                &format!("Topology of site {n}"),
-                &mut site.kind,
-                &[
-                    (TopologyKind::SingleNode, "Single node"),
-                    (TopologyKind::MultiNode, "Multi-node"),
-                ],
-                &format!("geo.secondaries[{i}].kind"),
-                "Choose",
-            );
-            let l = ui.label(RichText::new(format!("Nodes at site {n}")).strong());
-            let mut count = site.node_count.unwrap_or(1);
-            if ui
-                .add(egui::DragValue::new(&mut count).range(1..=500))
-                .labelled_by(l.id)
-                .changed()
-            {
-                site.node_count = Some(count);
-            }
-            if site.node_count.is_none() {
-                site.node_count = Some(count);
-            }
+            form.field(&format!("geo.secondaries[{i}].location"))
+                .hint("e.g. Dublin")
+                .text(ui, &mut site.location);
+            form.field(&format!("geo.secondaries[{i}].kind"))
+                .required()
+                .radio(
+                    ui,
+                    &mut site.kind,
+                    &[
+                        (TopologyKind::SingleNode, "Single node"),
+                        (TopologyKind::MultiNode, "Multi-node"),
+                    ],
+                );
+            form.field(&format!("geo.secondaries[{i}].node_count"))
+                .required()
+                .hint("e.g. 1")
+                .count(ui, &mut site.node_count);
             if ui.button(format!("Remove site {n}")).clicked() {
                 remove = Some(i);
             }
@@ -70,6 +54,8 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     }
     if let Some(i) = remove {
         geo.secondaries.remove(i);
+        // Inputs below the removed site now show other sites: nothing typed may move with them.
+        form.drafts.clear();
     }
     if ui.button("Add a secondary site").clicked() {
         geo.secondaries.push(GeoSite {

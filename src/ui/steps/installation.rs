@@ -19,27 +19,18 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         .and_then(|v| v.target.clone())
         .and_then(|t| parse_version(&t).ok());
     let install = ctx.plan.install.get_or_insert_with(Default::default);
-    form.choice(
-        ui,
-        "Installation method",
-        &mut install.method,
-        &method_options(),
-        "install.method",
-        "Choose how GitLab is installed",
-    );
+    form.field("install.method")
+        .required()
+        .radio(ui, &mut install.method, &method_options());
     widgets::help(
         ui,
         "Cloud marketplace images (AWS AMI and others) are the Linux package: choose Linux package.",
     );
     match install.method {
         Some(InstallMethod::HelmChart | InstallMethod::Operator) => {
-            form.text_optional(
-                ui,
-                "Helm chart version deployed now",
-                &mut install.chart_version,
-                "install.chart_version",
-                "e.g. 7.3.9",
-            );
+            form.field("install.chart_version")
+                .hint("e.g. 7.3.9")
+                .text(ui, &mut install.chart_version);
             if let Some(t) = &target {
                 let chart_major = t.version.major.saturating_sub(9);
                 widgets::help(
@@ -52,34 +43,21 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             }
         }
         Some(InstallMethod::Docker) => {
-            form.text_optional(
-                ui,
-                "Docker image in use",
-                &mut install.docker_image,
-                "install.docker_image",
-                "e.g. gitlab/gitlab-ee:16.3.4-ee.0",
-            );
-            form.text_optional(
-                ui,
-                "Container name",
-                &mut install.container_name,
-                "install.container_name",
-                "e.g. gitlab",
-            );
+            form.field("install.docker_image")
+                .hint("e.g. gitlab/gitlab-ee:16.3.4-ee.0")
+                .text(ui, &mut install.docker_image);
+            form.field("install.container_name")
+                .hint("e.g. gitlab")
+                .text(ui, &mut install.container_name);
         }
         _ => {}
     }
     section(ui, "Change of method");
     let mut options = vec![];
     options.extend(method_options());
-    form.choice_optional(
-        ui,
-        "Installation method after the upgrade",
-        &mut install.target_method,
-        &options,
-        "install.target_method",
-        "Same as now",
-    );
+    form.field("install.target_method")
+        .hint("Same as now")
+        .choice(ui, &mut install.target_method, &options);
     if install.target_method.is_some() && install.target_method == install.method {
         install.target_method = None;
     }

@@ -96,9 +96,11 @@ pub fn runbook_steps(ui: &mut Ui, title: &str, list: &[crate::export::runbook::R
         return;
     }
     ui.label(egui::RichText::new(title).strong());
-    for s in list {
+    // Numbered, not tick boxes: ticking happens on paper (or, later, in run mode).
+    for (i, s) in list.iter().enumerate() {
         ui.label(format!(
-            "☐ {}{}",
+            "{}. {}{}",
+            i + 1,
             s.text,
             if s.unverified { " (UNVERIFIED)" } else { "" }
         ));

@@ -21,14 +21,12 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         .enumerate()
         .map(|(i, (_, n))| (i, *n))
         .collect();
-    if form.choice(
-        ui,
-        "Distribution",
-        &mut dist_choice,
-        &dist_options,
-        "os.distribution",
-        "Choose the distribution",
-    ) {
+    if form
+        .field("os.distribution")
+        .required()
+        .hint("Choose the distribution")
+        .choice(ui, &mut dist_choice, &dist_options)
+    {
         os.distribution = dist_choice.map(|i| distributions[i].0.to_string());
         os.version = None;
     }
@@ -55,29 +53,24 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             .enumerate()
             .map(|(i, l)| (i, l.as_str()))
             .collect();
-        if form.choice(
-            ui,
-            "Version",
-            &mut ver_choice,
-            &ver_options,
-            "os.version",
-            "Choose the version",
-        ) {
+        if form
+            .field("os.version")
+            .required()
+            .hint("Choose the version")
+            .choice(ui, &mut ver_choice, &ver_options)
+        {
             os.version = ver_choice.map(|i| entries[i].version.clone());
         }
     } else {
         form.show_findings(ui, "os.version");
     }
-    form.choice(
+    form.field("os.arch").required().radio(
         ui,
-        "Architecture",
         &mut os.arch,
         &[
             (Arch::X86_64, "x86_64 (amd64)"),
             (Arch::Aarch64, "aarch64 (arm64)"),
         ],
-        "os.arch",
-        "Choose the architecture",
     );
     let os = os.clone();
 

@@ -29,13 +29,10 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
 
     section(ui, "Save and export");
     let mut paper = Some(ctx.ui_state.paper.unwrap_or(Paper::A4));
-    form.choice_optional(
+    form.field("export.paper").radio(
         ui,
-        "Paper size",
         &mut paper,
         &[(Paper::A4, "A4"), (Paper::Letter, "US Letter")],
-        "export.paper",
-        "A4",
     );
     ctx.ui_state.paper = paper;
     ui.checkbox(
@@ -103,7 +100,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             let text = RichText::new(format!(
                 "{} {}: {}",
                 widgets::severity_icon(f.severity),
-                f.field,
+                form.label_of(&f.field),
                 f.message
             ))
             .color(widgets::severity_color(ui, f.severity));

@@ -7,7 +7,7 @@ use crate::envinfo;
 use crate::ui::app::Command;
 use crate::ui::widgets::{self, Form};
 
-pub fn show(ctx: &mut StepCtx<'_>, _form: &mut Form<'_>, ui: &mut Ui) {
+pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     ui.horizontal(|ui| {
         if ui.button("New plan").clicked() {
             ctx.commands.push(Command::New);
@@ -41,6 +41,7 @@ pub fn show(ctx: &mut StepCtx<'_>, _form: &mut Form<'_>, ui: &mut Ui) {
     let label = ui.label(RichText::new("gitlab:env:info output").strong());
     ui.add(
         egui::TextEdit::multiline(&mut ctx.ui_state.env_info_text)
+            .id(widgets::input_id("start#env_info"))
             .code_editor()
             .desired_rows(8)
             .desired_width(f32::INFINITY)
@@ -64,7 +65,7 @@ pub fn show(ctx: &mut StepCtx<'_>, _form: &mut Form<'_>, ui: &mut Ui) {
             );
             egui::Grid::new("filled").striped(true).show(ui, |ui| {
                 for f in filled {
-                    ui.label(&f.field);
+                    ui.label(form.label_of(&f.field));
                     ui.label(&f.value);
                     ui.end_row();
                 }

@@ -1,9 +1,12 @@
 //! Step 6: single or multi-node, node groups, and the components around GitLab.
 
-use egui::{RichText, Ui};
+use egui::Ui;
 
 use super::{StepCtx, section};
-use crate::plan::{GitalyMode, Node, NodeRole, PostgresMode, RedisMode, TopologyKind};
+use crate::plan::{
+    GitalyMode, Node, NodeRole, OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, PostgresMode,
+    RedisMode, SEARCH_ENGINES, Topology, TopologyKind,
+};
 use crate::ui::widgets::{self, Form};
 
 const REFERENCE_ARCHITECTURES: [(&str, &str); 8] = [
@@ -18,10 +21,10 @@ const REFERENCE_ARCHITECTURES: [(&str, &str); 8] = [
 ];
 
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
+    let mattermost_matters = mattermost_matters(ctx);
     let t = ctx.plan.topology.get_or_insert_with(Default::default);
-    form.choice(
+    form.field("topology.kind").required().radio(
         ui,
-        "Single or multi-node",
         &mut t.kind,
         &[
             (
@@ -30,104 +33,148 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             ),
             (TopologyKind::MultiNode, "Multi-node"),
         ],
-        "topology.kind",
-        "Choose",
     );
-    if t.kind == Some(TopologyKind::MultiNode) {
-        let mut ra: Option<usize> = t
-            .reference_architecture
-            .as_deref()
-            .and_then(|r| REFERENCE_ARCHITECTURES.iter().position(|(id, _)| *id == r));
-        let options: Vec<(usize, &str)> = REFERENCE_ARCHITECTURES
-            .iter()
-            .enumerate()
-            .map(|(i, (_, l))| (i, *l))
-            .collect();
-        if form.choice(
-            ui,
-            "Reference architecture",
-            &mut ra,
-            &options,
-            "topology.reference_architecture",
-            "Choose the size",
-        ) {
-            t.reference_architecture = ra.map(|i| REFERENCE_ARCHITECTURES[i].0.to_string());
+    let multi = t.kind == Some(TopologyKind::MultiNode);
+    if multi {
+        reference_architecture(ui, form, t);
+        node_groups(ui, form, t);
+    }
+    postgresql(ui, form, t, multi);
+    redis(ui, form, t, multi);
+    gitaly(ui, form, t);
+    other_components(ui, form, t, multi);
+    if mattermost_matters || t.mattermost.is_some() {
+        form.field("topology.mattermost")
+            .yes_no(ui, &mut t.mattermost);
+        if mattermost_matters {
+            widgets::help(
+                ui,
+                "Bundled Mattermost is removed from the Linux package in GitLab 19.0, which your path reaches.",
+            );
         }
-        section(ui, "Node groups");
-        form.show_findings(ui, "topology.nodes");
-        let roles: Vec<(NodeRole, &str)> = NodeRole::ALL.iter().map(|r| (*r, r.label())).collect();
-        let mut remove = None;
-        for (i, node) in t.nodes.iter_mut().enumerate() {
-            let n = i + 1;
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    let mut role = Some(node.role);
-                    ui.vertical(|ui| {
-                        if form.choice(
-                            ui,
-                            &format!("Role of group {n}"),
-                            &mut role,
-                            &roles,
-                            &format!("topology.nodes[{i}].role"),
-                            "Role",
-                        ) && let Some(r) = role
-                        {
-                            node.role = r;
-                        }
-                    });
-                    ui.vertical(|ui| {
-                        let l = ui.label(RichText::new(format!("Nodes in group {n}")).strong());
-                        let r = ui
-                            .add(egui::DragValue::new(&mut node.count).range(0..=999))
-                            .labelled_by(l.id);
-                        form.track(ui, &format!("topology.nodes[{i}].count"), &r);
-                        form.show_findings(ui, &format!("topology.nodes[{i}].count"));
-                    });
+    }
+}
+
+/// Bundled Mattermost only matters to a Linux package (or Docker) installation whose path
+/// reaches 19.0, where it is removed.
+fn mattermost_matters(ctx: &StepCtx<'_>) -> bool {
+    let packaged = ctx
+        .plan
+        .method()
+        .is_none_or(|m| m.uses_os_packages() || m == crate::plan::InstallMethod::Docker);
+    let reaches_19 = ctx
+        .analysis
+        .path
+        .as_ref()
+        .is_some_and(|p| p.hops.iter().any(|h| h.semver.major >= 19));
+    packaged && reaches_19
+}
+
+fn reference_architecture(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
+    let mut ra: Option<usize> = t
+        .reference_architecture
+        .as_deref()
+        .and_then(|r| REFERENCE_ARCHITECTURES.iter().position(|(id, _)| *id == r));
+    let options: Vec<(usize, &str)> = REFERENCE_ARCHITECTURES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, l))| (i, *l))
+        .collect();
+    if form
+        .field("topology.reference_architecture")
+        .hint("Choose the size")
+        .choice(ui, &mut ra, &options)
+    {
+        t.reference_architecture = ra.map(|i| REFERENCE_ARCHITECTURES[i].0.to_string());
+    }
+}
+
+fn node_groups(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
+    section(ui, "Node groups");
+    form.show_findings(ui, "topology.nodes");
+    let roles: Vec<(NodeRole, &str)> = NodeRole::ALL.iter().map(|r| (*r, r.label())).collect();
+    let mut remove = None;
+    for (i, node) in t.nodes.iter_mut().enumerate() {
+        let n = i + 1;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let mut role = Some(node.role);
+                ui.vertical(|ui| {
+                    if form
+                        .field(&format!("topology.nodes[{i}].role"))
+                        .required()
+                        .choice(ui, &mut role, &roles)
+                        && let Some(r) = role
+                    {
+                        node.role = r;
+                    }
                 });
-                let mut hosts = if node.hosts.is_empty() {
-                    None
-                } else {
-                    Some(node.hosts.join(", "))
-                };
-                if form.text_optional(
-                    ui,
-                    &format!("Host names of group {n}"),
-                    &mut hosts,
-                    &format!("topology.nodes[{i}].hosts"),
-                    "optional, comma-separated",
-                ) {
-                    node.hosts = hosts
-                        .unwrap_or_default()
-                        .split([',', ' ', '\n'])
-                        .map(str::trim)
-                        .filter(|h| !h.is_empty())
-                        .map(str::to_string)
-                        .collect();
-                }
-                if ui.button(format!("Remove group {n}")).clicked() {
-                    remove = Some(i);
-                }
+                ui.vertical(|ui| {
+                    let mut count = Some(node.count);
+                    if form
+                        .field(&format!("topology.nodes[{i}].count"))
+                        .required()
+                        .count(ui, &mut count)
+                    {
+                        node.count = count.unwrap_or(0);
+                    }
+                });
             });
-        }
-        if let Some(i) = remove {
-            t.nodes.remove(i);
-        }
-        if ui.button("Add a node group").clicked() {
-            let role = next_role(&t.nodes);
-            t.nodes.push(Node::new(role, 1));
-        }
-        let total = t.total_nodes();
+            form.field(&format!("topology.nodes[{i}].hosts"))
+                .hint("optional, comma-separated")
+                .list(ui, &mut node.hosts);
+            if ui.button(format!("Remove group {n}")).clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        t.nodes.remove(i);
+        // The inputs below now show other groups: nothing typed may move with them.
+        form.drafts.clear();
+    }
+    if ui.button("Add a node group").clicked() {
+        let role = next_role(&t.nodes);
+        t.nodes.push(Node::new(role, 1));
+    }
+    let total = t.total_nodes();
+    widgets::help(
+        ui,
+        &format!("{total} node(s) in {} group(s).", t.nodes.len()),
+    );
+}
+
+/// The number of nodes of a component, kept in the node group with that main role (added
+/// when the user types a count, removed when they clear it).
+fn role_count(
+    ui: &mut Ui,
+    form: &mut Form<'_>,
+    t: &mut Topology,
+    field: &str,
+    role: NodeRole,
+    also: &[NodeRole],
+) {
+    let (count, groups) = t.main_role_count(role);
+    if groups > 1 {
+        let label = form.label_of(field);
         widgets::help(
             ui,
-            &format!("{total} node(s) in {} group(s).", t.nodes.len()),
+            &format!("{label}: {count} in {groups} node groups (change them under Node groups)."),
         );
+        form.show_findings(ui, field);
+        return;
     }
+    let mut value = (groups == 1).then_some(count);
+    if form.field(field).hint("e.g. 3").count(ui, &mut value) {
+        t.set_main_role_count(role, value, also);
+    }
+}
 
+fn postgresql(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "PostgreSQL");
     let pg = t.postgresql.get_or_insert_with(Default::default);
-    form.choice(
+    form.field("topology.postgresql.mode").radio(
         ui,
-        "How PostgreSQL runs",
         &mut pg.mode,
         &[
             (PostgresMode::Bundled, "Bundled with GitLab"),
@@ -137,31 +184,64 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
                 "External or managed (RDS, Cloud SQL, …)",
             ),
         ],
-        "topology.postgresql.mode",
-        "Choose",
     );
     if pg.mode == Some(PostgresMode::External) {
-        form.text_optional(
+        provider(ui, form, &mut pg.provider);
+    }
+    let mode = pg.mode;
+    form.field("topology.postgresql.version")
+        .hint("e.g. 16.4 (DB Version in gitlab:env:info)")
+        .text(ui, &mut pg.version);
+    if multi && mode == Some(PostgresMode::BundledHa) {
+        role_count(
             ui,
-            "PostgreSQL provider",
-            &mut pg.provider,
-            "topology.postgresql.provider",
-            "e.g. aws_rds, gcp_cloud_sql, azure, self_managed",
+            form,
+            t,
+            "topology.postgresql.nodes",
+            NodeRole::Postgresql,
+            &[],
         );
     }
-    form.text_optional(
-        ui,
-        "PostgreSQL version",
-        &mut pg.version,
-        "topology.postgresql.version",
-        "e.g. 16.4 (DB Version in gitlab:env:info)",
-    );
+}
 
+/// The provider of an external PostgreSQL: a list, keeping a value the list does not know.
+fn provider(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>) {
+    let mut options: Vec<(usize, String)> = POSTGRES_PROVIDERS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, l))| (i, (*l).to_string()))
+        .collect();
+    let unknown = value
+        .as_deref()
+        .filter(|v| !POSTGRES_PROVIDERS.iter().any(|(id, _)| id == v))
+        .map(str::to_string);
+    if let Some(u) = &unknown {
+        options.push((options.len(), format!("As written: {u}")));
+    }
+    let mut choice = match (&unknown, value.as_deref()) {
+        (Some(_), _) => Some(options.len() - 1),
+        (None, Some(v)) => POSTGRES_PROVIDERS.iter().position(|(id, _)| *id == v),
+        (None, None) => None,
+    };
+    let refs: Vec<(usize, &str)> = options.iter().map(|(i, l)| (*i, l.as_str())).collect();
+    if form
+        .field("topology.postgresql.provider")
+        .hint("Choose who runs it")
+        .choice(ui, &mut choice, &refs)
+    {
+        *value = match choice {
+            Some(i) if i < POSTGRES_PROVIDERS.len() => Some(POSTGRES_PROVIDERS[i].0.to_string()),
+            Some(_) => unknown,
+            None => None,
+        };
+    }
+}
+
+fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Redis");
     let redis = t.redis.get_or_insert_with(Default::default);
-    form.choice(
+    form.field("topology.redis.mode").radio(
         ui,
-        "How Redis runs",
         &mut redis.mode,
         &[
             (RedisMode::Bundled, "Bundled with GitLab"),
@@ -171,30 +251,34 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
                 "External or managed (ElastiCache, Memorystore, …)",
             ),
         ],
-        "topology.redis.mode",
-        "Choose",
     );
-    form.text_optional(
-        ui,
-        "Redis version",
-        &mut redis.version,
-        "topology.redis.version",
-        "e.g. 7.2",
-    );
+    form.field("topology.redis.version")
+        .hint("e.g. 7.2")
+        .text(ui, &mut redis.version);
+    if multi && redis.mode == Some(RedisMode::Sentinel) {
+        // Reference architectures run Sentinel on the Redis nodes.
+        role_count(
+            ui,
+            form,
+            t,
+            "topology.redis.nodes",
+            NodeRole::Redis,
+            &[NodeRole::RedisSentinel],
+        );
+    }
+}
 
+fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
     section(ui, "Gitaly");
     let gitaly = t.gitaly.get_or_insert_with(Default::default);
-    form.choice(
+    form.field("topology.gitaly.mode").radio(
         ui,
-        "How Gitaly runs",
         &mut gitaly.mode,
         &[
             (GitalyMode::Bundled, "On the GitLab node"),
             (GitalyMode::Sharded, "External Gitaly node(s), sharded"),
             (GitalyMode::Cluster, "Gitaly Cluster with Praefect"),
         ],
-        "topology.gitaly.mode",
-        "Choose",
     );
     if !gitaly.storages.is_empty() {
         let list: Vec<String> = gitaly
@@ -204,43 +288,85 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             .collect();
         widgets::help(ui, &format!("Storages: {}", list.join(", ")));
     }
+}
 
+fn other_components(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Other components");
-    form.yes_no(ui, "PgBouncer", &mut t.pgbouncer, "topology.pgbouncer");
-    form.yes_no(ui, "Consul", &mut t.consul, "topology.consul");
-    form.yes_no(
-        ui,
-        "Load balancer in front of GitLab",
-        &mut t.load_balancer,
-        "topology.load_balancer",
-    );
-    form.yes_no(
-        ui,
-        "Object storage",
-        &mut t.object_storage,
-        "topology.object_storage",
-    );
-    form.yes_no(
-        ui,
-        "Elasticsearch or OpenSearch (advanced search)",
-        &mut t.elasticsearch,
-        "topology.elasticsearch",
-    );
-    form.yes_no(
-        ui,
-        "Container registry",
-        &mut t.container_registry,
-        "topology.container_registry",
-    );
-    form.yes_no(
-        ui,
-        "Bundled Mattermost",
-        &mut t.mattermost,
-        "topology.mattermost",
-    );
-    form.yes_no(ui, "GitLab Runners", &mut t.runners, "topology.runners");
-    form.yes_no(ui, "LDAP sign-in", &mut t.ldap, "topology.ldap");
-    form.yes_no(ui, "GitLab Duo", &mut t.gitlab_duo, "topology.gitlab_duo");
+    form.field("topology.pgbouncer")
+        .yes_no(ui, &mut t.pgbouncer);
+    if multi && t.pgbouncer == Some(true) {
+        role_count(
+            ui,
+            form,
+            t,
+            "topology.pgbouncer.nodes",
+            NodeRole::Pgbouncer,
+            &[],
+        );
+    }
+    form.field("topology.consul").yes_no(ui, &mut t.consul);
+    if multi && t.consul == Some(true) {
+        role_count(ui, form, t, "topology.consul.nodes", NodeRole::Consul, &[]);
+    }
+    form.field("topology.load_balancer")
+        .yes_no(ui, &mut t.load_balancer);
+    form.field("topology.object_storage")
+        .yes_no(ui, &mut t.object_storage);
+    if t.object_storage == Some(true) {
+        option_id(
+            ui,
+            form,
+            "topology.object_storage_provider",
+            &OBJECT_STORAGE_PROVIDERS,
+            &mut t.object_storage_provider,
+        );
+    }
+    form.field("topology.elasticsearch")
+        .yes_no(ui, &mut t.elasticsearch);
+    if t.elasticsearch == Some(true) {
+        option_id(
+            ui,
+            form,
+            "topology.search_engine",
+            &SEARCH_ENGINES,
+            &mut t.search_engine,
+        );
+        form.field("topology.search_version")
+            .hint("e.g. 8.15")
+            .text(ui, &mut t.search_version);
+    }
+    form.field("topology.container_registry")
+        .yes_no(ui, &mut t.container_registry);
+    form.field("topology.runners").yes_no(ui, &mut t.runners);
+    form.field("topology.ldap").yes_no(ui, &mut t.ldap);
+    form.field("topology.gitlab_duo")
+        .yes_no(ui, &mut t.gitlab_duo);
+}
+
+/// Radio buttons over an id list; an id the list does not know stays as it is until changed.
+fn option_id(
+    ui: &mut Ui,
+    form: &mut Form<'_>,
+    field: &str,
+    list: &[(&str, &'static str)],
+    value: &mut Option<String>,
+) {
+    let mut choice = value
+        .as_deref()
+        .and_then(|v| list.iter().position(|(id, _)| *id == v));
+    let options: Vec<(usize, &str)> = list.iter().enumerate().map(|(i, (_, l))| (i, *l)).collect();
+    if form.field(field).radio(ui, &mut choice, &options) {
+        *value = choice.map(|i| list[i].0.to_string());
+    }
+    if let Some(v) = value
+        .as_deref()
+        .filter(|v| !list.iter().any(|(id, _)| id == v))
+    {
+        widgets::help(
+            ui,
+            &format!("The plan file says `{v}`; choose one of the above to replace it."),
+        );
+    }
 }
 
 /// A sensible role for a new group: the first common role not listed yet.

@@ -4,82 +4,54 @@
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
+use crate::knowledge::Knowledge;
 use crate::path::{HopKind, NoteSeverity, UpgradePath};
-use crate::plan::{Conditions, Edition};
+use crate::plan::{Conditions, Edition, Plan, Versions};
 use crate::ui::app::Command;
 use crate::ui::widgets::{self, Form};
+use crate::validate::{Analysis, condition_matters};
+use crate::version::parse_version;
 
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let newest = ctx.knowledge.releases.newest_known.version.clone();
-    let versions = ctx.plan.versions.get_or_insert_with(Default::default);
-    form.text(
+    let plan = &mut *ctx.plan;
+    let versions = plan.versions.get_or_insert_with(Default::default);
+    if form
+        .field("versions.current")
+        .required()
+        .hint("e.g. 16.3.4-ee (Admin > Help)")
+        .text(ui, &mut versions.current)
+    {
+        infer_edition(versions);
+    }
+    form.field("versions.edition").required().radio(
         ui,
-        "Current GitLab version",
-        &mut versions.current,
-        "versions.current",
-        "e.g. 16.3.4 (Admin > Help)",
-    );
-    form.choice(
-        ui,
-        "Edition",
         &mut versions.edition,
         &[
             (Edition::Ee, Edition::Ee.label()),
             (Edition::Ce, Edition::Ce.label()),
         ],
-        "versions.edition",
-        "Choose the edition",
     );
-    form.text(
-        ui,
-        "Target GitLab version",
-        &mut versions.target,
-        "versions.target",
-        &format!("e.g. {newest} (newest known), or 18.5 for its latest patch"),
-    );
+    form.field("versions.target")
+        .required()
+        .hint(&format!(
+            "e.g. {newest} (newest known), or 18.5 for its latest patch"
+        ))
+        .text(ui, &mut versions.target);
     if versions.target.is_none()
         && ui
             .button(format!("Use the newest known version ({newest})"))
             .clicked()
     {
         versions.target = Some(newest.clone());
+        form.touched.insert("versions.target".into());
     }
 
-    section(ui, "Questions that decide extra stops");
-    widgets::help(
-        ui,
-        "Some stops are only needed for instances with a particular trait. Answer each; the query shows how to check.",
-    );
-    let cond = ctx.plan.conditions.get_or_insert_with(Conditions::default);
-    let answers: [(&str, &mut Option<bool>); 5] = [
-        ("multiple_web_nodes", &mut cond.multiple_web_nodes),
-        ("large_users_table", &mut cond.large_users_table),
-        ("npm_packages", &mut cond.npm_packages),
-        (
-            "large_pipeline_variables",
-            &mut cond.large_pipeline_variables,
-        ),
-        ("large_pipeline_messages", &mut cond.large_pipeline_messages),
-    ];
-    for (id, value) in answers {
-        let Some(info) = ctx.knowledge.condition(id) else {
-            continue;
-        };
-        form.yes_no(ui, &info.question, value, &format!("conditions.{id}"));
-        widgets::help(ui, &info.help);
-        if let Some(check) = &info.check {
-            ui.label(RichText::new(check).monospace().small());
-        }
-        ui.add_space(4.0);
-    }
+    conditions(ctx.knowledge, ctx.analysis, plan, form, ui);
 
     section(ui, "Zero-downtime upgrade");
-    form.yes_no(
-        ui,
-        "Do you want a zero-downtime upgrade?",
-        &mut ctx.plan.zero_downtime,
-        "zero_downtime",
-    );
+    form.field("zero_downtime")
+        .yes_no(ui, &mut plan.zero_downtime);
     widgets::help(
         ui,
         "Only for multi-node Linux package installations with HA for every component; it goes one minor at a time, so the path gets longer.",
@@ -93,6 +65,69 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
                 RichText::new("Enter the current and target versions to see the path.").weak(),
             );
         }
+    }
+}
+
+/// A version typed with its edition (`16.8.3-ee`) answers the edition question, unless the
+/// user already answered it.
+fn infer_edition(versions: &mut Versions) {
+    if versions.edition.is_none()
+        && let Some(edition) = versions
+            .current
+            .as_deref()
+            .and_then(|c| parse_version(c).ok())
+            .and_then(|v| v.edition)
+    {
+        versions.edition = Some(edition);
+    }
+}
+
+/// The questions that decide conditional stops, only those whose stop lies on this path.
+fn conditions(
+    k: &'static Knowledge,
+    analysis: &Analysis,
+    plan: &mut Plan,
+    form: &mut Form<'_>,
+    ui: &mut Ui,
+) {
+    let Some(path) = &analysis.path else {
+        return;
+    };
+    let relevant: Vec<&str> = k
+        .condition_ids()
+        .into_iter()
+        .filter(|id| condition_matters(k, id, path))
+        .collect();
+    if relevant.is_empty() {
+        return;
+    }
+    section(ui, "Questions that decide extra stops");
+    widgets::help(
+        ui,
+        "Your path passes versions that are stops only for instances with a particular trait. Answer each; the query shows how to check. Not sure? The stop stays on the path until you know.",
+    );
+    let cond = plan.conditions.get_or_insert_with(Conditions::default);
+    let answers: [(&str, &mut Option<bool>); 5] = [
+        ("multiple_web_nodes", &mut cond.multiple_web_nodes),
+        ("large_users_table", &mut cond.large_users_table),
+        ("npm_packages", &mut cond.npm_packages),
+        (
+            "large_pipeline_variables",
+            &mut cond.large_pipeline_variables,
+        ),
+        ("large_pipeline_messages", &mut cond.large_pipeline_messages),
+    ];
+    for (id, value) in answers {
+        let Some(info) = k.condition(id).filter(|_| relevant.contains(&id)) else {
+            continue;
+        };
+        form.field(&format!("conditions.{id}"))
+            .yes_no_unsure(ui, value, &mut plan.to_verify);
+        widgets::help(ui, &info.help);
+        if let Some(check) = &info.check {
+            ui.label(RichText::new(check).monospace().small());
+        }
+        ui.add_space(4.0);
     }
 }
 
