@@ -11,6 +11,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 mod chrome;
 mod commands;
+pub mod file_chooser;
 
 use super::documents;
 use super::platform::Platform;
