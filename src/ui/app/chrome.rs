@@ -5,6 +5,10 @@ use super::*;
 
 impl WizardApp {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        if self.chooser.is_some() {
+            // The built-in file chooser has the keyboard (and already serves a file command).
+            return;
+        }
         let sc = |m: Modifiers, k: Key| KeyboardShortcut::new(m, k);
         let save_as = sc(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
         ctx.input_mut(|i| {
@@ -87,6 +91,11 @@ impl WizardApp {
                     if ui.button("Copy Markdown").clicked() {
                         self.commands.push(Command::CopyMarkdown);
                     }
+                    ui.separator();
+                    ui.checkbox(&mut self.use_builtin_chooser, "Use the built-in file chooser")
+                        .on_hover_text(
+                            "Choose files in Upgrade Planner's own chooser instead of the system's file dialog (for this session)",
+                        );
                     ui.separator();
                     if ui.button("Quit").clicked() {
                         self.commands.push(Command::Close);
@@ -290,8 +299,8 @@ impl WizardApp {
                     ui.label("The plan has changes that are not saved. Save them first?");
                     ui.horizontal(|ui| {
                         if ui.button("Save").clicked() {
-                            self.commands.push(Command::Save);
-                            self.commands.push((**then).clone());
+                            // The pending command runs only once the save has succeeded.
+                            self.commands.push(Command::SaveThen(then.clone()));
                             close = true;
                         }
                         if ui.button("Don't save").clicked() {
@@ -350,6 +359,16 @@ impl WizardApp {
             if let Some(field) = self.focus_after_dialog.take() {
                 self.focus = Some(field);
             }
+        }
+    }
+
+    /// Draw the built-in file chooser, when open (under any dialog: one modal at a time).
+    pub(super) fn chooser_ui(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        if let Some(active) = self.chooser.as_mut() {
+            active.chooser.show(ctx);
         }
     }
 
