@@ -338,7 +338,7 @@ mod xdg {
                 return Ok(());
             }
             Err(format!(
-                "{} and zenity is not installed",
+                "{}, and zenity is not installed either",
                 portal.err().unwrap_or_default()
             ))
         }
@@ -356,10 +356,7 @@ mod xdg {
                 Err(RecvTimeoutError::Timeout) => {
                     // Ask again next time: a late answer is still worth having.
                     self.pending = Some(rx);
-                    return Err(format!(
-                        "the D-Bus session bus did not answer within {} seconds",
-                        PORTAL_WAIT.as_secs()
-                    ));
+                    return Err(late());
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     Err("the portal check stopped without an answer".into())
@@ -375,11 +372,11 @@ mod xdg {
     fn portal_file_chooser() -> Result<(), String> {
         zbus::block_on(async {
             let conn = zbus::connection::Builder::session()
-                .map_err(|e| format!("there is no D-Bus session bus ({e})"))?
+                .map_err(|_| "no D-Bus session bus is set up".to_string())?
                 .method_timeout(PORTAL_WAIT)
                 .build()
                 .await
-                .map_err(|e| format!("the D-Bus session bus cannot be reached ({e})"))?;
+                .map_err(|_| "no D-Bus session bus is running".to_string())?;
             conn.call_method(
                 Some("org.freedesktop.portal.Desktop"),
                 "/org/freedesktop/portal/desktop",
@@ -389,8 +386,45 @@ mod xdg {
             )
             .await
             .map(|_| ())
-            .map_err(|e| format!("no file chooser portal answers on the session bus ({e})"))
+            .map_err(|e| explain(&e))
         })
+    }
+
+    /// Why the portal did not answer, in a user's words.
+    fn explain(e: &zbus::Error) -> String {
+        match e {
+            zbus::Error::MethodError(name, detail, _) => match name.as_str() {
+                "org.freedesktop.DBus.Error.ServiceUnknown"
+                | "org.freedesktop.DBus.Error.NameHasNoOwner" => {
+                    "no desktop portal (xdg-desktop-portal) is installed".into()
+                }
+                "org.freedesktop.DBus.Error.UnknownInterface"
+                | "org.freedesktop.DBus.Error.UnknownProperty"
+                | "org.freedesktop.DBus.Error.UnknownObject"
+                | "org.freedesktop.DBus.Error.InvalidArgs" => {
+                    "the desktop portal has no file chooser".into()
+                }
+                "org.freedesktop.DBus.Error.NoReply" | "org.freedesktop.DBus.Error.TimedOut" => {
+                    late()
+                }
+                other => format!(
+                    "the desktop portal answered {other}{}",
+                    detail
+                        .as_deref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default()
+                ),
+            },
+            zbus::Error::InputOutput(io) if io.kind() == std::io::ErrorKind::TimedOut => late(),
+            other => format!("the desktop portal cannot be asked ({other})"),
+        }
+    }
+
+    fn late() -> String {
+        format!(
+            "the desktop portal did not answer within {} seconds",
+            PORTAL_WAIT.as_secs()
+        )
     }
 
     /// Whether an executable `zenity` is on `PATH` (rfd's fallback).

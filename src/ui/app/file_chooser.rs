@@ -106,6 +106,8 @@ pub struct FileChooser {
     pub error: Option<String>,
     /// Work for the app shell; taken by it after the frame.
     pub request: Option<ChooserRequest>,
+    /// The button that confirms: Open, Save, Export.
+    pub confirm_label: String,
     /// Put the keyboard in the file-name field (all selected) on the next frame.
     focus_name: bool,
 }
@@ -133,15 +135,12 @@ impl FileChooser {
             plan_folder: None,
             overwrite: None,
             error: None,
+            confirm_label: match mode {
+                ChooserMode::Open => "Open",
+                ChooserMode::Save => "Save",
+            }
+            .to_string(),
             focus_name: true,
-        }
-    }
-
-    /// The label of the button that confirms.
-    fn confirm_label(&self) -> &'static str {
-        match self.mode {
-            ChooserMode::Open => "Open",
-            ChooserMode::Save => "Save",
         }
     }
 
@@ -261,13 +260,15 @@ impl FileChooser {
                 ui.label(RichText::new(note).color(crate::ui::widgets::warning_color(ui)));
             }
             ui.add_space(4.0);
-            if self.overwrite.is_some() {
-                self.overwrite_ui(ui, &mut acted);
-            } else {
+            // While the replace question is open, the rest waits (drawn the same, so nothing
+            // moves).
+            ui.add_enabled_ui(self.overwrite.is_none(), |ui| {
                 self.folder_ui(ui, enter, &mut acted);
                 self.listing_ui(ui, &mut acted);
-                self.name_ui(ui, &mut acted);
-            }
+                self.name_ui(ui);
+            });
+            self.message_ui(ui);
+            self.buttons_ui(ui, &mut acted);
         });
         if self.request.is_some() {
             return;
@@ -397,7 +398,7 @@ impl FileChooser {
         });
     }
 
-    fn name_ui(&mut self, ui: &mut Ui, acted: &mut bool) {
+    fn name_ui(&mut self, ui: &mut Ui) {
         let name_id = egui::Id::unique(NAME_ID);
         ui.horizontal(|ui| {
             let label = ui.label("File name");
@@ -408,7 +409,7 @@ impl FileChooser {
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(label.id);
-            if self.focus_name {
+            if self.focus_name && self.overwrite.is_none() {
                 self.focus_name = false;
                 field.request_focus();
                 select_all(ui.ctx(), name_id, &self.file_name);
@@ -417,12 +418,49 @@ impl FileChooser {
                 self.error = None;
             }
         });
-        if let Some(e) = &self.error {
-            ui.label(RichText::new(e).color(crate::ui::widgets::error_color(ui)));
-        }
-        ui.add_space(4.0);
+    }
+
+    /// The error or the replace question, in a space of two lines kept even when empty, so
+    /// the modal (centred on the window) does not jump when one appears.
+    fn message_ui(&self, ui: &mut Ui) {
+        let line = ui.text_style_height(&egui::TextStyle::Body);
+        let height = 2.0 * line + ui.spacing().item_spacing.y;
+        let width = ui.available_width();
+        ui.allocate_ui_with_layout(
+            egui::vec2(width, height),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_min_size(egui::vec2(width, height));
+                if let Some(path) = &self.overwrite {
+                    let text = format!(
+                        "{} already exists. Replace it? Its current contents will be lost.",
+                        path.display()
+                    );
+                    ui.label(RichText::new(text).color(crate::ui::widgets::warning_color(ui)));
+                } else if let Some(e) = &self.error {
+                    ui.label(RichText::new(e).color(crate::ui::widgets::error_color(ui)));
+                }
+            },
+        );
+    }
+
+    fn buttons_ui(&mut self, ui: &mut Ui, acted: &mut bool) {
         ui.horizontal(|ui| {
-            if ui.button(self.confirm_label()).clicked() {
+            if let Some(path) = self.overwrite.clone() {
+                if ui.button("Replace").clicked() {
+                    *acted = true;
+                    self.overwrite = None;
+                    self.request = Some(ChooserRequest::Replace(path));
+                }
+                if ui.button("Choose another name").clicked() {
+                    *acted = true;
+                    self.overwrite = None;
+                    self.focus_name = true;
+                }
+                ui.label(RichText::new("Esc goes back").weak().small());
+                return;
+            }
+            if ui.button(&self.confirm_label).clicked() {
                 *acted = true;
                 self.confirm();
             }
@@ -431,27 +469,6 @@ impl FileChooser {
                 self.request = Some(ChooserRequest::Cancel);
             }
             ui.label(RichText::new("Enter confirms, Esc cancels").weak().small());
-        });
-    }
-
-    fn overwrite_ui(&mut self, ui: &mut Ui, acted: &mut bool) {
-        let Some(path) = self.overwrite.clone() else {
-            return;
-        };
-        ui.label(format!("{} already exists.", path.display()));
-        ui.label("Replace it? Its current contents will be lost.");
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            if ui.button("Replace").clicked() {
-                *acted = true;
-                self.overwrite = None;
-                self.request = Some(ChooserRequest::Replace(path.clone()));
-            }
-            if ui.button("Choose another name").clicked() {
-                *acted = true;
-                self.overwrite = None;
-                self.focus_name = true;
-            }
         });
     }
 }
