@@ -19,6 +19,21 @@ impl WizardApp {
 
     pub fn run_commands(&mut self) {
         let cmds = std::mem::take(&mut self.commands);
+        // These commands follow a save: the status line says both.
+        let saved_before = if cmds.is_empty() {
+            None
+        } else {
+            self.saved_before.take()
+        };
+        self.run_each(cmds);
+        if let Some(path) = saved_before
+            && let Some((msg, Severity::Info)) = &self.status
+        {
+            self.status = Some((format!("Saved {}. {msg}", path.display()), Severity::Info));
+        }
+    }
+
+    fn run_each(&mut self, cmds: Vec<Command>) {
         for cmd in cmds {
             match cmd {
                 Command::New => {
@@ -218,6 +233,12 @@ impl WizardApp {
             .unwrap_or_else(|| PathBuf::from("/"));
         let mut chooser = FileChooser::new(spec.mode, spec.title, start, spec.filter);
         chooser.note = note;
+        if matches!(
+            action,
+            FileAction::ExportPdf { .. } | FileAction::ExportJson
+        ) {
+            chooser.confirm_label = "Export".into();
+        }
         chooser.default_extension = spec.default_extension.map(str::to_string);
         chooser.file_name = spec.name;
         chooser.home = home;
@@ -440,6 +461,7 @@ impl WizardApp {
                     // The prompt's Save: now that the plan is written, do what was asked.
                     if let Some(then) = self.after_save.take() {
                         self.commands.push(then);
+                        self.saved_before = Some(path);
                     }
                 }
                 Err(e) => {
@@ -465,10 +487,18 @@ impl WizardApp {
                     ));
                 }
                 Err(e) => {
+                    let shown = path.display().to_string();
+                    // Name the file once: write errors already start with it.
+                    let message = if e.contains(&shown) {
+                        e
+                    } else {
+                        format!("{shown}: {e}")
+                    };
                     self.dialog = Some(Dialog::Error {
                         title: format!("The {what} was not exported"),
-                        message: format!("{}: {e}", path.display()),
+                        message,
                     });
+                    self.status = Some((format!("Not exported: {shown}"), Severity::Error));
                 }
             },
         }
@@ -636,13 +666,13 @@ fn inspect_folder_of(path: &Path) -> Target {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => Target::Usable,
         Ok(_) => Target::Problem(format!(
-            "{shown} cannot be saved: {folder} is a file, not a folder."
+            "{shown} cannot be written: {folder} is a file, not a folder."
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Target::Problem(format!(
-            "{shown} cannot be saved: the folder {folder} does not exist."
+            "{shown} cannot be written: the folder {folder} does not exist."
         )),
         Err(e) => Target::Problem(format!(
-            "{shown} cannot be saved: the folder {folder} cannot be read ({e})."
+            "{shown} cannot be written: the folder {folder} cannot be read ({e})."
         )),
     }
 }

@@ -147,6 +147,8 @@ pub struct WizardApp {
     last_chooser_dir: Option<PathBuf>,
     /// What to run once the save in progress has succeeded (the unsaved-changes prompt).
     after_save: Option<Command>,
+    /// The file that save wrote, for the status line once that command has run.
+    saved_before: Option<PathBuf>,
     /// One-line message at the bottom (e.g. "Saved", or why Next refused).
     pub status: Option<(String, Severity)>,
     pub recent: Vec<PathBuf>,
@@ -199,6 +201,7 @@ impl WizardApp {
             use_builtin_chooser: false,
             last_chooser_dir: None,
             after_save: None,
+            saved_before: None,
             status: None,
             recent: Vec::new(),
             theme: ThemeChoice::System,
