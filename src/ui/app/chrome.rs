@@ -55,52 +55,7 @@ impl WizardApp {
     pub(super) fn menu_bar(&mut self, ui: &mut Ui) {
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
-                ui.menu_button("File", |ui| {
-                    if ui.button("New plan  (Ctrl+N)").clicked() {
-                        self.commands.push(Command::New);
-                    }
-                    if ui.button("Open…  (Ctrl+O)").clicked() {
-                        self.commands.push(Command::Open);
-                    }
-                    ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
-                        ui.menu_button("Open recent", |ui| {
-                            for p in self.recent.clone() {
-                                if ui.button(p.display().to_string()).clicked() {
-                                    self.commands.push(Command::OpenPath(p));
-                                }
-                            }
-                        });
-                    });
-                    ui.separator();
-                    if ui.button("Save  (Ctrl+S)").clicked() {
-                        self.commands.push(Command::Save);
-                    }
-                    if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
-                        self.commands.push(Command::SaveAs);
-                    }
-                    ui.separator();
-                    if ui.button("Export PDF…").clicked() {
-                        self.commands.push(Command::ExportPdf { draft: false });
-                    }
-                    if ui.button("Export PDF as draft…").clicked() {
-                        self.commands.push(Command::ExportPdf { draft: true });
-                    }
-                    if ui.button("Export JSON…").clicked() {
-                        self.commands.push(Command::ExportJson);
-                    }
-                    if ui.button("Copy Markdown").clicked() {
-                        self.commands.push(Command::CopyMarkdown);
-                    }
-                    ui.separator();
-                    ui.checkbox(&mut self.use_builtin_chooser, "Use the built-in file chooser")
-                        .on_hover_text(
-                            "Choose files in Upgrade Planner's own chooser instead of the system's file dialog (for this session)",
-                        );
-                    ui.separator();
-                    if ui.button("Quit").clicked() {
-                        self.commands.push(Command::Close);
-                    }
-                });
+                ui.menu_button("File", |ui| self.file_menu(ui));
                 ui.menu_button("View", |ui| {
                     ui.label("Theme");
                     for (t, label) in [
@@ -141,6 +96,53 @@ impl WizardApp {
                 });
             });
         });
+    }
+
+    fn file_menu(&mut self, ui: &mut Ui) {
+        if ui.button("New plan  (Ctrl+N)").clicked() {
+            self.commands.push(Command::New);
+        }
+        if ui.button("Open…  (Ctrl+O)").clicked() {
+            self.commands.push(Command::Open);
+        }
+        ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
+            ui.menu_button("Open recent", |ui| {
+                for p in self.recent.clone() {
+                    if ui.button(p.display().to_string()).clicked() {
+                        self.commands.push(Command::OpenPath(p));
+                    }
+                }
+            });
+        });
+        ui.separator();
+        if ui.button("Save  (Ctrl+S)").clicked() {
+            self.commands.push(Command::Save);
+        }
+        if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
+            self.commands.push(Command::SaveAs);
+        }
+        ui.separator();
+        if ui.button("Export PDF…").clicked() {
+            self.commands.push(Command::ExportPdf { draft: false });
+        }
+        if ui.button("Export PDF as draft…").clicked() {
+            self.commands.push(Command::ExportPdf { draft: true });
+        }
+        if ui.button("Export JSON…").clicked() {
+            self.commands.push(Command::ExportJson);
+        }
+        if ui.button("Copy Markdown").clicked() {
+            self.commands.push(Command::CopyMarkdown);
+        }
+        ui.separator();
+        ui.checkbox(&mut self.use_builtin_chooser, "Use the built-in file chooser")
+            .on_hover_text(
+                "Choose files in Upgrade Planner's own chooser instead of the system's file dialog (for this session)",
+            );
+        ui.separator();
+        if ui.button("Quit").clicked() {
+            self.commands.push(Command::Close);
+        }
     }
 
     pub fn set_theme(&mut self, ctx: &egui::Context, t: ThemeChoice) {
