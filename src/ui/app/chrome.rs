@@ -5,6 +5,10 @@ use super::*;
 
 impl WizardApp {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        if self.chooser.is_some() {
+            // The built-in file chooser has the keyboard (and already serves a file command).
+            return;
+        }
         let sc = |m: Modifiers, k: Key| KeyboardShortcut::new(m, k);
         let save_as = sc(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
         ctx.input_mut(|i| {
@@ -51,47 +55,7 @@ impl WizardApp {
     pub(super) fn menu_bar(&mut self, ui: &mut Ui) {
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
-                ui.menu_button("File", |ui| {
-                    if ui.button("New plan  (Ctrl+N)").clicked() {
-                        self.commands.push(Command::New);
-                    }
-                    if ui.button("Open…  (Ctrl+O)").clicked() {
-                        self.commands.push(Command::Open);
-                    }
-                    ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
-                        ui.menu_button("Open recent", |ui| {
-                            for p in self.recent.clone() {
-                                if ui.button(p.display().to_string()).clicked() {
-                                    self.commands.push(Command::OpenPath(p));
-                                }
-                            }
-                        });
-                    });
-                    ui.separator();
-                    if ui.button("Save  (Ctrl+S)").clicked() {
-                        self.commands.push(Command::Save);
-                    }
-                    if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
-                        self.commands.push(Command::SaveAs);
-                    }
-                    ui.separator();
-                    if ui.button("Export PDF…").clicked() {
-                        self.commands.push(Command::ExportPdf { draft: false });
-                    }
-                    if ui.button("Export PDF as draft…").clicked() {
-                        self.commands.push(Command::ExportPdf { draft: true });
-                    }
-                    if ui.button("Export JSON…").clicked() {
-                        self.commands.push(Command::ExportJson);
-                    }
-                    if ui.button("Copy Markdown").clicked() {
-                        self.commands.push(Command::CopyMarkdown);
-                    }
-                    ui.separator();
-                    if ui.button("Quit").clicked() {
-                        self.commands.push(Command::Close);
-                    }
-                });
+                ui.menu_button("File", |ui| self.file_menu(ui));
                 ui.menu_button("View", |ui| {
                     ui.label("Theme");
                     for (t, label) in [
@@ -132,6 +96,53 @@ impl WizardApp {
                 });
             });
         });
+    }
+
+    fn file_menu(&mut self, ui: &mut Ui) {
+        if ui.button("New plan  (Ctrl+N)").clicked() {
+            self.commands.push(Command::New);
+        }
+        if ui.button("Open…  (Ctrl+O)").clicked() {
+            self.commands.push(Command::Open);
+        }
+        ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
+            ui.menu_button("Open recent", |ui| {
+                for p in self.recent.clone() {
+                    if ui.button(p.display().to_string()).clicked() {
+                        self.commands.push(Command::OpenPath(p));
+                    }
+                }
+            });
+        });
+        ui.separator();
+        if ui.button("Save  (Ctrl+S)").clicked() {
+            self.commands.push(Command::Save);
+        }
+        if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
+            self.commands.push(Command::SaveAs);
+        }
+        ui.separator();
+        if ui.button("Export PDF…").clicked() {
+            self.commands.push(Command::ExportPdf { draft: false });
+        }
+        if ui.button("Export PDF as draft…").clicked() {
+            self.commands.push(Command::ExportPdf { draft: true });
+        }
+        if ui.button("Export JSON…").clicked() {
+            self.commands.push(Command::ExportJson);
+        }
+        if ui.button("Copy Markdown").clicked() {
+            self.commands.push(Command::CopyMarkdown);
+        }
+        ui.separator();
+        ui.checkbox(&mut self.use_builtin_chooser, "Use the built-in file chooser")
+            .on_hover_text(
+                "Choose files in Upgrade Planner's own chooser instead of the system's file dialog (for this session)",
+            );
+        ui.separator();
+        if ui.button("Quit").clicked() {
+            self.commands.push(Command::Close);
+        }
     }
 
     pub fn set_theme(&mut self, ctx: &egui::Context, t: ThemeChoice) {
@@ -302,8 +313,8 @@ impl WizardApp {
                     ui.label("The plan has changes that are not saved. Save them first?");
                     ui.horizontal(|ui| {
                         if ui.button("Save").clicked() {
-                            self.commands.push(Command::Save);
-                            self.commands.push((**then).clone());
+                            // The pending command runs only once the save has succeeded.
+                            self.commands.push(Command::SaveThen(then.clone()));
                             close = true;
                         }
                         if ui.button("Don't save").clicked() {
@@ -362,6 +373,16 @@ impl WizardApp {
             if let Some(field) = self.focus_after_dialog.take() {
                 self.focus = Some(field);
             }
+        }
+    }
+
+    /// Draw the built-in file chooser, when open (under any dialog: one modal at a time).
+    pub(super) fn chooser_ui(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        if let Some(active) = self.chooser.as_mut() {
+            active.chooser.show(ctx);
         }
     }
 

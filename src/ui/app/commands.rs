@@ -1,6 +1,7 @@
 //! The commands that run after the frame: open, save, export, recover, autosave, and the
 //! background jobs that write files.
 
+use super::file_chooser::{ChooserMode, ChooserRequest, Entry, FileChooser, FileFilter};
 use super::*;
 
 impl WizardApp {
@@ -18,6 +19,21 @@ impl WizardApp {
 
     pub fn run_commands(&mut self) {
         let cmds = std::mem::take(&mut self.commands);
+        // These commands follow a save: the status line says both.
+        let saved_before = if cmds.is_empty() {
+            None
+        } else {
+            self.saved_before.take()
+        };
+        self.run_each(cmds);
+        if let Some(path) = saved_before
+            && let Some((msg, Severity::Info)) = &self.status
+        {
+            self.status = Some((format!("Saved {}. {msg}", path.display()), Severity::Info));
+        }
+    }
+
+    fn run_each(&mut self, cmds: Vec<Command>) {
         for cmd in cmds {
             match cmd {
                 Command::New => {
@@ -30,10 +46,7 @@ impl WizardApp {
                 }
                 Command::Open => {
                     if self.guarded(Command::Open) {
-                        let dir = self.file_dir();
-                        if let Some(p) = self.platform.pick_open(dir.as_deref()) {
-                            self.open_path(&p);
-                        }
+                        self.ask_file(FileAction::Open);
                     }
                 }
                 Command::OpenPath(p) => {
@@ -41,11 +54,12 @@ impl WizardApp {
                         self.open_path(&p);
                     }
                 }
-                Command::Save => match self.file.clone() {
-                    Some(p) => self.save_to(&p),
-                    None => self.save_as(),
-                },
-                Command::SaveAs => self.save_as(),
+                Command::Save => self.save(),
+                Command::SaveAs => self.ask_file(FileAction::Save),
+                Command::SaveThen(then) => {
+                    self.after_save = Some(*then);
+                    self.save();
+                }
                 Command::Close => {
                     if self.guarded(Command::Close) {
                         self.allow_close = true;
@@ -119,22 +133,186 @@ impl WizardApp {
         }
     }
 
-    pub(super) fn save_as(&mut self) {
+    /// Save to the plan's file, or ask where when it has none.
+    fn save(&mut self) {
+        match self.file.clone() {
+            Some(p) => self.save_to(&p),
+            None => self.ask_file(FileAction::Save),
+        }
+    }
+
+    /// Ask for a file for `action`: through the system dialog, or the built-in chooser when
+    /// the user prefers it or the system dialog is not available or fails. A chosen file goes
+    /// on to [`Self::file_chosen`], at once or when the chooser confirms.
+    fn ask_file(&mut self, action: FileAction) {
+        let spec = self.file_spec(action);
+        if self.use_builtin_chooser {
+            self.open_chooser(action, spec, None);
+            return;
+        }
         let dir = self.file_dir();
-        let name = self
-            .file
-            .as_deref()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| documents::suggested_name(&self.plan, "upgrade-plan.json"));
-        if let Some(mut p) =
-            self.platform
-                .pick_save(dir.as_deref(), &name, ("Upgrade plan", &["json"]))
-        {
-            if p.extension().is_none() {
-                p.set_extension("upgrade-plan.json");
+        let picked = match spec.mode {
+            ChooserMode::Open => self.platform.pick_open(dir.as_deref()),
+            ChooserMode::Save => {
+                let exts: Vec<&str> = spec.filter.extensions.iter().map(String::as_str).collect();
+                self.platform
+                    .pick_save(dir.as_deref(), &spec.name, (&spec.filter.name, &exts))
             }
-            self.save_to(&p);
+        };
+        match picked {
+            Picked::Path(p) => self.file_chosen(action, p),
+            Picked::Cancelled => self.file_not_chosen(action, "the file dialog was cancelled"),
+            Picked::Unavailable(why) => {
+                let note = format!(
+                    "The system file dialog is not available: {why}; choose the file here."
+                );
+                self.open_chooser(action, spec, Some(note));
+            }
+            Picked::Failed(why) => {
+                let note = format!("The system file dialog failed: {why}; choose the file here.");
+                self.open_chooser(action, spec, Some(note));
+            }
+        }
+    }
+
+    /// Title, suggested name and filter of the file asked for.
+    fn file_spec(&self, action: FileAction) -> FileSpec {
+        let suggested = |ext: &str| documents::suggested_name(&self.plan, ext);
+        let plan_filter = FileFilter::new("Upgrade plan", &["json"]);
+        match action {
+            FileAction::Open => FileSpec {
+                mode: ChooserMode::Open,
+                title: "Open a plan",
+                name: String::new(),
+                filter: plan_filter,
+                default_extension: None,
+            },
+            FileAction::Save => FileSpec {
+                mode: ChooserMode::Save,
+                title: "Save the plan",
+                name: self
+                    .file
+                    .as_deref()
+                    .and_then(Path::file_name)
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| suggested("upgrade-plan.json")),
+                filter: plan_filter,
+                default_extension: Some("upgrade-plan.json"),
+            },
+            FileAction::ExportPdf { draft } => FileSpec {
+                mode: ChooserMode::Save,
+                title: if draft {
+                    "Export the PDF as a draft"
+                } else {
+                    "Export the PDF"
+                },
+                name: suggested(if draft { "draft.pdf" } else { "pdf" }),
+                filter: FileFilter::new("PDF", &["pdf"]),
+                default_extension: Some("pdf"),
+            },
+            FileAction::ExportJson => FileSpec {
+                mode: ChooserMode::Save,
+                title: "Export the plan file (JSON)",
+                name: suggested("upgrade-plan.json"),
+                filter: plan_filter,
+                default_extension: Some("upgrade-plan.json"),
+            },
+        }
+    }
+
+    /// Open the built-in chooser for `action`, with `note` saying why when it replaces the
+    /// system dialog.
+    fn open_chooser(&mut self, action: FileAction, spec: FileSpec, note: Option<String>) {
+        let home = self.platform.home_dir();
+        let plan_folder = self.file_dir();
+        let start = plan_folder
+            .clone()
+            .or_else(|| self.last_chooser_dir.clone())
+            .or_else(|| home.clone())
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let mut chooser = FileChooser::new(spec.mode, spec.title, start, spec.filter);
+        chooser.note = note;
+        if matches!(
+            action,
+            FileAction::ExportPdf { .. } | FileAction::ExportJson
+        ) {
+            chooser.confirm_label = "Export".into();
+        }
+        chooser.default_extension = spec.default_extension.map(str::to_string);
+        chooser.file_name = spec.name;
+        chooser.home = home;
+        chooser.plan_folder = plan_folder;
+        self.chooser = Some(ActiveChooser { chooser, action });
+    }
+
+    /// A file was chosen for `action` (by either dialog): carry the action out.
+    fn file_chosen(&mut self, action: FileAction, mut path: PathBuf) {
+        match action {
+            FileAction::Open => self.open_path(&path),
+            FileAction::Save => {
+                if path.extension().is_none() {
+                    path.set_extension("upgrade-plan.json");
+                }
+                self.save_to(&path);
+            }
+            FileAction::ExportPdf { draft } => self.write_pdf(&path, draft),
+            FileAction::ExportJson => self.write_json(&path),
+        }
+    }
+
+    /// No file was chosen for `action`. A user's cancel needs no message, unless a command was
+    /// waiting for the save: then say that it did not run.
+    fn file_not_chosen(&mut self, action: FileAction, reason: &str) {
+        if action == FileAction::Save
+            && let Some(then) = self.after_save.take()
+        {
+            self.status = Some((
+                format!(
+                    "Not saved: {reason}. {}; the plan keeps its unsaved changes.",
+                    not_done(&then)
+                ),
+                Severity::Warning,
+            ));
+        }
+    }
+
+    /// Carry out what the built-in chooser asked for during the frame: list a folder, look at
+    /// the confirmed path, or finish.
+    pub(super) fn run_chooser_requests(&mut self) {
+        // A confirmed folder turns into a listing request: a few rounds at most.
+        for _ in 0..4 {
+            let Some(active) = self.chooser.as_mut() else {
+                return;
+            };
+            let Some(request) = active.chooser.request.take() else {
+                return;
+            };
+            match request {
+                ChooserRequest::List(dir) => {
+                    let listing = read_folder(&dir);
+                    active.chooser.set_listing(dir, listing);
+                }
+                ChooserRequest::Confirm(path) => match inspect_target(active.chooser.mode, &path) {
+                    Target::Usable => self.chooser_done(path),
+                    Target::Folder => active.chooser.request = Some(ChooserRequest::List(path)),
+                    Target::Exists => active.chooser.ask_overwrite(path),
+                    Target::Problem(message) => active.chooser.show_error(message),
+                },
+                ChooserRequest::Replace(path) => self.chooser_done(path),
+                ChooserRequest::Cancel => {
+                    let action = active.action;
+                    self.chooser = None;
+                    self.file_not_chosen(action, "the file chooser was closed");
+                }
+            }
+        }
+    }
+
+    fn chooser_done(&mut self, path: PathBuf) {
+        if let Some(active) = self.chooser.take() {
+            self.last_chooser_dir = path.parent().map(Path::to_path_buf);
+            self.file_chosen(active.action, path);
         }
     }
 
@@ -174,16 +352,12 @@ impl WizardApp {
             });
             return;
         }
-        let dir = self.file_dir();
-        let name = documents::suggested_name(&self.plan, if draft { "draft.pdf" } else { "pdf" });
-        let Some(path) = self
-            .platform
-            .pick_save(dir.as_deref(), &name, ("PDF", &["pdf"]))
-        else {
-            return;
-        };
+        self.ask_file(FileAction::ExportPdf { draft });
+    }
+
+    fn write_pdf(&mut self, path: &Path, draft: bool) {
         let model = self.build_model(draft);
-        self.run_export(&path, "PDF", move || {
+        self.run_export(path, "PDF", move || {
             crate::export::pdf::render_pdf(&model).map_err(|e| e.to_string())
         });
     }
@@ -192,16 +366,12 @@ impl WizardApp {
         if self.refuse_secrets("plan file") {
             return;
         }
-        let dir = self.file_dir();
-        let name = documents::suggested_name(&self.plan, "upgrade-plan.json");
-        let Some(path) =
-            self.platform
-                .pick_save(dir.as_deref(), &name, ("Upgrade plan", &["json"]))
-        else {
-            return;
-        };
+        self.ask_file(FileAction::ExportJson);
+    }
+
+    fn write_json(&mut self, path: &Path) {
         let text = crate::export::plan_json_with(&self.plan, self.step_ui.redact_hosts);
-        self.run_export(&path, "plan file", move || Ok(text.into_bytes()));
+        self.run_export(path, "plan file", move || Ok(text.into_bytes()));
     }
 
     /// Render and write an export off the UI thread.
@@ -259,41 +429,78 @@ impl WizardApp {
 
     pub(super) fn poll_jobs(&mut self) {
         while let Ok(done) = self.jobs_rx.try_recv() {
-            self.pending_jobs = self.pending_jobs.saturating_sub(1);
-            match done {
-                JobDone::Saved { path, plan, result } => match result {
-                    Ok(()) => {
-                        self.saved_plan = *plan;
-                        self.file = Some(path.clone());
-                        self.remember(&path);
-                        self.forget_draft();
-                        self.status = Some((format!("Saved {}", path.display()), Severity::Info));
-                    }
-                    Err(e) => {
-                        self.dialog = Some(Dialog::Error {
-                            title: "The plan was not saved".into(),
-                            message: format!(
-                                "{e}\n\nYour answers are still open here; try another location."
-                            ),
-                        });
-                        self.status = Some(("Not saved".into(), Severity::Error));
-                    }
-                },
-                JobDone::Exported { path, what, result } => match result {
-                    Ok(()) => {
-                        self.status = Some((
-                            format!("Exported the {what} to {}", path.display()),
-                            Severity::Info,
-                        ));
-                    }
-                    Err(e) => {
-                        self.dialog = Some(Dialog::Error {
-                            title: format!("The {what} was not exported"),
-                            message: format!("{}: {e}", path.display()),
-                        });
-                    }
-                },
+            self.job_done(done);
+        }
+    }
+
+    /// Wait up to `timeout` for the background jobs still running and handle their results
+    /// (a save's continuation is then queued). Returns false when some did not finish in time.
+    pub fn wait_for_jobs(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.pending_jobs > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.jobs_rx.recv_timeout(left) {
+                Ok(done) => self.job_done(done),
+                Err(_) => return false,
             }
+        }
+        true
+    }
+
+    /// Take in the result of a background job.
+    fn job_done(&mut self, done: JobDone) {
+        self.pending_jobs = self.pending_jobs.saturating_sub(1);
+        match done {
+            JobDone::Saved { path, plan, result } => match result {
+                Ok(()) => {
+                    self.saved_plan = *plan;
+                    self.file = Some(path.clone());
+                    self.remember(&path);
+                    self.forget_draft();
+                    self.status = Some((format!("Saved {}", path.display()), Severity::Info));
+                    // The prompt's Save: now that the plan is written, do what was asked.
+                    if let Some(then) = self.after_save.take() {
+                        self.commands.push(then);
+                        self.saved_before = Some(path);
+                    }
+                }
+                Err(e) => {
+                    let skipped = self
+                        .after_save
+                        .take()
+                        .map(|then| format!(" {}.", not_done(&then)))
+                        .unwrap_or_default();
+                    self.dialog = Some(Dialog::Error {
+                        title: "The plan was not saved".into(),
+                        message: format!(
+                            "{e}\n\nYour answers are still open here; try another location.{skipped}"
+                        ),
+                    });
+                    self.status = Some((format!("Not saved: {}", path.display()), Severity::Error));
+                }
+            },
+            JobDone::Exported { path, what, result } => match result {
+                Ok(()) => {
+                    self.status = Some((
+                        format!("Exported the {what} to {}", path.display()),
+                        Severity::Info,
+                    ));
+                }
+                Err(e) => {
+                    let shown = path.display().to_string();
+                    // Name the file once: write errors already start with it.
+                    let message = if e.contains(&shown) {
+                        e
+                    } else {
+                        format!("{shown}: {e}")
+                    };
+                    self.dialog = Some(Dialog::Error {
+                        title: format!("The {what} was not exported"),
+                        message,
+                    });
+                    self.status = Some((format!("Not exported: {shown}"), Severity::Error));
+                }
+            },
         }
     }
 
@@ -374,6 +581,99 @@ impl WizardApp {
         } else if self.is_dirty() {
             self.autosave_now();
         }
+    }
+}
+
+/// What [`WizardApp::file_spec`] gives the file dialogs.
+struct FileSpec {
+    mode: ChooserMode,
+    title: &'static str,
+    /// The suggested file name (saving).
+    name: String,
+    filter: FileFilter,
+    default_extension: Option<&'static str>,
+}
+
+/// What did not happen because a save did not: the command the unsaved-changes prompt held.
+fn not_done(then: &Command) -> String {
+    match then {
+        Command::New => "No new plan was started".into(),
+        Command::Open => "No other plan was opened".into(),
+        Command::OpenPath(p) => format!("{} was not opened", p.display()),
+        Command::Close => "The window stays open".into(),
+        other => format!("{other:?} was not done"),
+    }
+}
+
+/// Read a folder for the built-in chooser. Entries that cannot be read are left out.
+fn read_folder(dir: &Path) -> Result<Vec<Entry>, String> {
+    let shown = dir.display();
+    let items = std::fs::read_dir(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("The folder {shown} does not exist."),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("The folder {shown} cannot be read: permission denied.")
+        }
+        std::io::ErrorKind::NotADirectory => format!("{shown} is a file, not a folder."),
+        _ => format!("The folder {shown} cannot be read: {e}."),
+    })?;
+    Ok(items
+        .flatten()
+        .map(|item| {
+            let path = item.path();
+            // Follow links: a link to a folder is listed as a folder.
+            let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+            Entry {
+                name: item.file_name().to_string_lossy().into_owned(),
+                path,
+                is_dir,
+            }
+        })
+        .collect())
+}
+
+/// What a path confirmed in the built-in chooser turned out to be.
+enum Target {
+    /// Open it, or write it.
+    Usable,
+    /// A folder: go into it.
+    Folder,
+    /// An existing file to save over: ask first.
+    Exists,
+    /// Not usable; the message says why and names it.
+    Problem(String),
+}
+
+fn inspect_target(mode: ChooserMode, path: &Path) -> Target {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Target::Folder,
+        Ok(_) if mode == ChooserMode::Open => Target::Usable,
+        Ok(_) => Target::Exists,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match mode {
+            ChooserMode::Open => Target::Problem(format!("{shown} does not exist.")),
+            ChooserMode::Save => inspect_folder_of(path),
+        },
+        Err(e) => Target::Problem(format!("{shown} cannot be used: {e}.")),
+    }
+}
+
+/// A new file can be written only into an existing folder.
+fn inspect_folder_of(path: &Path) -> Target {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Target::Usable;
+    };
+    let (shown, folder) = (path.display(), dir.display());
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Target::Usable,
+        Ok(_) => Target::Problem(format!(
+            "{shown} cannot be written: {folder} is a file, not a folder."
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Target::Problem(format!(
+            "{shown} cannot be written: the folder {folder} does not exist."
+        )),
+        Err(e) => Target::Problem(format!(
+            "{shown} cannot be written: the folder {folder} cannot be read ({e})."
+        )),
     }
 }
 

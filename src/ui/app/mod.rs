@@ -11,9 +11,10 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 mod chrome;
 mod commands;
+pub mod file_chooser;
 
 use super::documents;
-use super::platform::Platform;
+use super::platform::{Picked, Platform};
 use super::steps;
 use super::widgets::{self, Form};
 use crate::draft::{self, Recovery};
@@ -37,6 +38,9 @@ pub enum Command {
     OpenPath(PathBuf),
     Save,
     SaveAs,
+    /// Save (asking where when the plan has no file yet), then run the command, but only once
+    /// the plan is safely written: the Save of the unsaved-changes prompt.
+    SaveThen(Box<Command>),
     Close,
     RecoverDraft,
     DiscardDraft,
@@ -50,6 +54,25 @@ pub enum Command {
     ExportJson,
     /// Put the Markdown summary on the clipboard for the ticket body.
     CopyMarkdown,
+}
+
+/// What a file chosen in a file dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAction {
+    Open,
+    /// Save and Save as.
+    Save,
+    ExportPdf {
+        draft: bool,
+    },
+    ExportJson,
+}
+
+/// The built-in file chooser while it is open, and what its file is for.
+#[derive(Debug, Clone)]
+pub struct ActiveChooser {
+    pub chooser: file_chooser::FileChooser,
+    pub action: FileAction,
 }
 
 /// A modal dialog.
@@ -125,6 +148,16 @@ pub struct WizardApp {
     analysed: Plan,
     pub commands: Vec<Command>,
     pub dialog: Option<Dialog>,
+    /// The built-in file chooser, when open.
+    pub chooser: Option<ActiveChooser>,
+    /// File > Use the built-in file chooser: skip the system dialog (kept for the session).
+    pub use_builtin_chooser: bool,
+    /// Where the built-in chooser last found a file (it starts there next time).
+    last_chooser_dir: Option<PathBuf>,
+    /// What to run once the save in progress has succeeded (the unsaved-changes prompt).
+    after_save: Option<Command>,
+    /// The file that save wrote, for the status line once that command has run.
+    saved_before: Option<PathBuf>,
     /// One-line message at the bottom (e.g. "Saved", or why Next refused).
     pub status: Option<(String, Severity)>,
     pub recent: Vec<PathBuf>,
@@ -176,6 +209,11 @@ impl WizardApp {
             export_model: None,
             commands: Vec::new(),
             dialog: None,
+            chooser: None,
+            use_builtin_chooser: false,
+            last_chooser_dir: None,
+            after_save: None,
+            saved_before: None,
             status: None,
             recent: Vec::new(),
             theme: ThemeChoice::System,
@@ -435,15 +473,24 @@ impl WizardApp {
             });
         });
         self.dialogs(ui.ctx());
+        self.chooser_ui(ui.ctx());
         self.refresh_analysis();
         self.refresh_blocked_status();
         self.handle_window(ui.ctx());
         self.repaint = Some(ui.ctx().clone());
-        if !self.commands.is_empty() {
-            // What the commands change (dialogs, status, a new plan) shows on the next frame.
+        let chooser_work = self
+            .chooser
+            .as_ref()
+            .is_some_and(|c| c.chooser.request.is_some());
+        let work = chooser_work || !self.commands.is_empty();
+        self.run_commands();
+        self.run_chooser_requests();
+        if work || !self.commands.is_empty() {
+            // What the commands and the chooser's requests changed (dialogs, a listing, status,
+            // a new plan) shows on the next frame, and commands queued meanwhile (what follows
+            // a save) run then.
             ui.ctx().request_repaint();
         }
-        self.run_commands();
         self.autosave_tick(ui.ctx());
     }
 }
