@@ -5,35 +5,16 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use upgrade_planner::knowledge::Knowledge;
 use upgrade_planner::path::NoteSeverity;
 use upgrade_planner::plan::*;
 use upgrade_planner::ui::app::{Dialog, WizardApp};
 use upgrade_planner::ui::platform::ScriptedPlatform;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
-
-fn knowledge() -> &'static Knowledge {
-    static K: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-    K.get_or_init(Knowledge::embedded)
-}
-
-fn platform(data_dir: &Path) -> ScriptedPlatform {
-    ScriptedPlatform {
-        data_dir: Some(data_dir.to_path_buf()),
-        now: Some(
-            chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
-                .unwrap()
-                .into(),
-        ),
-        ..Default::default()
-    }
-}
+#[path = "common/wizard.rs"]
+mod common_wizard;
+use common_wizard::{knowledge, platform, today};
 
 /// The single-node sample plan, parsed.
 fn sample_plan() -> Plan {
