@@ -474,14 +474,7 @@ impl EnvInfo {
                 .gitaly
                 .get_or_insert_with(Gitaly::default)
                 .storages = self.storages.clone();
-            let listed: Vec<String> = self
-                .storages
-                .iter()
-                .map(|s| match &s.address {
-                    Some(a) => format!("{} ({a})", s.name),
-                    None => s.name.clone(),
-                })
-                .collect();
+            let listed: Vec<String> = self.storages.iter().map(GitalyStorage::describe).collect();
             note("topology.gitaly.storages", listed.join(", "));
         }
         if let Some(mode) = self.gitaly_mode() {

@@ -285,14 +285,7 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
         })
         .unwrap_or_default();
     if !gitaly.storages.is_empty() {
-        let names: Vec<String> = gitaly
-            .storages
-            .iter()
-            .map(|s| match &s.address {
-                Some(a) => format!("{} ({a})", s.name),
-                None => s.name.clone(),
-            })
-            .collect();
+        let names: Vec<String> = gitaly.storages.iter().map(|s| s.describe()).collect();
         if !g.is_empty() {
             g.push_str("; ");
         }

@@ -186,6 +186,14 @@ pub struct GitalyStorage {
 }
 
 impl GitalyStorage {
+    /// `default (unix:/var/opt/gitlab/gitaly/gitaly.socket)`: the name and, when known, where.
+    pub fn describe(&self) -> String {
+        match &self.address {
+            Some(a) => format!("{} ({a})", self.name),
+            None => self.name.clone(),
+        }
+    }
+
     /// A storage reached over TCP/TLS is on another host.
     pub fn is_remote(&self) -> bool {
         self.address

@@ -70,39 +70,27 @@ impl<'f, 'a> Field<'f, 'a> {
 
     /// A single-line text input bound to an optional string.
     pub fn text(self, ui: &mut Ui, value: &mut Option<String>) -> bool {
-        let hint = self.hint.clone();
-        self.draw(ui, |ui, form, field, label| {
-            let mut buf = value.clone().unwrap_or_default();
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut buf)
-                        .id(input_id(field))
-                        .hint_text(hint)
-                        .desired_width(input_width(ui)),
-                )
-                .labelled_by(label);
-            let changed = r.changed();
-            if changed {
-                *value = if buf.is_empty() { None } else { Some(buf) };
-            }
-            form.track(ui, field, &r);
-            changed
-        })
+        self.text_edit(ui, value, false)
     }
 
     /// A multi-line text input.
     pub fn multiline(self, ui: &mut Ui, value: &mut Option<String>) -> bool {
+        self.text_edit(ui, value, true)
+    }
+
+    fn text_edit(self, ui: &mut Ui, value: &mut Option<String>, multiline: bool) -> bool {
         let hint = self.hint.clone();
         self.draw(ui, |ui, form, field, label| {
             let mut buf = value.clone().unwrap_or_default();
+            let edit = if multiline {
+                egui::TextEdit::multiline(&mut buf)
+                    .desired_rows(4)
+                    .desired_width(ui.available_width())
+            } else {
+                egui::TextEdit::singleline(&mut buf).desired_width(input_width(ui))
+            };
             let r = ui
-                .add(
-                    egui::TextEdit::multiline(&mut buf)
-                        .id(input_id(field))
-                        .hint_text(hint)
-                        .desired_rows(4)
-                        .desired_width(ui.available_width()),
-                )
+                .add(edit.id(input_id(field)).hint_text(hint))
                 .labelled_by(label);
             let changed = r.changed();
             if changed {
