@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::knowledge::Knowledge;
 use crate::path::{HopKind, NoteKind, NoteSeverity, UpgradePath};
 use crate::plan::{BackupMethod, Edition, Plan, TopologyKind};
+use crate::text::one_line;
 use crate::validate::{
     Analysis, DEFAULT_ROLLBACK_HOURS, Finding, HOURS_PER_HOP_MULTI, HOURS_PER_HOP_SINGLE, Severity,
     parse_local_datetime,
@@ -803,10 +804,9 @@ fn ticket_label(t: &str) -> String {
 impl ExportModel {
     /// Build the model. `plan` may hold secrets: every text is redacted here.
     pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
-        let mut plan = redact::redact_plan(plan);
-        if meta.redact_hosts {
-            plan = redact::redact_hosts_plan(&plan);
-        }
+        // Every string enters the model here: secrets redacted, hosts if asked, control
+        // characters escaped.
+        let plan = redact::display_plan(plan, meta.redact_hosts);
         let counts = Counts {
             errors: analysis.count(Severity::Error),
             warnings: analysis.count(Severity::Warning),
@@ -1085,12 +1085,13 @@ impl ExportModel {
                 severity: f.severity,
                 step: f.step.title().to_string(),
                 step_number: f.step.number(),
-                field: f.field.clone(),
-                message: if meta.redact_hosts {
+                field: one_line(&f.field).into_owned(),
+                message: one_line(&if meta.redact_hosts {
                     redact::redact_hosts(&redact::redact(&f.message))
                 } else {
                     redact::redact(&f.message)
-                },
+                })
+                .into_owned(),
                 doc_url: f.doc_url.clone(),
             })
             .collect();
@@ -1102,7 +1103,7 @@ impl ExportModel {
             plan_id: if plan.plan_id.trim().is_empty() {
                 "(no id)".into()
             } else {
-                plan.plan_id.clone()
+                one_line(&plan.plan_id).into_owned()
             },
             revision: plan.revision,
             generated_at: meta.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
