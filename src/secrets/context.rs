@@ -20,6 +20,10 @@ pub(super) const GITLEAKS: &[&str] = &[
     "kubernetes-secret-yaml",
     "generic-api-key",
     "sidekiq-sensitive-url",
+    // Any key ending in `password` (here `administrator_login_password = "…"`).
+    "hashicorp-tf-password",
+    // A JSON Web Token in base64 is found by decoding base64 runs (see `normalise`).
+    "jwt-base64",
 ];
 
 struct Patterns {
@@ -86,7 +90,7 @@ fn build() -> Result<Patterns, regex::Error> {
             r#"(?:"auth"[ \t]*:[ \t]*"|(?m:^)[ \t]*_auth[ \t]*=[ \t]*)(?P<val>[A-Za-z0-9+/]{8,}={0,2})"#,
         )?,
         pgpass: Regex::new(
-            r"(?m)^[ \t]*(?P<host>[A-Za-z0-9._\-\[\]*]+):(?:[0-9]{1,5}|\*):(?P<db>[^:\s]+):(?P<user>[^:\s]+):(?P<val>\S+)[ \t]*\r?$",
+            r#"(?m)(?:^|[ \t'"`])(?P<host>[A-Za-z0-9._\-\[\]*]+):(?:[0-9]{1,5}|\*):(?P<db>[^:\s'"]+):(?P<user>[^:\s'"]+):(?P<val>[^\s'"]+)"#,
         )?,
         curl_user: Regex::new(
             r#"\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)['"]?[^\s:'"]+:(?P<val>[^\s'"]+)"#,
@@ -224,8 +228,14 @@ fn files(p: &Patterns, text: &str, add: Add<'_>) {
             continue;
         };
         let named = |s: &str| s.chars().any(|ch| ch.is_alphabetic() || ch == '*');
+        // Five groups of an IPv6 address look the same (`fd00:8080:cafe:beef:1`).
+        let hex_group = |s: &str| s.len() <= 4 && s.chars().all(|ch| ch.is_ascii_hexdigit());
+        let ipv6 = [host.as_str(), db.as_str(), user.as_str()]
+            .iter()
+            .all(|s| hex_group(s));
         if named(host.as_str())
             && (named(db.as_str()) || named(user.as_str()))
+            && !ipv6
             && !is_placeholder(val.as_str())
             && !is_reference(val.as_str())
         {

@@ -529,6 +529,30 @@ pub(super) const TOKEN_RULES: &[TokenRule] = &[
         0.0,
     ),
     rule(
+        "airtable-personnal-access-token",
+        "Airtable token",
+        r"\bpat[A-Za-z0-9]{14}\.(?P<body>[a-f0-9]{64})\b",
+        0.0,
+    ),
+    rule(
+        "aws-amazon-bedrock-api-key-short-lived",
+        "AWS Bedrock API key",
+        r"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t(?P<body>[A-Za-z0-9+/=%]{20,})",
+        0.0,
+    ),
+    rule(
+        "facebook-access-token",
+        "Facebook access token",
+        r"\b\d{15,16}[|%](?P<body>[0-9A-Za-z_\-]{27,40})\b",
+        3.0,
+    ),
+    rule(
+        "sourcegraph-access-token",
+        "Sourcegraph token",
+        r"\bsgp_(?:[a-fA-F0-9]{16}_|local_)?(?P<body>[a-fA-F0-9]{40})\b",
+        0.0,
+    ),
+    rule(
         "",
         "PuTTY private key",
         r"PuTTY-User-Key-File-\d+:[^\n]*\n(?:[^\n]*\n){0,4}?Private-Lines:\s*\d+\s+(?P<body>[A-Za-z0-9+/=]{20,})",
