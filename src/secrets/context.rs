@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet};
 
 use super::normalise::decode_base64;
 use super::values::{credible_value, is_placeholder, is_prose_value, is_reference, looks_fake};
@@ -101,6 +101,61 @@ fn build() -> Result<Patterns, regex::Error> {
 
 static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| build().ok());
 
+/// All the patterns at once, in the order of [`Patterns`]' fields: one pass tells which can
+/// match at all, so only those run.
+static SET: LazyLock<Option<RegexSet>> = LazyLock::new(|| {
+    let p = PATTERNS.as_ref()?;
+    RegexSet::new(
+        [
+            &p.private_key,
+            &p.assignment,
+            &p.cli_password,
+            &p.sql_password,
+            &p.url_credentials,
+            &p.gcp_key_id,
+            &p.gcp_private_key,
+            &p.gcp_service_account,
+            &p.azure_account_key,
+            &p.authorization,
+            &p.bearer,
+            &p.gitlab_header,
+            &p.secret_key,
+            &p.docker_auth,
+            &p.pgpass,
+            &p.curl_user,
+            &p.k8s_secret,
+        ]
+        .map(Regex::as_str),
+    )
+    .ok()
+});
+
+/// The matches of pattern `i` of the set, or none when the set says it cannot match.
+fn caps<'t>(
+    c: &Candidates,
+    i: usize,
+    re: &'t Regex,
+    text: &'t str,
+) -> impl Iterator<Item = Captures<'t>> {
+    c.may(i)
+        .then(|| re.captures_iter(text))
+        .into_iter()
+        .flatten()
+}
+
+/// Which patterns can match in a text; all of them when the set did not compile.
+struct Candidates(Option<regex::SetMatches>);
+
+impl Candidates {
+    fn of(text: &str) -> Candidates {
+        Candidates(SET.as_ref().map(|s| s.matches(text)))
+    }
+
+    fn may(&self, i: usize) -> bool {
+        self.0.as_ref().is_none_or(|m| m.matched(i))
+    }
+}
+
 /// Whether every context pattern compiled (checked by a unit test).
 #[cfg(test)]
 pub(super) fn compiled() -> bool {
@@ -114,61 +169,65 @@ pub(super) fn scan(text: &str, add: Add<'_>) {
     let Some(p) = PATTERNS.as_ref() else {
         return;
     };
-    for m in p.private_key.find_iter(text) {
+    let c = Candidates::of(text);
+    if !c.0.as_ref().is_none_or(regex::SetMatches::matched_any) {
+        return;
+    }
+    for m in caps(&c, 0, &p.private_key, text).filter_map(|cap| cap.get(0)) {
         add("private key", m.start(), m.end());
     }
-    if p.gcp_service_account.is_match(text) {
-        for c in p.gcp_private_key.captures_iter(text) {
-            if let Some((s, e)) = secret_value(&c, 20) {
+    if c.may(7) {
+        for cap in caps(&c, 6, &p.gcp_private_key, text) {
+            if let Some((s, e)) = secret_value(&cap, 20) {
                 add("Google Cloud service account key", s, e);
             }
         }
     }
-    for c in p.gcp_key_id.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 16) {
+    for cap in caps(&c, 5, &p.gcp_key_id, text) {
+        if let Some((s, e)) = secret_value(&cap, 16) {
             add("Google Cloud service account key", s, e);
         }
     }
-    for c in p.azure_account_key.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 20) {
+    for cap in caps(&c, 8, &p.azure_account_key, text) {
+        if let Some((s, e)) = secret_value(&cap, 20) {
             add("Azure storage account key", s, e);
         }
     }
-    passwords(p, text, add);
-    headers(p, text, add);
-    for c in p.secret_key.captures_iter(text) {
-        if let Some((s, e)) = secret_named_value(text, &c) {
+    passwords(p, &c, text, add);
+    headers(p, &c, text, add);
+    for cap in caps(&c, 12, &p.secret_key, text) {
+        if let Some((s, e)) = secret_named_value(text, &cap) {
             add("secret assigned to a key", s, e);
         }
     }
-    for c in p.url_credentials.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 1) {
+    for cap in caps(&c, 4, &p.url_credentials, text) {
+        if let Some((s, e)) = secret_value(&cap, 1) {
             add("URL with credentials", s, e);
         }
     }
-    files(p, text, add);
+    files(p, &c, text, add);
 }
 
-fn passwords(p: &Patterns, text: &str, add: Add<'_>) {
-    for c in p.assignment.captures_iter(text) {
-        if let Some((kind, s, e)) = assignment_hit(text, &c) {
+fn passwords(p: &Patterns, c: &Candidates, text: &str, add: Add<'_>) {
+    for cap in caps(c, 1, &p.assignment, text) {
+        if let Some((kind, s, e)) = assignment_hit(text, &cap) {
             add(kind, s, e);
         }
     }
-    for c in p.cli_password.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 1)
+    for cap in caps(c, 2, &p.cli_password, text) {
+        if let Some((s, e)) = secret_value(&cap, 1)
             && !text[s..].starts_with('-')
         {
             add(PASSWORD, s, e);
         }
     }
-    for c in p.sql_password.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 1) {
+    for cap in caps(c, 3, &p.sql_password, text) {
+        if let Some((s, e)) = secret_value(&cap, 1) {
             add(PASSWORD, s, e);
         }
     }
-    for c in p.curl_user.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 1)
+    for cap in caps(c, 15, &p.curl_user, text) {
+        if let Some((s, e)) = secret_value(&cap, 1)
             && !is_reference(&text[s..e])
         {
             add("password in a curl command", s, e);
@@ -178,11 +237,11 @@ fn passwords(p: &Patterns, text: &str, add: Add<'_>) {
 
 /// HTTP headers that carry a credential: `Authorization: …`, a bare `Bearer …`, GitLab's
 /// `PRIVATE-TOKEN`, `JOB-TOKEN` and `Deploy-Token`.
-fn headers(p: &Patterns, text: &str, add: Add<'_>) {
-    for c in p.authorization.captures_iter(text) {
-        let Some(m) = c.name("val") else { continue };
+fn headers(p: &Patterns, c: &Candidates, text: &str, add: Add<'_>) {
+    for cap in caps(c, 9, &p.authorization, text) {
+        let Some(m) = cap.name("val") else { continue };
         let v = m.as_str();
-        let ok = if c.name("scheme").is_some() {
+        let ok = if cap.name("scheme").is_some() {
             v.chars().count() >= 8 && !is_placeholder(v) && !is_reference(v) && !looks_fake(v)
         } else {
             credible_value(v)
@@ -191,15 +250,15 @@ fn headers(p: &Patterns, text: &str, add: Add<'_>) {
             add("HTTP Authorization header", m.start(), m.end());
         }
     }
-    for c in p.bearer.captures_iter(text) {
-        if let Some(m) = c.name("val")
+    for cap in caps(c, 10, &p.bearer, text) {
+        if let Some(m) = cap.name("val")
             && credible_value(m.as_str())
         {
             add("bearer token", m.start(), m.end());
         }
     }
-    for c in p.gitlab_header.captures_iter(text) {
-        if let Some((s, e)) = secret_value(&c, 8)
+    for cap in caps(c, 11, &p.gitlab_header, text) {
+        if let Some((s, e)) = secret_value(&cap, 8)
             && !is_reference(&text[s..e])
             && !looks_fake(&text[s..e])
         {
@@ -210,9 +269,9 @@ fn headers(p: &Patterns, text: &str, add: Add<'_>) {
 
 /// Credentials in the shape of a file: a Docker `config.json` or `.npmrc` `auth` value, a
 /// `.pgpass` line, the data of a Kubernetes Secret.
-fn files(p: &Patterns, text: &str, add: Add<'_>) {
-    for c in p.docker_auth.captures_iter(text) {
-        let Some(m) = c.name("val") else { continue };
+fn files(p: &Patterns, c: &Candidates, text: &str, add: Add<'_>) {
+    for cap in caps(c, 13, &p.docker_auth, text) {
+        let Some(m) = cap.name("val") else { continue };
         let user_and_password = decode_base64(m.as_str()).and_then(|d| {
             d.split_once(':')
                 .map(|(u, pw)| !u.is_empty() && !pw.is_empty())
@@ -221,10 +280,13 @@ fn files(p: &Patterns, text: &str, add: Add<'_>) {
             add("registry credentials (auth)", m.start(), m.end());
         }
     }
-    for c in p.pgpass.captures_iter(text) {
-        let (Some(host), Some(db), Some(user), Some(val)) =
-            (c.name("host"), c.name("db"), c.name("user"), c.name("val"))
-        else {
+    for cap in caps(c, 14, &p.pgpass, text) {
+        let (Some(host), Some(db), Some(user), Some(val)) = (
+            cap.name("host"),
+            cap.name("db"),
+            cap.name("user"),
+            cap.name("val"),
+        ) else {
             continue;
         };
         let named = |s: &str| s.chars().any(|ch| ch.is_alphabetic() || ch == '*');
@@ -242,7 +304,7 @@ fn files(p: &Patterns, text: &str, add: Add<'_>) {
             add(".pgpass password", val.start(), val.end());
         }
     }
-    if p.k8s_secret.is_match(text) {
+    if c.may(16) {
         kubernetes_secret_data(text, add);
     }
 }

@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::values::{entropy, looks_fake};
 
@@ -616,9 +616,18 @@ pub(super) static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
     out
 });
 
+/// All the patterns at once: one pass tells which rules can match at all (most texts match
+/// none), so only those run.
+static SET: LazyLock<Option<RegexSet>> =
+    LazyLock::new(|| RegexSet::new(COMPILED.iter().map(|r| r.regex.as_str())).ok());
+
 /// Every token in `text`: `add(kind, start, end)` for each one that is not a made-up example.
 pub(super) fn scan(text: &str, add: &mut dyn FnMut(&'static str, usize, usize)) {
-    for rule in COMPILED.iter() {
+    let matched = SET.as_ref().map(|set| set.matches(text));
+    for (i, rule) in COMPILED.iter().enumerate() {
+        if matched.as_ref().is_some_and(|m| !m.matched(i)) {
+            continue;
+        }
         for c in rule.regex.captures_iter(text) {
             let Some(whole) = c.get(0) else { continue };
             let body = c.name("body").unwrap_or(whole);
