@@ -49,8 +49,14 @@ pub enum PlanFileErrorKind {
     NotAFile { what: &'static str },
     /// One text answer is longer than the wizard can edit.
     TextTooLong { field: String, chars: usize },
-    /// More JSON values than any plan holds; the file was not parsed.
-    TooManyValues { line: usize, column: usize },
+    /// More JSON values (or more lists and objects) than any plan holds; the file was not
+    /// parsed. `limit` is the limit crossed, `what` what it counts.
+    TooManyValues {
+        limit: usize,
+        what: &'static str,
+        line: usize,
+        column: usize,
+    },
     /// A value has the wrong type or an unknown enum value.
     Invalid {
         field: String,
@@ -120,9 +126,14 @@ impl fmt::Display for PlanFileErrorKind {
                 human_size(*size),
                 human_size(MAX_PLAN_BYTES)
             ),
-            PlanFileErrorKind::TooManyValues { line, column } => write!(
+            PlanFileErrorKind::TooManyValues {
+                limit,
+                what,
+                line,
+                column,
+            } => write!(
                 f,
-                "not a plan file: it holds more than {MAX_JSON_VALUES} values (numbers, texts, lists, objects) by line {line}, column {column}; a plan holds a few hundred"
+                "not a plan file: it holds more than {limit} {what} by line {line}, column {column}; a plan holds a few hundred"
             ),
             PlanFileErrorKind::NotAFile { what } => {
                 write!(f, "not a plan file: it is {what}, not a regular file")
@@ -175,11 +186,15 @@ pub const MAX_PLAN_BYTES: u64 = 8 * 1024 * 1024;
 /// them; pasted logs belong in the ticket, not the plan.
 pub const MAX_TEXT_CHARS: usize = 100_000;
 
-/// The most JSON values (each number, text, list and object counts one) a plan file may
-/// hold. A real plan holds a few hundred; the limit keeps the memory a file can make the
-/// reader use proportional to its size, whatever its shape (a list of millions of zeros takes
-/// forty times its size once parsed).
-pub const MAX_JSON_VALUES: usize = 100_000;
+/// The most JSON values (each number, text, boolean, list and object counts one) a plan file
+/// may hold. A real plan holds a few hundred; with [`MAX_JSON_CONTAINERS`] the limit keeps the
+/// memory a file can make the reader use proportional to its size whatever its shape (a list of
+/// millions of zeros took ninety times its size once parsed).
+pub const MAX_JSON_VALUES: usize = 20_000;
+
+/// The most lists and objects a plan file may hold (each takes a few hundred bytes once
+/// parsed, for as little as three bytes of file). A real plan holds well under a hundred.
+pub const MAX_JSON_CONTAINERS: usize = 5_000;
 
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
@@ -364,15 +379,15 @@ fn overlong_text(v: &Value, path: &mut String) -> Option<(String, usize)> {
     }
 }
 
-/// Where `text` holds its value number [`MAX_JSON_VALUES`] + 1 (line and column, from 1), if
-/// it holds that many. Counted without parsing: each `[`, `{` and `,` outside strings starts
-/// at most one value or key-value pair, plus the first. Malformed JSON, and nesting deeper
-/// than the parser accepts (it says so, with the place), are left to the parser.
-fn too_many_values(text: &str) -> Option<(usize, usize)> {
+/// Where `text` crosses [`MAX_JSON_VALUES`] or [`MAX_JSON_CONTAINERS`], if it does: the kind
+/// refused, the limit, and the line and column (from 1). Counted without parsing: each `[`, `{`
+/// and `,` outside strings starts at most one value or key-value pair, plus the first; each
+/// `[` and `{` is a container. Malformed JSON, and nesting deeper than the parser accepts (it
+/// says so, with the place), are left to the parser.
+fn too_many_values(text: &str) -> Option<PlanFileErrorKind> {
     /// serde_json's nesting limit.
     const PARSER_DEPTH: usize = 128;
-    let mut count = 1usize;
-    let mut depth = 0usize;
+    let (mut values, mut containers, mut depth) = (1usize, 0usize, 0usize);
     let (mut line, mut line_start) = (1usize, 0usize);
     let (mut in_string, mut escaped) = (false, false);
     for (i, b) in text.bytes().enumerate() {
@@ -385,27 +400,46 @@ fn too_many_values(text: &str) -> Option<(usize, usize)> {
             }
             continue;
         }
-        match b {
-            b'"' => in_string = true,
+        let crossed = match b {
+            b'"' => {
+                in_string = true;
+                None
+            }
             b'\n' => {
                 line += 1;
                 line_start = i + 1;
+                None
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b'[' | b'{' | b',' => {
-                if b != b',' {
-                    depth += 1;
-                    if depth > PARSER_DEPTH {
-                        return None;
-                    }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > PARSER_DEPTH {
+                    return None;
                 }
-                count += 1;
-                if count > MAX_JSON_VALUES {
-                    let column = text[line_start..=i].chars().count();
-                    return Some((line, column));
+                values += 1;
+                containers += 1;
+                if containers > MAX_JSON_CONTAINERS {
+                    Some((MAX_JSON_CONTAINERS, "lists and objects"))
+                } else {
+                    (values > MAX_JSON_VALUES).then_some((MAX_JSON_VALUES, "values"))
                 }
             }
-            _ => {}
+            b',' => {
+                values += 1;
+                (values > MAX_JSON_VALUES).then_some((MAX_JSON_VALUES, "values"))
+            }
+            _ => None,
+        };
+        if let Some((limit, what)) = crossed {
+            return Some(PlanFileErrorKind::TooManyValues {
+                limit,
+                what,
+                line,
+                column: text[line_start..=i].chars().count(),
+            });
         }
     }
     None
@@ -427,8 +461,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     if text.trim().is_empty() {
         return Err(err(PlanFileErrorKind::Empty));
     }
-    if let Some((line, column)) = too_many_values(text) {
-        return Err(err(PlanFileErrorKind::TooManyValues { line, column }));
+    if let Some(kind) = too_many_values(text) {
+        return Err(err(kind));
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         err(PlanFileErrorKind::Syntax {

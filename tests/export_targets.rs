@@ -224,20 +224,25 @@ fn a_plan_file_replaced_by_an_export_is_kept_as_bak() {
 
 #[test]
 fn a_plan_that_would_not_reopen_is_not_exported() {
-    // A small compact plan that grows over the size limit when written pretty: 95,000
-    // numbers sixty levels deep, each on its own line behind 120 spaces.
+    // A compact plan under the size limit that grows over it when written pretty: 19,000
+    // numbers 120 levels deep, each on its own line behind 240 spaces, and long answers.
     let dir = tempfile::tempdir().unwrap();
     let sample =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/single-node.upgrade-plan.json");
     let mut value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sample).unwrap()).unwrap();
-    let mut deep = serde_json::json!(vec![0; 95_000]);
-    for _ in 0..60 {
+    let mut deep = serde_json::json!(vec![0; 19_000]);
+    for _ in 0..120 {
         deep = serde_json::json!({ "a": deep });
     }
     value["x_deep"] = deep;
+    for i in 0..45 {
+        value[format!("x_note_{i}")] = "the same long answer, ".repeat(4_500).into();
+    }
     let compact = serde_json::to_string(&value).unwrap();
-    assert!(compact.len() < 1024 * 1024, "{}", compact.len());
+    let limit = upgrade_planner::plan_file::MAX_PLAN_BYTES as usize;
+    assert!(compact.len() < limit, "{}", compact.len());
+    assert!(serde_json::to_string_pretty(&value).unwrap().len() > limit);
     let plan = dir.path().join("compact.upgrade-plan.json");
     std::fs::write(&plan, &compact).unwrap();
     let out = dir.path().join("out.json");

@@ -255,13 +255,20 @@ fn what_cannot_be_opened_again_is_not_saved() {
     let mut long = parse(SINGLE).unwrap();
     long.notes.get_or_insert_with(Default::default).unique_setup =
         Some("x".repeat(plan_file::MAX_TEXT_CHARS + 1));
-    // A plan that grows over the size limit when written pretty.
-    let mut deep = serde_json::json!(vec![0; 95_000]);
-    for _ in 0..60 {
+    // A plan that grows over the size limit when written pretty: 19,000 numbers 120 levels
+    // deep (one per line behind 240 spaces) and long answers.
+    let mut deep = serde_json::json!(vec![0; 19_000]);
+    for _ in 0..120 {
         deep = serde_json::json!({ "a": deep });
     }
     let mut wide = parse(SINGLE).unwrap();
     wide.extra.insert("x_deep".into(), deep);
+    for i in 0..45 {
+        let text = "the same long answer, ".repeat(4_500);
+        wide.extra.insert(format!("x_note_{i}"), text.into());
+    }
+    let compact = serde_json::to_string(&wide).unwrap();
+    assert!(compact.len() < plan_file::MAX_PLAN_BYTES as usize);
     for (plan, says) in [
         (&long, "at most 100000 characters"),
         (&wide, "over the 8.0 MB a plan file may be"),
@@ -290,15 +297,25 @@ fn too_many_values_are_refused_before_parsing_with_the_place() {
     value["x_zeros"] = serde_json::json!(vec![0; plan_file::MAX_JSON_VALUES]);
     let e = parse(&serde_json::to_string(&value).unwrap()).unwrap_err();
     match e.kind {
-        PlanFileErrorKind::TooManyValues { line, column } => {
+        PlanFileErrorKind::TooManyValues { line, column, .. } => {
             assert_eq!(line, 1);
             assert!(column > 2 * (plan_file::MAX_JSON_VALUES - 100), "{column}");
         }
         other => panic!("expected too many values, got {other:?}"),
     }
-    assert!(e.to_string().contains("more than 100000 values"), "{e}");
-    // A plan with many values, but fewer than the limit, loads.
+    assert!(e.to_string().contains("more than 20000 values"), "{e}");
+    // Lists and objects cost more once parsed: fewer of them are accepted.
+    value["x_zeros"] = serde_json::json!(vec![[0]; plan_file::MAX_JSON_CONTAINERS]);
+    let e = parse(&serde_json::to_string_pretty(&value).unwrap()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("more than 5000 lists and objects by line"),
+        "{e}"
+    );
+    // A plan with many values, but fewer than the limits, loads.
     value["x_zeros"] = serde_json::json!(vec![0; plan_file::MAX_JSON_VALUES / 2]);
+    parse(&serde_json::to_string(&value).unwrap()).unwrap();
+    value["x_zeros"] = serde_json::json!(vec![[0]; plan_file::MAX_JSON_CONTAINERS / 2]);
     parse(&serde_json::to_string(&value).unwrap()).unwrap();
 }
 
