@@ -107,15 +107,16 @@ fn read_file(path: &Path) -> Result<Draft, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let file: DraftFile = serde_json::from_slice(&bytes).map_err(|e| {
         format!(
-            "{shown}:{}:{}: not a readable draft: {e}",
+            "{shown}:{}:{}: not a readable draft: {}",
             e.line(),
-            e.column()
+            e.column(),
+            crate::text::scrub_quoted(&e.to_string())
         )
     })?;
     if file.format != DRAFT_FORMAT {
         return Err(format!(
-            "{shown}: not a draft file (format `{}`)",
-            file.format
+            "{shown}: not a draft file (format {})",
+            crate::text::quote(&file.format)
         ));
     }
     // The plan goes through the plan file reader: same migration, limits and messages.

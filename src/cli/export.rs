@@ -206,13 +206,16 @@ fn refused(file: &str, analysis: &validate::Analysis, draft: bool, o: &mut Outpu
     }
 }
 
+/// An output rendered in memory: what it is, where it goes, its bytes.
+type Rendered<'a> = (What, &'a Path, Vec<u8>);
+
 /// Every output rendered in memory; the plan file checked to open again. A failure leaves
 /// no file behind.
 fn render<'a>(
     r: &'a ExportRequest,
     plan: &crate::plan::Plan,
     model: &ExportModel,
-) -> Result<Vec<(What, &'a Path, Vec<u8>)>, String> {
+) -> Result<Vec<Rendered<'a>>, String> {
     let mut outputs = Vec::new();
     for (what, path) in r.outputs() {
         let bytes = match what {

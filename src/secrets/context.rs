@@ -335,14 +335,16 @@ fn kubernetes_secret_data(text: &str, add: Add<'_>) {
             continue;
         };
         let value = value.trim().trim_matches(['"', '\'']);
-        if value.chars().count() >= 8 && !is_placeholder(value) && !is_reference(value) {
-            if let Some(at) = line.rfind(value) {
-                add(
-                    "Kubernetes Secret data",
-                    start + at,
-                    start + at + value.len(),
-                );
-            }
+        if value.chars().count() >= 8
+            && !is_placeholder(value)
+            && !is_reference(value)
+            && let Some(at) = line.rfind(value)
+        {
+            add(
+                "Kubernetes Secret data",
+                start + at,
+                start + at + value.len(),
+            );
         }
     }
 }
