@@ -171,7 +171,7 @@ pub(super) const TOKEN_RULES: &[TokenRule] = &[
     rule(
         "npm-access-token",
         "npm access token",
-        r"\bnpm_(?P<body>[A-Za-z0-9]{36})\b",
+        r"\bnpm_(?P<body>[A-Za-z0-9]{30,})\b",
         0.0,
     ),
     rule(
