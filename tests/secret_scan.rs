@@ -91,6 +91,7 @@ const SECRETS: &[(&str, &str)] = &[
         "Tr0ub4dor&3xyz",
     ),
     ("DB_PASS=Kx7Qw2Ez9Rt", "Kx7Qw2Ez9Rt"),
+    ("set password=`Hunter22x` in the unit file", "Hunter22x"),
     (
         "postgres://gitlab:Pg5ecretZq9@db.internal/gitlabhq",
         "Pg5ecretZq9",
@@ -154,6 +155,8 @@ const NOT_SECRETS: &[&str] = &[
     "gitlab-ctl reconfigure && gitlab-ctl restart",
     "Helm values: global.psql.password.secret=gitlab-postgres, key=psql-password",
     "internationalisation and localisation settings unchanged",
+    "Set `password=` and `PGPASSWORD=` in the unit file, not `gitlab_rails['db_password'] = '…'`.",
+    "`.pgpass` lines (`host:5432:db:user:password`) and `curl -u user:password`, as documented",
 ];
 
 #[test]

@@ -47,7 +47,9 @@ struct Patterns {
 }
 
 /// A quoted or bare value after `=`, `:` or a flag.
-const VALUE: &str = r#"(?P<val>'[^'\r\n]*'|"[^"\r\n]*"|[^\s'",;&]*)"#;
+/// A bare value stops at a backtick: a Markdown code span around an example (`` `password=`
+/// ``) is not part of it; a code span around the value alone (`` password=`x` ``) is a quote.
+const VALUE: &str = r#"(?P<val>'[^'\r\n]*'|"[^"\r\n]*"|`[^`\s]+`|[^\s'",;&`]*)"#;
 
 /// Names that make a key hold a secret: the generic rule (gitleaks' `generic-api-key` and the
 /// vendor rules keyed on a name such as `mailgun_api_key`).
@@ -90,10 +92,10 @@ fn build() -> Result<Patterns, regex::Error> {
             r#"(?:"auth"[ \t]*:[ \t]*"|(?m:^)[ \t]*_auth[ \t]*=[ \t]*)(?P<val>[A-Za-z0-9+/]{8,}={0,2})"#,
         )?,
         pgpass: Regex::new(
-            r#"(?m)(?:^|[ \t'"`])(?P<host>[A-Za-z0-9._\-\[\]*]+):(?:[0-9]{1,5}|\*):(?P<db>[^:\s'"]+):(?P<user>[^:\s'"]+):(?P<val>[^\s'"]+)"#,
+            r#"(?m)(?:^|[ \t'"`])(?P<host>[A-Za-z0-9._\-\[\]*]+):(?:[0-9]{1,5}|\*):(?P<db>[^:\s'"]+):(?P<user>[^:\s'"]+):(?P<val>[^\s'"`]+)"#,
         )?,
         curl_user: Regex::new(
-            r#"\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)['"]?[^\s:'"]+:(?P<val>[^\s'"]+)"#,
+            r#"\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)['"]?[^\s:'"]+:(?P<val>[^\s'"`]+)"#,
         )?,
         k8s_secret: Regex::new(r#"(?i)\bkind:[ \t]*['"]?secret\b"#)?,
     })
@@ -362,7 +364,7 @@ fn secret_value(c: &Captures<'_>, min_len: usize) -> Option<(usize, usize)> {
 }
 
 fn unquote(raw: &str) -> Option<&str> {
-    ['\'', '"']
+    ['\'', '"', '`']
         .iter()
         .find_map(|q| raw.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
 }

@@ -49,7 +49,7 @@ pub(super) fn is_placeholder(value: &str) -> bool {
         .any(|(open, close)| v.starts_with(*open) && v.ends_with(*close));
     let masked = v
         .chars()
-        .all(|c| matches!(c, '*' | '•' | '.' | '#' | '?' | '-' | '_'));
+        .all(|c| matches!(c, '*' | '•' | '…' | '.' | '#' | '?' | '-' | '_'));
     let xs = v.len() >= 3 && v.chars().all(|c| c == 'x' || c == 'X');
     enclosed
         || masked
