@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::plan::{OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, SEARCH_ENGINES, option_label};
+use crate::text::one_line;
 
 fn text(s: &Option<String>) -> Option<String> {
     s.as_deref()
@@ -378,10 +379,9 @@ fn ticket_label(t: &str) -> String {
 impl ExportModel {
     /// Build the model. `plan` may hold secrets: every text is redacted here.
     pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
-        let mut plan = redact::redact_plan(plan);
-        if meta.redact_hosts {
-            plan = redact::redact_hosts_plan(&plan);
-        }
+        // Every string enters the model here: secrets redacted, hosts if asked, control
+        // characters escaped.
+        let plan = redact::display_plan(plan, meta.redact_hosts);
         let counts = Counts {
             errors: analysis.count(Severity::Error),
             warnings: analysis.count(Severity::Warning),
@@ -410,7 +410,7 @@ impl ExportModel {
             plan_id: if plan.plan_id.trim().is_empty() {
                 "(no id)".into()
             } else {
-                plan.plan_id.clone()
+                one_line(&plan.plan_id).into_owned()
             },
             revision: plan.revision,
             generated_at: meta.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -790,13 +790,14 @@ fn finding_rows(k: &Knowledge, analysis: &Analysis, meta: &ExportMeta) -> Vec<Fi
             severity: f.severity,
             step: f.step.title().to_string(),
             step_number: f.step.number(),
-            field: f.field.clone(),
-            label: crate::validate::field_label(k, &f.field),
-            message: if meta.redact_hosts {
+            field: one_line(&f.field).into_owned(),
+            label: one_line(&crate::validate::field_label(k, &f.field)).into_owned(),
+            message: one_line(&if meta.redact_hosts {
                 redact::redact_hosts(&redact::redact(&f.message))
             } else {
                 redact::redact(&f.message)
-            },
+            })
+            .into_owned(),
             doc_url: f.doc_url.clone(),
         })
         .collect()

@@ -121,6 +121,12 @@ impl Plan {
         }
     }
 
+    /// The revision the next save gets: one more, or the largest a plan file holds when it
+    /// is already there (a revision never wraps back to 0).
+    pub fn next_revision(&self) -> u32 {
+        self.revision.saturating_add(1)
+    }
+
     /// The install method, when answered.
     pub fn method(&self) -> Option<InstallMethod> {
         self.install.as_ref().and_then(|i| i.method)

@@ -229,39 +229,66 @@ fn check_secrets(plan: &Plan, out: &mut Out) {
     let Ok(value) = serde_json::to_value(plan) else {
         return;
     };
-    let mut strings = Vec::new();
-    collect_strings(&value, String::new(), &mut strings);
-    for (field, s) in strings {
-        let hits = find_secrets(&s);
-        if let Some(first) = hits.first() {
-            out.error(
-                "secret_in_text",
-                &field,
-                format!(
-                    "This field contains what looks like a secret ({}). Remove it: plans are attached to Support tickets and must never carry credentials.",
-                    first.kind
-                ),
-            );
-        }
-    }
+    check_texts(&value, &mut String::new(), out);
 }
 
-fn collect_strings(v: &Value, path: String, out: &mut Vec<(String, String)>) {
+/// Every string of the plan (and every key name, which unknown keys make free text too):
+/// no secret, and no answer longer than a plan file may hold. A key that holds a secret is
+/// named `[REDACTED]` in the field path, so the finding does not repeat it.
+fn check_texts(v: &Value, path: &mut String, out: &mut Out) {
     match v {
-        Value::String(s) => out.push((path, s.clone())),
+        Value::String(s) => {
+            if let Some(first) = find_secrets(s).first() {
+                out.error(
+                    "secret_in_text",
+                    path,
+                    format!(
+                        "This field contains what looks like a secret ({}). Remove it: plans are attached to Support tickets and must never carry credentials.",
+                        first.kind
+                    ),
+                );
+            }
+            let limit = crate::plan_file::MAX_TEXT_CHARS;
+            if s.len() > limit && s.chars().count() > limit {
+                out.error(
+                    "text_too_long",
+                    path,
+                    format!(
+                        "This answer is {} characters long; a plan answer is at most {limit} characters, or the plan file could not be opened again. Shorten it (logs belong in the ticket).",
+                        s.chars().count()
+                    ),
+                );
+            }
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_strings(item, format!("{path}[{i}]"), out);
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_texts(item, path, out);
+                path.truncate(len);
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
-                let p = if path.is_empty() {
-                    key.clone()
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                if let Some(first) = find_secrets(key).first() {
+                    path.push_str(crate::export::redact::REDACTED);
+                    out.error(
+                        "secret_in_text",
+                        path,
+                        format!(
+                            "The name of this key looks like a secret ({}). Remove the key: plans are attached to Support tickets and must never carry credentials.",
+                            first.kind
+                        ),
+                    );
                 } else {
-                    format!("{path}.{key}")
-                };
-                collect_strings(item, p, out);
+                    path.push_str(&crate::text::one_line(key));
+                }
+                check_texts(item, path, out);
+                path.truncate(len);
             }
         }
         _ => {}

@@ -318,7 +318,7 @@ impl WizardApp {
 
     pub(super) fn save_to(&mut self, path: &Path) {
         let now = self.platform.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        self.plan.revision += 1;
+        self.plan.revision = self.plan.next_revision();
         self.plan.updated_at = Some(now.clone());
         if self.plan.created_at.is_none() {
             self.plan.created_at = Some(now);
