@@ -20,11 +20,15 @@ fn new_wizard(dir: &Path, height: f32) -> H {
 
 /// A wizard with `plan` opened from a file (saved in `dir`).
 fn open_plan(dir: &Path, plan: &Plan, height: f32) -> H {
+    open_plan_sized(dir, plan, 1280.0, height)
+}
+
+fn open_plan_sized(dir: &Path, plan: &Plan, width: f32, height: f32) -> H {
     let path = dir.join("p.upgrade-plan.json");
     upgrade_planner::plan_file::save(&path, plan).unwrap();
     let mut h = wizard::harness(
         wizard::app(wizard::platform_answering(dir, Some(path), None)),
-        1280.0,
+        width,
         height,
     );
     click(&mut h, "Open plan…");
@@ -70,10 +74,17 @@ fn errors_wait_for_the_user_and_the_blocked_status_follows_them() {
         h.query_by_label_contains("Enter the organisation")
             .is_none()
     );
-    // Leaving a field shows its error, and only its error.
+    // The first field has the keyboard on arrival; going elsewhere without using it is not
+    // a reason to complain about it.
+    assert!(h.get_by_label("Organisation").is_focused());
+    click(&mut h, "Contact name");
+    assert!(h.query_by_label_contains("error(s) to fix").is_none());
+    // Leaving a field the user went into shows its error, and only the errors of such fields:
+    // the name (left for the organisation) and the organisation (left for the name).
     type_into(&mut h, "Organisation", "");
     click(&mut h, "Contact name");
-    assert!(h.query_by_label_contains("1 error(s) to fix").is_some());
+    assert!(h.query_by_label_contains("2 error(s) to fix").is_some());
+    assert!(h.query_by_label_contains("Enter a contact email").is_none());
     // Next refuses, shows them all and says why; the status follows the count and goes.
     click(&mut h, "Next ▶");
     assert_eq!(h.state().step, Step::Contact);
@@ -340,4 +351,45 @@ fn counts_are_never_clamped_or_changed_by_opening_a_plan() {
         h.state().plan.topology.as_ref().unwrap().nodes[0].count,
         1200
     );
+}
+
+#[test]
+fn text_wraps_inside_a_zoomed_window_on_every_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let large = upgrade_planner::plan_file::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/large.upgrade-plan.json"),
+    )
+    .unwrap();
+    let (width, zoom) = (1180.0_f32, 2.0_f32);
+    for step in Step::ALL {
+        let mut plan = large.clone();
+        plan.last_step = Some(step);
+        let mut h = open_plan_sized(dir.path(), &plan, width, 780.0);
+        h.ctx.set_zoom_factor(zoom);
+        h.run();
+        // Labels and buttons (text inside a text box may scroll; that is the box's business).
+        let overflowing: Vec<String> = h
+            .query_all(egui_kittest::kittest::By::new())
+            .filter(|n| {
+                use egui::accesskit::Role;
+                matches!(
+                    n.accesskit_node().role(),
+                    Role::Label | Role::Button | Role::Link | Role::RadioButton | Role::CheckBox
+                )
+            })
+            .filter_map(|n| {
+                let b = n.accesskit_node().bounding_box()?;
+                (f64::from(width) + 1.0 < b.x1).then(|| {
+                    n.accesskit_node()
+                        .label()
+                        .or(n.accesskit_node().value())
+                        .unwrap_or_default()
+                })
+            })
+            .collect();
+        assert!(
+            overflowing.is_empty(),
+            "{step:?} at zoom {zoom}: cut at the right edge: {overflowing:?}"
+        );
+    }
 }

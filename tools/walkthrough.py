@@ -20,6 +20,8 @@ import pyatspi
 OUT = sys.argv[1] if len(sys.argv) > 1 else "target/walkthrough"
 DELAY_MS = os.environ.get("KEY_DELAY_MS", "150")
 shots = []
+# What the user did: clicks, fields typed into, keys pressed (for the "how many actions" count).
+actions = {"clicks": 0, "fields typed": 0, "keys": 0}
 
 
 def app():
@@ -45,17 +47,30 @@ def nodes(root):
             pass
 
 
-def find(label, within=None, contains=False, tries=30):
+def find(label, within=None, contains=False, tries=30, need_bounds=True):
+    """The node named `label` (its input, not the visible label beside it)."""
     for _ in range(tries):
         for n in nodes(within or app()):
             try:
                 name = n.name or ""
+                role = n.getRoleName()
             except Exception:
                 continue
-            if (label in name) if contains else (name == label):
-                ext = n.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
-                if ext.width > 0 and ext.height > 0:
+            if not ((label in name) if contains else (name == label)):
+                continue
+            # The visible label of an input carries the same name: the input is what we want.
+            if role in ("label", "static") and n.childCount == 0 and not contains:
+                continue
+            if not need_bounds:
+                if n.childCount > 0:
                     return n
+                continue
+            try:
+                ext = n.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+            except NotImplementedError:
+                continue
+            if ext.width > 0 and ext.height > 0:
+                return n
         time.sleep(0.2)
     raise SystemExit(f"no widget labelled {label!r}")
 
@@ -64,17 +79,46 @@ def xdo(*args):
     subprocess.run(["xdotool", *args], check=True)
 
 
+# The part of the window where the step page scrolls (below the menu, above the Back/Next bar).
+PAGE_TOP, PAGE_BOTTOM, PAGE_X = 40, 700, 700
+
+
+def into_view(n):
+    """Scroll the page with the mouse wheel until `n` is inside it; its extents then, once the
+    (smooth) scrolling has come to rest."""
+    scrolled = False
+    for _ in range(80):
+        e = n.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        y = e.y + e.height // 2
+        if PAGE_TOP <= y <= PAGE_BOTTOM or e.x < 230:
+            break
+        xdo("mousemove", str(PAGE_X), "400")
+        xdo("click", "5" if y > PAGE_BOTTOM else "4")
+        scrolled = True
+        time.sleep(0.12)
+    if scrolled:
+        last = None
+        for _ in range(20):
+            time.sleep(0.15)
+            e = n.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+            if (e.x, e.y) == last:
+                break
+            last = (e.x, e.y)
+    return n.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+
+
 def click(label, within=None, contains=False):
     n = find(label, within, contains)
-    e = n.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    e = into_view(n)
     xdo("mousemove", str(e.x + e.width // 2), str(e.y + e.height // 2))
     time.sleep(0.15)
     xdo("click", "1")
+    actions["clicks"] += 1
     time.sleep(0.4)
 
 
 def answer(question, option):
-    click(option, within=find(question))
+    click(option, within=find(question, need_bounds=False))
 
 
 def type_text(text):
@@ -87,12 +131,14 @@ def type_text(text):
 
 
 def fill(label, text):
+    actions["fields typed"] += 1
     click(label)
     xdo("key", "ctrl+a")
     type_text(text)
 
 
 def key(k):
+    actions["keys"] += 1
     xdo("key", k)
     time.sleep(0.5)
 
@@ -138,6 +184,7 @@ def main():
     # 3. Versions.
     fill("Current GitLab version", "16.8.3-ee")
     fill("Target GitLab version", "18.11")
+    answer("Does ci_pipeline_messages hold more than 1,500,000 rows?", "Not sure")
     answer("Do you want a zero-downtime upgrade?", "No")
     shot("versions")
     key("alt+Right")
@@ -184,6 +231,10 @@ def main():
     key("alt+Right")
     # 8. Notes and known issues.
     fill("What is unusual or important about this setup?", "Custom NGINX in front.\nAir-gapped mirror.")
+    # Read and tick every known issue on the path (blockers must be ticked).
+    names = [n.name for n in nodes(app()) if (n.name or "").startswith("Reviewed gl")]
+    for name in dict.fromkeys(names):
+        click(name)
     shot("known-issues")
     key("alt+Right")
     # 9. Backup.
@@ -211,6 +262,7 @@ def main():
     key("Return")
     shot("saved")
     print("\n".join(shots))
+    print("actions: " + ", ".join(f"{v} {k}" for k, v in actions.items()))
 
 
 if __name__ == "__main__":

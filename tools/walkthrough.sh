@@ -26,5 +26,5 @@ dbus-run-session -- bash -c '
   trap "kill $app 2>/dev/null || true" EXIT
   for _ in $(seq 1 100); do xdotool search --name "Upgrade Planner" >/dev/null 2>&1 && break; sleep 0.1; done
   sleep 1
-  /usr/bin/python3 tools/walkthrough.py "$1"
+  /usr/bin/python3 ${WALK_SCRIPT:-tools/walkthrough.py} "$1"
 ' "$bin" "$out"

@@ -144,12 +144,11 @@ pub const POSTGRES_PROVIDERS: [(&str, &str); 7] = [
 ];
 
 /// Providers of object storage, as stored in `topology.object_storage_provider`.
-pub const OBJECT_STORAGE_PROVIDERS: [(&str, &str); 6] = [
+pub const OBJECT_STORAGE_PROVIDERS: [(&str, &str); 5] = [
     ("aws_s3", "Amazon S3"),
     ("gcs", "Google Cloud Storage"),
     ("azure_blob", "Azure Blob Storage"),
     ("s3_compatible", "S3-compatible storage, e.g. MinIO or Ceph"),
-    ("local_nfs", "No object storage service: local or NFS disks"),
     ("other", "Other"),
 ];
 

@@ -239,7 +239,7 @@ pub struct Topology {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage: Option<bool>,
     /// Who provides the object storage: an id from `OBJECT_STORAGE_PROVIDERS` (`aws_s3`,
-    /// `gcs`, `azure_blob`, `s3_compatible`, `local_nfs`, `other`).
+    /// `gcs`, `azure_blob`, `s3_compatible`, `other`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage_provider: Option<String>,
     /// Advanced search with Elasticsearch or OpenSearch.

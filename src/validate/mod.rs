@@ -106,6 +106,16 @@ pub fn field_label(k: &Knowledge, field: &str) -> String {
     crate::plan::field_label(field).into_owned()
 }
 
+/// A message about a field, led by the field's label: `Contact email: … `, or `Is Geo used? …`
+/// when the label is a question.
+pub fn labelled(label: &str, message: &str) -> String {
+    if label.ends_with('?') || label.ends_with(':') {
+        format!("{label} {message}")
+    } else {
+        format!("{label}: {message}")
+    }
+}
+
 /// The wizard step a field belongs to.
 pub fn step_of(field: &str) -> Step {
     let head = field.split(['.', '[']).next().unwrap_or_default();

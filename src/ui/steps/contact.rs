@@ -53,7 +53,7 @@ fn time_zone(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>, searc
             let before = value.clone();
             let inner = egui::ComboBox::from_id_salt(field)
                 .selected_text(selected)
-                .width(widgets::FIELD_WIDTH - 10.0)
+                .width(widgets::input_width(ui) - 10.0)
                 .height(320.0)
                 .show_ui(ui, |ui| {
                     let sl = ui.label("Search time zones");

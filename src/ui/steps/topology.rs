@@ -97,29 +97,24 @@ fn node_groups(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
     for (i, node) in t.nodes.iter_mut().enumerate() {
         let n = i + 1;
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                let mut role = Some(node.role);
-                ui.vertical(|ui| {
-                    if form
-                        .field(&format!("topology.nodes[{i}].role"))
-                        .required()
-                        .choice(ui, &mut role, &roles)
-                        && let Some(r) = role
-                    {
-                        node.role = r;
-                    }
-                });
-                ui.vertical(|ui| {
-                    let mut count = Some(node.count);
-                    if form
-                        .field(&format!("topology.nodes[{i}].count"))
-                        .required()
-                        .count(ui, &mut count)
-                    {
-                        node.count = count.unwrap_or(0);
-                    }
-                });
-            });
+            // One under the other: side by side they ran off a narrow or zoomed window.
+            let mut role = Some(node.role);
+            if form
+                .field(&format!("topology.nodes[{i}].role"))
+                .required()
+                .choice(ui, &mut role, &roles)
+                && let Some(r) = role
+            {
+                node.role = r;
+            }
+            let mut count = Some(node.count);
+            if form
+                .field(&format!("topology.nodes[{i}].count"))
+                .required()
+                .count(ui, &mut count)
+            {
+                node.count = count.unwrap_or(0);
+            }
             form.field(&format!("topology.nodes[{i}].hosts"))
                 .hint("optional, comma-separated")
                 .list(ui, &mut node.hosts);

@@ -89,6 +89,9 @@ impl<'f, 'a> Field<'f, 'a> {
             } else {
                 egui::TextEdit::singleline(&mut buf).desired_width(input_width(ui))
             };
+            // What the app writes it must be able to read: an answer stops at the limit a
+            // plan file allows.
+            let edit = edit.char_limit(crate::plan_file::MAX_TEXT_CHARS);
             let r = ui
                 .add(edit.id(input_id(field)).hint_text(hint))
                 .labelled_by(label);

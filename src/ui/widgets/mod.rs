@@ -87,6 +87,9 @@ pub struct Form<'a> {
     pub focus: &'a mut Option<String>,
     /// Focus the first input drawn (the step was just entered).
     pub focus_first: &'a mut bool,
+    /// The field the app focused by itself on entering the step, until the user types into
+    /// it: leaving it untouched is not "touching" it (no error for a field never used).
+    pub auto_focused: &'a mut Option<String>,
     pub drafts: &'a mut Drafts,
     pub knowledge: &'static Knowledge,
 }
@@ -172,7 +175,13 @@ impl<'a> Form<'a> {
 
     /// Bookkeeping after drawing an input: touched when it loses focus, focused on request.
     pub fn track(&mut self, ui: &Ui, field: &str, response: &egui::Response) {
-        if response.lost_focus() || response.changed() && !response.has_focus() {
+        let auto = self.auto_focused.as_deref() == Some(field);
+        if (response.changed() || response.clicked()) && auto {
+            *self.auto_focused = None;
+        }
+        if response.lost_focus() && auto {
+            *self.auto_focused = None;
+        } else if response.lost_focus() || response.changed() && !response.has_focus() {
             self.touched.insert(field.to_string());
         }
         if self.focus.as_deref() == Some(field) {
@@ -184,6 +193,7 @@ impl<'a> Form<'a> {
         } else if *self.focus_first && self.focus.is_none() {
             response.request_focus();
             *self.focus_first = false;
+            *self.auto_focused = Some(field.to_string());
         }
     }
 
@@ -248,10 +258,9 @@ pub fn findings_summary(ui: &mut Ui, form: &Form<'_>, findings: &[&Finding]) {
             for f in shown {
                 ui.label(
                     RichText::new(format!(
-                        "{} {}: {}",
+                        "{} {}",
                         severity_icon(f.severity),
-                        form.label_of(&f.field),
-                        f.message
+                        crate::validate::labelled(&form.label_of(&f.field), &f.message)
                     ))
                     .color(severity_color(ui, f.severity)),
                 );
