@@ -156,7 +156,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
         "Yes",
     );
     answer(&mut h, "Search engine", "OpenSearch");
-    // Counts typed at a component add its node group (groups 3 to 6 here).
+    // Counts typed at a component add its node group (groups 3 to 7 here).
     for (label, text) in [
         ("Nodes in group 1", "3"),
         ("Nodes in group 2", "2"),
@@ -164,6 +164,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
         ("PostgreSQL nodes (Patroni)", "3"),
         ("Redis version", "7.0"),
         ("Redis nodes (with Sentinel)", "3"),
+        ("Gitaly nodes", "2"),
         ("PgBouncer nodes", "3"),
         ("Consul nodes", "3"),
         ("Search engine version", "2.11"),
@@ -184,14 +185,17 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
             ("Host names of group 3", "pg-1, pg-2, pg-3"),
             ("Nodes in group 4", "3"),
             ("Host names of group 4", "redis-1, redis-2, redis-3"),
-            ("Nodes in group 5", "3"),
-            ("Host names of group 5", "pgb-1"),
+            ("Nodes in group 5", "2"),
+            ("Host names of group 5", "gitaly-1, gitaly-2"),
             ("Nodes in group 6", "3"),
-            ("Host names of group 6", "consul-1"),
+            ("Host names of group 6", "pgb-1"),
+            ("Nodes in group 7", "3"),
+            ("Host names of group 7", "consul-1"),
             ("PostgreSQL version", "14.10"),
             ("PostgreSQL nodes (Patroni)", "3"),
             ("Redis version", "7.0"),
             ("Redis nodes (with Sentinel)", "3"),
+            ("Gitaly nodes", "2"),
             ("PgBouncer nodes", "3"),
             ("Consul nodes", "3"),
             ("Search engine version", "2.11"),

@@ -210,6 +210,8 @@ def main():
     fill("Redis version", "7.2")
     fill("Redis nodes (with Sentinel)", "3")
     answer("How Gitaly runs", "Gitaly Cluster with Praefect")
+    fill("Gitaly nodes", "3")
+    fill("Praefect nodes", "3")
     answer("PgBouncer", "Yes")
     fill("PgBouncer nodes", "3")
     answer("Consul", "Yes")

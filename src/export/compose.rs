@@ -521,7 +521,7 @@ fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
                 vec![
                     severity_chip(f.severity),
                     sp(),
-                    Span::plain(f.message.clone()),
+                    Span::plain(crate::validate::labelled(&f.label, &f.message)),
                     Span::plain(format!(" ({})", f.step)).color(GREY),
                 ]
             })

@@ -75,6 +75,8 @@ fn static_label(field: &str) -> Option<&'static str> {
         "topology.redis.nodes" => "Redis nodes (with Sentinel)",
         "topology.gitaly.mode" => "How Gitaly runs",
         "topology.gitaly.storages" => "Gitaly storages",
+        "topology.gitaly.nodes" => "Gitaly nodes",
+        "topology.gitaly.praefect_nodes" => "Praefect nodes",
         "topology.pgbouncer" => "PgBouncer",
         "topology.pgbouncer.nodes" => "PgBouncer nodes",
         "topology.consul" => "Consul",

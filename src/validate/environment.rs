@@ -2,7 +2,7 @@
 //! minimums, zero-downtime eligibility.
 
 use super::*;
-use crate::plan::NodeRole;
+use crate::plan::{GitalyMode, NodeRole};
 
 pub(super) fn check_install(plan: &Plan, out: &mut Out) {
     let install = plan.install.clone().unwrap_or_default();
@@ -320,6 +320,21 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
                 t.count_role(NodeRole::Postgresql),
                 "topology.postgresql.nodes",
                 "PostgreSQL",
+            ),
+            (
+                matches!(
+                    t.gitaly_mode(),
+                    Some(GitalyMode::Sharded | GitalyMode::Cluster)
+                ),
+                t.count_role(NodeRole::Gitaly),
+                "topology.gitaly.nodes",
+                "Gitaly",
+            ),
+            (
+                t.gitaly_mode() == Some(GitalyMode::Cluster),
+                t.count_role(NodeRole::Praefect),
+                "topology.gitaly.praefect_nodes",
+                "Praefect",
             ),
         ];
         for (used, count, field, name) in counts {

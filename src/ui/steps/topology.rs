@@ -41,7 +41,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     }
     postgresql(ui, form, t, multi);
     redis(ui, form, t, multi);
-    gitaly(ui, form, t);
+    gitaly(ui, form, t, multi);
     other_components(ui, form, t, multi);
     if mattermost_matters || t.mattermost.is_some() {
         form.field("topology.mattermost")
@@ -263,7 +263,7 @@ fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     }
 }
 
-fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
+fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Gitaly");
     let gitaly = t.gitaly.get_or_insert_with(Default::default);
     form.field("topology.gitaly.mode").radio(
@@ -276,12 +276,22 @@ fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
         ],
     );
     if !gitaly.storages.is_empty() {
-        let list: Vec<String> = gitaly
-            .storages
-            .iter()
-            .map(|s| format!("{} ({})", s.name, s.address.as_deref().unwrap_or("?")))
-            .collect();
+        let list: Vec<String> = gitaly.storages.iter().map(|s| s.describe()).collect();
         widgets::help(ui, &format!("Storages: {}", list.join(", ")));
+    }
+    let mode = gitaly.mode;
+    if multi && matches!(mode, Some(GitalyMode::Sharded | GitalyMode::Cluster)) {
+        role_count(ui, form, t, "topology.gitaly.nodes", NodeRole::Gitaly, &[]);
+    }
+    if multi && mode == Some(GitalyMode::Cluster) {
+        role_count(
+            ui,
+            form,
+            t,
+            "topology.gitaly.praefect_nodes",
+            NodeRole::Praefect,
+            &[],
+        );
     }
 }
 
