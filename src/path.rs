@@ -426,7 +426,19 @@ fn add_notes(
         && env
             .method
             .is_some_and(|m| matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker));
-    let mut effective_pg = env.pg_version.clone();
+    // A PostgreSQL the package brings (bundled, with or without Patroni) gets the package's
+    // newest minor of its major with every install: only its major counts.
+    let bundled = matches!(
+        env.pg_mode,
+        Some(crate::plan::PostgresMode::Bundled | crate::plan::PostgresMode::BundledHa)
+    );
+    let mut effective_pg = env.pg_version.clone().map(|v| {
+        if bundled {
+            crate::timeline::support::major_of(&v).map_or(v, |m| m.to_string())
+        } else {
+            v
+        }
+    });
     for (i, hop) in path.hops.iter_mut().enumerate() {
         let v = hop.semver.clone();
         // Database minimums that change on this hop.
@@ -775,6 +787,10 @@ pub fn version_below(have: &str, minimum: &str) -> bool {
     let h = parse(have);
     let m = parse(minimum);
     if h.is_empty() || m.is_empty() {
+        return false;
+    }
+    // A bare major (`16`) stands for its newest minor: not below a minimum of that major.
+    if h.len() == 1 && h[0] == m[0] {
         return false;
     }
     for (i, want) in m.iter().enumerate() {

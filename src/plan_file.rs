@@ -472,11 +472,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
         })
     })?;
     let version = check_header(&value).map_err(err)?;
-    if version == u64::from(SCHEMA_VERSION) {
-        drop(value);
+    // An older file is read from the text first too (into the current shape, where its keys
+    // are known or kept aside): type errors and duplicate keys carry their line and column
+    // there, which the migrated tree no longer has.
+    if version == u64::from(SCHEMA_VERSION) || version > 0 {
         // Deserialise from the text so that type errors carry a line and column.
         let mut de = serde_json::Deserializer::from_str(text);
-        return serde_path_to_error::deserialize::<_, Plan>(&mut de).map_err(|e| {
+        let plan = serde_path_to_error::deserialize::<_, Plan>(&mut de).map_err(|e| {
             let field = field_path(&e);
             let inner = e.into_inner();
             err(PlanFileErrorKind::Invalid {
@@ -485,7 +487,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
                 column: Some(inner.column()),
                 message: scrub_quoted(&strip_position(&inner.to_string())),
             })
-        });
+        })?;
+        if version == u64::from(SCHEMA_VERSION) {
+            return Ok(plan);
+        }
     }
     let migrated = migrate(value, version);
     serde_path_to_error::deserialize::<_, Plan>(migrated).map_err(|e| {
@@ -568,15 +573,29 @@ fn field_path<E>(e: &serde_path_to_error::Error<E>) -> String {
 /// Bring an older plan to the current schema version, one version at a time.
 ///
 /// Version 0 is a plan written before files carried a `schema_version` (early drafts); it
-/// has the same shape as version 1 and only gains the header keys.
+/// has the same shape as version 1 and only gains the header keys. Version 1 has one
+/// `window`; version 2 a list of `windows` (that window first) and dependency steps (none
+/// yet: the validator proposes the ones the path needs).
 fn migrate(mut value: Value, from: u64) -> Value {
     let mut version = from;
     while version < u64::from(SCHEMA_VERSION) {
-        if version == 0
-            && let Value::Object(obj) = &mut value
-        {
-            obj.insert("format".into(), Value::String(FORMAT.into()));
-            obj.insert("schema_version".into(), Value::from(1));
+        if let Value::Object(obj) = &mut value {
+            match version {
+                0 => {
+                    obj.insert("format".into(), Value::String(FORMAT.into()));
+                }
+                1 => {
+                    if let Some(w) = obj.remove("window") {
+                        let windows = match w {
+                            Value::Null => Vec::new(),
+                            w => vec![w],
+                        };
+                        obj.insert("windows".into(), Value::Array(windows));
+                    }
+                }
+                _ => {}
+            }
+            obj.insert("schema_version".into(), Value::from(version + 1));
         }
         version += 1;
     }

@@ -36,7 +36,7 @@ fn committed_expectation(case: &str) -> Expect {
         "negative-count" => refused(&["`topology.nodes[0].count`", "`-3`", "line 6"]),
         "negative-hours" => Expect {
             code: 1,
-            says: &["window.duration_hours", "error"],
+            says: &["windows[0].duration_hours", "error"],
         },
         "binary-junk" => refused(&["not UTF-8", "offset 0"]),
         "nul-bytes" => refused(&["NUL byte at offset", "UTF-16"]),
@@ -46,7 +46,7 @@ fn committed_expectation(case: &str) -> Expect {
         },
         "utf16le-no-bom" => refused(&["NUL byte at offset 1", "without a byte-order mark"]),
         "empty" | "whitespace-only" => refused(&["the file is empty"]),
-        "newer-schema" => refused(&["version 99", "reads up to version 1", "newer"]),
+        "newer-schema" => refused(&["version 99", "reads up to version 2", "newer"]),
         "nan" => refused(&["line 4, column 33", "not valid JSON: expected value"]),
         "infinity" => refused(&["line 4, column 35", "not valid JSON: expected value"]),
         "number-out-of-range" => refused(&["line 4, column", "number out of range"]),

@@ -218,17 +218,51 @@ fn window() -> BoxedStrategy<Window> {
         prop::option::of(zone),
         prop::option::of(hours()),
         prop::option::of(any::<bool>()),
+        prop::option::of(prop_oneof![
+            select(vec!["16.11", "17.3", "18.2"]).prop_map(String::from),
+            text()
+        ]),
         extra(),
     )
         .prop_map(
-            |(start, time_zone, duration_hours, review_call, extra)| Window {
+            |(start, time_zone, duration_hours, review_call, last_hop, extra)| Window {
                 start,
                 time_zone,
                 duration_hours,
                 review_call,
+                last_hop,
                 extra,
             },
         )
+        .boxed()
+}
+
+fn dependency_upgrade() -> BoxedStrategy<DependencyUpgrade> {
+    (
+        select(Component::ALL.to_vec()),
+        prop_oneof![
+            select(vec![
+                "16",
+                "17.2",
+                "7",
+                "ubuntu:22.04",
+                "gl18-git-data-dirs-removed"
+            ])
+            .prop_map(String::from),
+            text()
+        ],
+        prop_oneof![
+            select(vec!["16.11", "17.11", "18.11"]).prop_map(String::from),
+            text()
+        ],
+        extra(),
+    )
+        .prop_map(|(component, to, after, extra)| DependencyUpgrade {
+            component,
+            to,
+            after,
+            extra,
+        })
         .boxed()
 }
 
@@ -589,7 +623,7 @@ prop_compose! {
         ),
         a in (
             prop::option::of(contact()),
-            prop::option::of(window()),
+            prop::collection::vec(window(), 0..3),
             prop::option::of(versions()),
             prop::option::of(conditions()),
             prop::option::of(install()),
@@ -610,6 +644,8 @@ prop_compose! {
                 .prop_map(String::from),
                 0..3,
             ),
+            prop::collection::vec(dependency_upgrade(), 0..4),
+            prop::option::of(any::<bool>()),
         ),
     ) -> Plan {
         let (plan_id, revision, created_at, updated_at, last_step, reviewed, zero_downtime, extra) =
@@ -620,7 +656,7 @@ prop_compose! {
             created_at,
             updated_at,
             contact: a.0,
-            window: a.1,
+            windows: a.1,
             versions: a.2,
             conditions: a.3,
             zero_downtime,
@@ -634,6 +670,8 @@ prop_compose! {
             rollback: b.4,
             last_step,
             to_verify: b.5,
+            dependency_upgrades: b.6,
+            backup_every_hop: b.7,
             extra,
             ..Plan::default()
         }

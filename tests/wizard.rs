@@ -147,7 +147,7 @@ fn walk_a_complete_plan_save_and_reopen() {
         "no node list for a single node"
     );
     answer(&mut h, "How PostgreSQL runs", "Bundled with GitLab");
-    fill(&mut h, "PostgreSQL version", "16.8");
+    fill(&mut h, "PostgreSQL version", "13.11");
     answer(&mut h, "How Redis runs", "Bundled with GitLab");
     answer(&mut h, "How Gitaly runs", "On the GitLab node");
     answer(&mut h, "Object storage", "No");
@@ -239,7 +239,7 @@ fn walk_a_complete_plan_save_and_reopen() {
     assert_eq!(c.organization.as_deref(), Some("Example Corp"));
     assert_eq!(c.name.as_deref(), Some("Zoë Müller"));
     assert_eq!(c.ticket.as_deref(), Some("512345"));
-    let w = reopened.window.as_ref().unwrap();
+    let w = reopened.first_window().unwrap();
     assert_eq!(w.time_zone.as_deref(), Some("Europe/Berlin"));
     assert_eq!(w.duration_hours, Some(24.0));
     assert!(w.start.as_deref().unwrap().starts_with("2026-12-05T20:00"));
@@ -260,7 +260,7 @@ fn walk_a_complete_plan_save_and_reopen() {
     assert_eq!(t.kind, Some(TopologyKind::SingleNode));
     assert_eq!(
         t.postgresql.as_ref().unwrap().version.as_deref(),
-        Some("16.8")
+        Some("13.11")
     );
     assert_eq!(reopened.geo.as_ref().unwrap().enabled, Some(false));
     for id in &blockers {
@@ -591,20 +591,15 @@ fn every_hostile_file_gets_an_error_dialog_and_leaves_the_open_plan_untouched() 
         }
         if name == with_findings {
             assert!(h.state().dialog.is_none(), "{name}: {:?}", h.state().dialog);
-            let hours = h
-                .state()
-                .plan
-                .window
-                .as_ref()
-                .and_then(|w| w.duration_hours);
+            let hours = h.state().plan.first_window().and_then(|w| w.duration_hours);
             assert_eq!(hours, Some(-4.0));
             assert!(
                 h.state()
                     .analysis
                     .findings
                     .iter()
-                    .any(|f| f.field == "window.duration_hours"),
-                "{name}: no finding at window.duration_hours"
+                    .any(|f| f.field == "windows[0].duration_hours"),
+                "{name}: no finding at windows[0].duration_hours"
             );
             click(&mut h, "File");
             click(&mut h, "Open…  (Ctrl+O)");

@@ -300,7 +300,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
             Some("512345".into())
         )
     );
-    let w = p.window.clone().unwrap();
+    let w = p.first_window().cloned().unwrap();
     assert_eq!(w.start.as_deref(), Some("2026-12-12T20:00"));
     assert_eq!(w.time_zone.as_deref(), Some("Europe/Berlin"));
     assert_eq!(w.duration_hours, Some(10.0));

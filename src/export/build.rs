@@ -73,7 +73,7 @@ fn fmt_local(dt: NaiveDateTime) -> String {
 }
 
 fn window_info(plan: &Plan) -> WindowInfo {
-    let w = plan.window.clone().unwrap_or_default();
+    let w = plan.first_window().cloned().unwrap_or_default();
     let tz_name = text(&w.time_zone);
     let tz: Option<chrono_tz::Tz> = tz_name.as_deref().and_then(|t| t.parse().ok());
     let start = text(&w.start).and_then(|s| parse_local_datetime(&s));
@@ -538,7 +538,7 @@ fn estimate(plan: &Plan, p: &PathInfo) -> Estimate {
         .filter(|h| *h > 0.0)
         .unwrap_or(DEFAULT_ROLLBACK_HOURS);
     let upgrade = per * p.hops.len() as f64;
-    let window_hours = plan.window.as_ref().and_then(|w| w.duration_hours);
+    let window_hours = plan.first_window().and_then(|w| w.duration_hours);
     Estimate {
         hops: p.hops.len(),
         hours_per_hop: per,
@@ -683,8 +683,9 @@ fn rollback_info(plan: &Plan, release: &Release<'_>) -> RollbackInfo {
     let r = plan.rollback.clone().unwrap_or_default();
     let deadline = text(&r.decision_deadline).and_then(|d| parse_local_datetime(&d));
     let window_end = match (
-        text(&plan.window.clone().unwrap_or_default().start).and_then(|s| parse_local_datetime(&s)),
-        plan.window.as_ref().and_then(|w| w.duration_hours),
+        text(&plan.first_window().cloned().unwrap_or_default().start)
+            .and_then(|s| parse_local_datetime(&s)),
+        plan.first_window().and_then(|w| w.duration_hours),
     ) {
         (Some(start), Some(h)) => add_hours(start, h),
         _ => None,

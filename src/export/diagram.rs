@@ -513,7 +513,7 @@ mod tests {
             "Praefect x3",
             "Gitaly x3",
             "PgBouncer x3",
-            "PostgreSQL 16.4 x0",
+            "PostgreSQL 14.11 x0",
             "Redis 7.2 x3",
             "Consul x3",
             "Load balancer x1",
@@ -524,7 +524,7 @@ mod tests {
                 "{want} missing from {titles:?}"
             );
         }
-        let pg = d.blocks().find(|b| b.title == "PostgreSQL 16.4").unwrap();
+        let pg = d.blocks().find(|b| b.title == "PostgreSQL 14.11").unwrap();
         assert_eq!(pg.kind, BlockKind::Service);
         assert!(pg.lines.iter().any(|l| l.contains("AWS RDS")));
         assert_eq!(d.site_title, "Primary site");

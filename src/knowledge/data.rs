@@ -143,6 +143,47 @@ pub struct RequirementsData {
     pub redis_minimums: Vec<Minimum>,
     pub bundled_postgresql_auto_upgrade: Vec<AutoUpgrade>,
     pub patches_to_avoid: Vec<PatchToAvoid>,
+    /// Where the support ranges below come from.
+    #[serde(default)]
+    pub postgresql_support_source: String,
+    /// The GitLab versions that support each PostgreSQL major (minimum AND maximum).
+    #[serde(default)]
+    pub postgresql_support: Vec<SupportRange>,
+    #[serde(default)]
+    pub redis_support_source: String,
+    /// The GitLab versions that support each Redis major.
+    #[serde(default)]
+    pub redis_support: Vec<SupportRange>,
+}
+
+/// The GitLab minors that support one major version of a dependency.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SupportRange {
+    /// The dependency's major version, e.g. `16`.
+    #[serde(alias = "postgresql", alias = "redis")]
+    pub version: String,
+    /// The first GitLab minor that supports it; `None`: every version in the data.
+    pub from: Option<String>,
+    /// The last GitLab minor that supports it; `None`: still supported.
+    pub until: Option<String>,
+    pub verified: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// `from` and `until` parsed, filled when the data is loaded.
+    #[serde(skip)]
+    pub from_parsed: Option<Minor>,
+    #[serde(skip)]
+    pub until_parsed: Option<Minor>,
+    /// `version` as a number.
+    #[serde(skip)]
+    pub major: u64,
+}
+
+impl SupportRange {
+    /// Whether GitLab `minor` supports this major.
+    pub fn covers(&self, minor: Minor) -> bool {
+        self.from_parsed.is_none_or(|f| minor >= f) && self.until_parsed.is_none_or(|u| minor <= u)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -146,6 +146,15 @@ impl Knowledge {
         for s in &mut stops.stops {
             s.minor_parsed = Minor::parse(&s.minor);
         }
+        for r in requirements
+            .postgresql_support
+            .iter_mut()
+            .chain(requirements.redis_support.iter_mut())
+        {
+            r.from_parsed = r.from.as_deref().and_then(Minor::parse);
+            r.until_parsed = r.until.as_deref().and_then(Minor::parse);
+            r.major = r.version.trim().parse().unwrap_or(0);
+        }
         for a in &mut requirements.bundled_postgresql_auto_upgrade {
             a.minor_parsed = Minor::parse(&a.minor);
         }
@@ -567,9 +576,19 @@ mod tests {
         assert!(!stop_19_5.verified);
         let suse = k.issue("gl19-suse-support-ending").unwrap();
         assert!(!suse.verified);
+        // The requirements table settled GitLab 18's minimum at 16.5 (dependency-compat.md);
+        // PostgreSQL 14 with GitLab 15.x stands only on a footnote.
         let pg18 = k.postgresql_minimum(18).unwrap();
+        assert_eq!((pg18.minimum.as_str(), pg18.verified), ("16.5", true));
+        let pg14 = k
+            .requirements
+            .postgresql_support
+            .iter()
+            .find(|r| r.major == 14)
+            .unwrap();
+        assert!(!pg14.verified);
         assert!(
-            pg18.note
+            pg14.note
                 .as_deref()
                 .unwrap_or_default()
                 .contains("UNVERIFIED")

@@ -25,6 +25,24 @@ pub fn field_label(field: &str) -> Cow<'static, str> {
         };
         return Cow::Owned(label);
     }
+    if let Some((n, rest)) = indexed(field, "windows[") {
+        let label = match rest {
+            "start" => format!("Start of window {n}"),
+            "time_zone" => format!("Time zone of window {n}"),
+            "duration_hours" => format!("Length of window {n} (hours)"),
+            "last_hop" => format!("Last hop of window {n}"),
+            "" => format!("Window {n}"),
+            other => format!("Window {n}: {}", readable(other)),
+        };
+        return Cow::Owned(label);
+    }
+    if let Some((n, rest)) = indexed(field, "dependency_upgrades[") {
+        let label = match rest {
+            "" => format!("Dependency upgrade {n}"),
+            other => format!("Dependency upgrade {n}: {}", readable(other)),
+        };
+        return Cow::Owned(label);
+    }
     if let Some((site, rest)) = indexed(field, "geo.secondaries[") {
         let label = match rest {
             "name" => format!("Name of site {site}"),
@@ -46,10 +64,12 @@ fn static_label(field: &str) -> Option<&'static str> {
         "contact.name" => "Contact name",
         "contact.email" => "Contact email",
         "contact.ticket" => "Support ticket number",
-        "window.start" => "Window start",
-        "window.time_zone" => "Time zone",
-        "window.duration_hours" => "Window length (hours)",
-        "window.review_call" => "Do you want a review call with GitLab Support?",
+        "windows[0].start" => "Window start",
+        "windows[0].time_zone" => "Time zone",
+        "windows[0].duration_hours" => "Window length (hours)",
+        "windows[0].review_call" => "Do you want a review call with GitLab Support?",
+        "windows[0].last_hop" => "Last hop of window 1",
+        "dependency_upgrades" => "Dependency upgrades on the path",
         "versions.current" => "Current GitLab version",
         "versions.edition" => "Edition",
         "versions.target" => "Target GitLab version",

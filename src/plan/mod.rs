@@ -11,15 +11,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 mod labels;
+mod steps;
 mod topology;
 
 pub use labels::*;
+pub use steps::*;
 pub use topology::*;
 
 /// The value of the `format` key of every plan file.
 pub const FORMAT: &str = "gitlab-upgrade-plan";
 /// The newest plan file schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Keys of a JSON object that this version of the tool does not know; kept verbatim.
 pub type Extra = BTreeMap<String, Value>;
@@ -44,8 +46,9 @@ pub struct Plan {
     pub updated_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window: Option<Window>,
+    /// The maintenance windows, in order (version 2; a version 1 `window` becomes the first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<Window>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Versions>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,6 +81,15 @@ pub struct Plan {
     /// path until the answer is known.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub to_verify: Vec<String>,
+    /// Dependency upgrades scheduled between the GitLab hops (version 2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependency_upgrades: Vec<DependencyUpgrade>,
+    /// Hours a hop took in a rehearsal, by GitLab `major.minor`: they replace the estimates.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub hop_hours: BTreeMap<String, f64>,
+    /// Take a backup before every hop, not only at the start of each window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_every_hop: Option<bool>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -92,7 +104,7 @@ impl Default for Plan {
             created_at: None,
             updated_at: None,
             contact: None,
-            window: None,
+            windows: Vec::new(),
             versions: None,
             conditions: None,
             zero_downtime: None,
@@ -106,6 +118,9 @@ impl Default for Plan {
             rollback: None,
             last_step: None,
             to_verify: Vec::new(),
+            dependency_upgrades: Vec::new(),
+            hop_hours: BTreeMap::new(),
+            backup_every_hop: None,
             extra: Extra::new(),
         }
     }
@@ -162,6 +177,19 @@ impl Plan {
             .collect()
     }
 
+    /// The first maintenance window, when there is one.
+    pub fn first_window(&self) -> Option<&Window> {
+        self.windows.first()
+    }
+
+    /// The first maintenance window, added when the plan has none yet.
+    pub fn first_window_mut(&mut self) -> &mut Window {
+        if self.windows.is_empty() {
+            self.windows.push(Window::default());
+        }
+        &mut self.windows[0]
+    }
+
     /// Whether the question at `field` was answered "not sure".
     pub fn is_unsure(&self, field: &str) -> bool {
         self.to_verify.iter().any(|f| f == field)
@@ -197,9 +225,11 @@ impl Plan {
             ($($f:ident),*) => {$(if !keep(&p.$f) { p.$f = None; })*};
         }
         drop_empty!(
-            contact, window, versions, conditions, install, os, topology, geo, notes, backup,
-            rollback
+            contact, versions, conditions, install, os, topology, geo, notes, backup, rollback
         );
+        if p.windows.len() == 1 && p.windows[0] == Window::default() {
+            p.windows.clear();
+        }
         p
     }
 }
@@ -236,9 +266,13 @@ pub struct Window {
         serialize_with = "whole_numbers_plain"
     )]
     pub duration_hours: Option<f64>,
-    /// Whether a review call with GitLab Support is wanted.
+    /// Whether a review call with GitLab Support is wanted (asked once, on the first window).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_call: Option<bool>,
+    /// The GitLab `major.minor` of the last hop done in this window; `None` on the last window
+    /// (it takes the rest of the path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_hop: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }

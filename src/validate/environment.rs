@@ -120,14 +120,16 @@ pub(super) fn check_one_os(
     let Some(p) = p else {
         return;
     };
-    // The current version too: it must be installable for a restore on the same OS.
+    // The nodes' OS: packages at every hop, and an OS upgrade the plan schedules, are the
+    // timeline's check; an OS whose end of packages is UNVERIFIED is only a warning here.
+    let main_os = field == "os";
     for hop in &p.hops {
         let minor = hop.minor();
         match os_support(entry, minor) {
             OsSupport::Ended {
                 last,
                 verified: true,
-            } => {
+            } if !main_os => {
                 out.push_doc(
                     Severity::Error,
                     "os_not_packaged",
@@ -158,7 +160,7 @@ pub(super) fn check_one_os(
                 );
                 return;
             }
-            OsSupport::TooEarly { first } => {
+            OsSupport::TooEarly { first } if !main_os => {
                 out.push_doc(
                     Severity::Error,
                     "os_not_packaged",
@@ -172,7 +174,7 @@ pub(super) fn check_one_os(
                 );
                 return;
             }
-            OsSupport::LastPackaged | OsSupport::Packaged => {}
+            _ => {}
         }
     }
     if entry.status == "ending" {
@@ -194,7 +196,7 @@ pub(super) fn check_one_os(
 
 // ------------------------------------------------------------------ topology
 
-pub(super) fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mut Out) {
+pub(super) fn check_topology(plan: &Plan, p: Option<&UpgradePath>, out: &mut Out) {
     let t = plan.topology.clone().unwrap_or_default();
     let method = plan.method();
     match t.kind {
@@ -245,34 +247,8 @@ pub(super) fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>
             "Enter the version of the external PostgreSQL: GitLab needs a minimum version for each major.",
         );
     }
-    if let (Some(p), Some(have)) = (p, text(&pg.version)) {
-        check_pg_minimum(plan, k, p, have, out);
-    }
-    let redis = t.redis.clone().unwrap_or_default();
-    if let (Some(p), Some(have)) = (p, text(&redis.version))
-        && redis.mode != Some(RedisMode::Bundled)
-    {
-        for hop in &p.hops {
-            if let Some(min) = k.redis_minimum(hop.semver.major)
-                && version_below(have, &min.minimum)
-            {
-                out.push_doc(
-                    Severity::Error,
-                    "redis_minimum",
-                    "topology.redis.version",
-                    format!(
-                        "Redis {have} is below the minimum {} for GitLab {} (hop {}). {}",
-                        min.minimum,
-                        hop.semver.major,
-                        hop.display_version(),
-                        min.note.clone().unwrap_or_default()
-                    ),
-                    min.doc_url.as_deref(),
-                );
-                break;
-            }
-        }
-    }
+    // Whether PostgreSQL and Redis fit every hop (minimum and maximum) is the timeline's
+    // check, with the upgrades the plan schedules between hops.
     if t.mattermost == Some(true)
         && let Some(p) = p
         && p.hops.iter().any(|h| h.semver.major >= 19)
@@ -378,56 +354,6 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
                 "topology.search_version",
                 "Enter the search engine's version: each GitLab version supports a range of Elasticsearch and OpenSearch versions, and some known issues depend on it.",
             );
-        }
-    }
-}
-
-pub(super) fn check_pg_minimum(
-    plan: &Plan,
-    k: &Knowledge,
-    p: &UpgradePath,
-    have: &str,
-    out: &mut Out,
-) {
-    let t = plan.topology.clone().unwrap_or_default();
-    let auto = t.kind == Some(TopologyKind::SingleNode)
-        && t.pg_mode() == Some(PostgresMode::Bundled)
-        && plan
-            .method()
-            .is_some_and(|m| matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker));
-    let mut effective = have.to_string();
-    for hop in &p.hops {
-        if let Some(min) = k.postgresql_minimum(hop.semver.major)
-            && version_below(&effective, &min.minimum)
-        {
-            let hint = if t.pg_mode() == Some(PostgresMode::External) {
-                "Upgrade the external database before this hop."
-            } else {
-                "Upgrade the bundled database (gitlab-ctl pg-upgrade) before this hop."
-            };
-            out.push_doc(
-                Severity::Error,
-                "pg_minimum",
-                "topology.postgresql.version",
-                format!(
-                    "PostgreSQL {have} is below the minimum {} for GitLab {} (hop {}). {hint}",
-                    min.minimum,
-                    hop.semver.major,
-                    hop.display_version()
-                ),
-                Some(&format!(
-                    "https://docs.gitlab.com/update/versions/gitlab_{}_changes/",
-                    hop.semver.major
-                )),
-            );
-            return;
-        }
-        if auto {
-            for a in &k.requirements.bundled_postgresql_auto_upgrade {
-                if a.minor_parsed == Some(hop.minor()) && version_below(&effective, &a.postgresql) {
-                    effective = a.postgresql.clone();
-                }
-            }
         }
     }
 }

@@ -24,16 +24,16 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         .text(ui, &mut contact.ticket);
 
     section(ui, "Upgrade window");
-    let window = ctx.plan.window.get_or_insert_with(Default::default);
-    form.field("window.start")
+    let window = ctx.plan.first_window_mut();
+    form.field("windows[0].start")
         .required()
         .date_time(ui, &mut window.start);
     time_zone(ui, form, &mut window.time_zone, &mut ctx.ui_state.tz_search);
-    form.field("window.duration_hours")
+    form.field("windows[0].duration_hours")
         .required()
         .hint("e.g. 8")
         .hours(ui, &mut window.duration_hours);
-    form.field("window.review_call")
+    form.field("windows[0].review_call")
         .required()
         .yes_no(ui, &mut window.review_call);
     widgets::help(
@@ -43,7 +43,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
 }
 
 fn time_zone(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>, search: &mut String) {
-    let field = "window.time_zone";
+    let field = "windows[0].time_zone";
     let label = form.label_of(field);
     ui.scope_builder(
         egui::UiBuilder::new().scope_id(egui::Id::unique(("upgrade-planner-field", field))),
@@ -59,7 +59,7 @@ fn time_zone(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>, searc
                     let sl = ui.label("Search time zones");
                     ui.add(
                         egui::TextEdit::singleline(search)
-                            .id(widgets::input_id("window.time_zone#search"))
+                            .id(widgets::input_id("windows[0].time_zone#search"))
                             .hint_text("Berlin, New_York, UTC…"),
                     )
                     .labelled_by(sl.id)
