@@ -38,6 +38,23 @@ pub enum Command {
         /// large_users_table, npm_packages, large_pipeline_variables, large_pipeline_messages.
         #[arg(long = "condition", value_name = "NAME")]
         conditions: Vec<String>,
+        /// The PostgreSQL version running now: the dependency steps it needs are placed on the
+        /// path, each with the range of versions where it may go.
+        #[arg(long, value_name = "VERSION")]
+        postgresql: Option<String>,
+        /// How PostgreSQL runs: bundled (single node: the package upgrades it), bundled_ha
+        /// (Patroni) or external (default).
+        #[arg(long, value_name = "MODE", value_parser = ["bundled", "bundled_ha", "external"])]
+        postgresql_mode: Option<String>,
+        /// The version of an external Redis.
+        #[arg(long, value_name = "VERSION")]
+        redis: Option<String>,
+        /// The nodes' OS as ID:VERSION, e.g. ubuntu:20.04 or rhel:8 (Linux package installs).
+        #[arg(long, value_name = "ID:VERSION")]
+        os: Option<String>,
+        /// The installation method (default linux_package).
+        #[arg(long, value_name = "METHOD", value_parser = ["linux_package", "docker", "helm_chart", "operator", "self_compiled", "environment_toolkit"])]
+        method: Option<String>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,

@@ -25,6 +25,7 @@ pub use args::{Cli, Command};
 use crate::export::Paper;
 use crate::export::redact::redact;
 use crate::knowledge::Knowledge;
+use crate::path::PathRequest;
 use crate::text::{escape_controls, json_safe, one_line};
 
 pub const EXIT_OK: u8 = 0;
@@ -125,8 +126,28 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             to,
             zero_downtime,
             conditions,
+            postgresql,
+            postgresql_mode,
+            redis,
+            os,
+            method,
             json,
-        } => path::run(from, to, zero_downtime, conditions, json, o),
+        } => {
+            let request = PathRequest {
+                from,
+                to,
+                zero_downtime,
+                conditions,
+            };
+            let env = path::Dependencies {
+                postgresql,
+                postgresql_mode,
+                redis,
+                os,
+                method,
+            };
+            path::run(request, &env, json, o)
+        }
         Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
         Command::EnvInfo { input } => env_info::run(&input, o),
         Command::Schema => {

@@ -213,6 +213,56 @@ impl Timeline {
     }
 }
 
+/// One entry of the timeline for `path --json` (`steps`): a GitLab hop or a dependency step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StepJson {
+    Gitlab {
+        kind: &'static str,
+        version: String,
+        minor: Minor,
+        reason: String,
+    },
+    Dependency {
+        kind: Component,
+        from: String,
+        to: String,
+        after: Minor,
+        earliest: Option<Minor>,
+        latest: Option<Minor>,
+        origin: Origin,
+        reason: String,
+    },
+}
+
+impl Timeline {
+    /// Every hop and step in order (proposals included), for `path --json`.
+    pub fn steps_json(&self, path: &crate::path::UpgradePath) -> Vec<StepJson> {
+        let hops: Vec<Minor> = path.hops.iter().map(crate::path::Hop::minor).collect();
+        self.entries(&hops, true)
+            .into_iter()
+            .filter_map(|e| match e {
+                Entry::Hop(i) => path.hops.get(i).map(|h| StepJson::Gitlab {
+                    kind: "gitlab",
+                    version: h.display_version(),
+                    minor: h.minor(),
+                    reason: h.reason.clone(),
+                }),
+                Entry::Step(s) => Some(StepJson::Dependency {
+                    kind: s.component,
+                    from: s.from.clone(),
+                    to: s.to.clone(),
+                    after: s.after,
+                    earliest: s.earliest,
+                    latest: s.latest,
+                    origin: s.origin,
+                    reason: s.reason.clone(),
+                }),
+            })
+            .collect()
+    }
+}
+
 /// Build the timeline.
 pub fn build(k: &Knowledge, input: &Inputs<'_>) -> Timeline {
     let mut positions = vec![input.start];

@@ -86,7 +86,7 @@ pub const RESTORE_TEST_MAX_AGE_DAYS: i64 = 180;
 pub use crate::timeline::windows::{
     DEFAULT_ROLLBACK_HOURS, HOURS_PER_HOP_MULTI, HOURS_PER_HOP_SINGLE,
 };
-pub use timeline::{Schedule, settings as schedule_settings};
+pub use timeline::{Schedule, build_timeline, settings as schedule_settings};
 
 const UA_DOC: &str = "https://about.gitlab.com/support/scheduling-upgrade-assistance/";
 const BACKUP_DOC: &str = "https://docs.gitlab.com/administration/backup_restore/backup_gitlab/";

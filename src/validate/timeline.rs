@@ -68,6 +68,27 @@ fn inputs<'a>(
     })
 }
 
+/// The timeline of a plan on its path (without findings): for the command line and exports.
+pub fn build_timeline(plan: &Plan, k: &Knowledge, p: &UpgradePath) -> Option<Timeline> {
+    let hops: Vec<Minor> = p.hops.iter().map(|h| h.minor()).collect();
+    let planned = planned_steps(plan);
+    let input = inputs(plan, p, &hops, &planned)?;
+    Some(timeline::build(k, &input))
+}
+
+fn planned_steps(plan: &Plan) -> Vec<Planned> {
+    plan.dependency_upgrades
+        .iter()
+        .enumerate()
+        .map(|(index, d)| Planned {
+            component: d.component,
+            to: d.to.trim().to_string(),
+            after: Minor::parse(&d.after),
+            index,
+        })
+        .collect()
+}
+
 /// Build the timeline and the windows, and report every hop a dependency does not fit, every
 /// step out of its range and every window that does not hold its work.
 pub(super) fn check_timeline(
@@ -78,17 +99,7 @@ pub(super) fn check_timeline(
     out: &mut Out,
 ) -> Option<Schedule> {
     let hops: Vec<Minor> = p.hops.iter().map(|h| h.minor()).collect();
-    let planned: Vec<Planned> = plan
-        .dependency_upgrades
-        .iter()
-        .enumerate()
-        .map(|(index, d)| Planned {
-            component: d.component,
-            to: d.to.trim().to_string(),
-            after: Minor::parse(&d.after),
-            index,
-        })
-        .collect();
+    let planned = planned_steps(plan);
     let input = inputs(plan, p, &hops, &planned)?;
     let t = timeline::build(k, &input);
     for problem in &t.problems {
