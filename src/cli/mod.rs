@@ -146,7 +146,7 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
                 os,
                 method,
             };
-            path::run(request, &env, json, o)
+            path::run(&request, &env, json, o)
         }
         Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
         Command::EnvInfo { input } => env_info::run(&input, o),

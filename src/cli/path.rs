@@ -84,7 +84,7 @@ struct PathWithSteps<'a> {
     problems: Vec<&'a str>,
 }
 
-pub(super) fn run(req: PathRequest, deps: &Dependencies, json: bool, o: &mut Output) -> u8 {
+pub(super) fn run(req: &PathRequest, deps: &Dependencies, json: bool, o: &mut Output) -> u8 {
     let k = knowledge(o);
     let plan = deps.plan();
     let env = if deps.any() {
@@ -92,7 +92,7 @@ pub(super) fn run(req: PathRequest, deps: &Dependencies, json: bool, o: &mut Out
     } else {
         Environment::unknown()
     };
-    let p = match path::compute(k, &req, &env) {
+    let p = match path::compute(k, req, &env) {
         Ok(p) => p,
         Err(e) => {
             o.warn(format_args!("upgrade-planner path: {}", shown(e)));
