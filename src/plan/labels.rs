@@ -43,6 +43,9 @@ pub fn field_label(field: &str) -> Cow<'static, str> {
         };
         return Cow::Owned(label);
     }
+    if let Some(minor) = field.strip_prefix("hop_hours.") {
+        return Cow::Owned(format!("Rehearsed hours for {minor}"));
+    }
     if let Some((site, rest)) = indexed(field, "geo.secondaries[") {
         let label = match rest {
             "name" => format!("Name of site {site}"),
@@ -120,6 +123,7 @@ fn static_label(field: &str) -> Option<&'static str> {
         "notes.current_known_issues" => "Known issues you already see on the current version",
         "known_issues_reviewed" => "Known issues on your path",
         "backup.method" => "Backup method",
+        "backup_every_hop" => "Take a backup before every hop too?",
         "backup.secrets_backed_up" => "Are the secrets backed up?",
         "backup.config_backed_up" => "Is the configuration backed up?",
         "backup.object_storage_backed_up" => {

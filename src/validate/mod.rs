@@ -133,7 +133,7 @@ pub fn step_of(field: &str) -> Step {
         "topology" => Step::Topology,
         "geo" => Step::Geo,
         "notes" | "known_issues_reviewed" => Step::KnownIssues,
-        "backup" => Step::Backup,
+        "backup" | "backup_every_hop" => Step::Backup,
         "rollback" => Step::Rollback,
         _ => Step::Review,
     }

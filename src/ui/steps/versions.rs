@@ -66,6 +66,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             );
         }
     }
+    super::timeline::show(plan, ctx.analysis, form, ui);
 }
 
 /// A version typed with its edition (`16.8.3-ee`) answers the edition question, unless the
