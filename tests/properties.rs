@@ -232,8 +232,35 @@ fn window() -> BoxedStrategy<Window> {
         .boxed()
 }
 
-fn edition() -> BoxedStrategy<Edition> {
-    select(vec![Edition::Ce, Edition::Ee]).boxed()
+/// A value of a closed list, or now and then one this version does not know (a plausible
+/// newer id or any text), read as a file gives it: a text that happens to be a known id is
+/// that value.
+fn open<T>(known: Vec<T>) -> BoxedStrategy<Open<T>>
+where
+    T: Clone + std::fmt::Debug + serde::de::DeserializeOwned + 'static,
+{
+    let other = prop_oneof![
+        select(vec![
+            "pages",
+            "nix",
+            "kas",
+            "dependencies",
+            "arm64",
+            "Rails",
+            ""
+        ])
+        .prop_map(String::from),
+        text(),
+    ];
+    prop_oneof![
+        6 => select(known).prop_map(Open::Known),
+        1 => other.prop_map(|s| serde_json::from_value(Value::String(s)).unwrap()),
+    ]
+    .boxed()
+}
+
+fn edition() -> BoxedStrategy<Open<Edition>> {
+    open(vec![Edition::Ce, Edition::Ee])
 }
 
 fn versions() -> BoxedStrategy<Versions> {
@@ -270,8 +297,8 @@ fn conditions() -> BoxedStrategy<Conditions> {
         .boxed()
 }
 
-fn method() -> BoxedStrategy<InstallMethod> {
-    select(InstallMethod::ALL.to_vec()).boxed()
+fn method() -> BoxedStrategy<Open<InstallMethod>> {
+    open(InstallMethod::ALL.to_vec())
 }
 
 fn install() -> BoxedStrategy<Install> {
@@ -310,7 +337,7 @@ fn os() -> BoxedStrategy<Os> {
     (
         prop::option::of(distro),
         prop::option::of(ver),
-        prop::option::of(select(vec![Arch::X86_64, Arch::Aarch64])),
+        prop::option::of(open(vec![Arch::X86_64, Arch::Aarch64])),
         extra(),
     )
         .prop_map(|(distribution, version, arch, extra)| Os {
@@ -322,8 +349,8 @@ fn os() -> BoxedStrategy<Os> {
         .boxed()
 }
 
-fn role() -> BoxedStrategy<NodeRole> {
-    select(NodeRole::ALL.to_vec()).boxed()
+fn role() -> BoxedStrategy<Open<NodeRole>> {
+    open(NodeRole::ALL.to_vec())
 }
 
 fn node() -> BoxedStrategy<Node> {
@@ -352,7 +379,7 @@ fn node() -> BoxedStrategy<Node> {
 
 fn topology() -> BoxedStrategy<Topology> {
     let pg = (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             PostgresMode::Bundled,
             PostgresMode::BundledHa,
             PostgresMode::External,
@@ -372,7 +399,7 @@ fn topology() -> BoxedStrategy<Topology> {
         })
         .boxed();
     let redis = (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             RedisMode::Bundled,
             RedisMode::Sentinel,
             RedisMode::External,
@@ -395,7 +422,7 @@ fn topology() -> BoxedStrategy<Topology> {
         },
     );
     let gitaly = (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             GitalyMode::Bundled,
             GitalyMode::Sharded,
             GitalyMode::Cluster,
@@ -412,7 +439,7 @@ fn topology() -> BoxedStrategy<Topology> {
     let b = || prop::option::of(any::<bool>());
     let flags = (b(), b(), b(), b(), b(), b(), b(), b(), b(), b(), b()).boxed();
     (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             TopologyKind::SingleNode,
             TopologyKind::MultiNode,
         ])),
@@ -463,7 +490,7 @@ fn geo() -> BoxedStrategy<Geo> {
     let site = (
         text(),
         opt_text(),
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             TopologyKind::SingleNode,
             TopologyKind::MultiNode,
         ])),
@@ -479,7 +506,7 @@ fn geo() -> BoxedStrategy<Geo> {
         });
     (
         prop::option::of(any::<bool>()),
-        prop::option::of(select(vec![GeoRole::Primary, GeoRole::Secondary])),
+        prop::option::of(open(vec![GeoRole::Primary, GeoRole::Secondary])),
         prop::collection::vec(site, 0..4),
         extra(),
     )
@@ -509,7 +536,7 @@ fn backup() -> BoxedStrategy<Backup> {
         1 => text(),
     ];
     (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             BackupMethod::GitlabBackup,
             BackupMethod::Snapshot,
             BackupMethod::Both,
@@ -582,7 +609,7 @@ prop_compose! {
             any::<u32>(),
             prop::option::of(date_time()),
             prop::option::of(date_time()),
-            prop::option::of(select(Step::ALL.to_vec())),
+            prop::option::of(open(Step::ALL.to_vec())),
             known_issue_ids(),
             prop::option::of(any::<bool>()),
             extra(),

@@ -1,7 +1,10 @@
 //! Building the export model from the plan, the knowledge and the analysis.
 
 use super::*;
-use crate::plan::{OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, SEARCH_ENGINES, option_label};
+use crate::plan::{
+    Arch, GeoRole, GitalyMode, InstallMethod, NodeRole, OBJECT_STORAGE_PROVIDERS, OpenAnswer,
+    POSTGRES_PROVIDERS, PostgresMode, RedisMode, SEARCH_ENGINES, option_label,
+};
 use crate::text::one_line;
 
 fn text(s: &Option<String>) -> Option<String> {
@@ -204,8 +207,8 @@ fn os_label(k: &Knowledge, os: &crate::plan::Os) -> Option<String> {
             format!("{n} {ver}").trim().to_string()
         }
     };
-    Some(match os.arch {
-        Some(a) => format!("{name}, {}", a.id()),
+    Some(match &os.arch {
+        Some(a) => format!("{name}, {}", a.shown(Arch::id)),
         None => name,
     })
 }
@@ -214,8 +217,14 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
     let t = plan.topology.clone().unwrap_or_default();
     let install = plan.install.clone().unwrap_or_default();
     let mut details = Vec::new();
-    if let Some(target) = install.target_method.filter(|m| Some(*m) != install.method) {
-        details.push(("Changing to".to_string(), target.label().to_string()));
+    if let Some(target) = install
+        .target_method
+        .filter(|m| Some(m) != install.method.as_ref())
+    {
+        details.push((
+            "Changing to".to_string(),
+            target.shown(InstallMethod::label),
+        ));
     }
     if let Some(c) = text(&install.chart_version) {
         details.push(("Helm chart now".to_string(), c));
@@ -230,12 +239,12 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
         .nodes
         .iter()
         .map(|n| NodeRow {
-            role: n.role.label().to_string(),
+            role: n.role.shown(NodeRole::label),
             count: n.count,
             also: n
                 .additional_roles
                 .iter()
-                .map(|r| r.label().to_string())
+                .map(|r| r.shown(NodeRole::label))
                 .collect(),
             hosts: n.hosts.clone(),
             os: n.os.as_ref().and_then(|o| os_label(k, o)),
@@ -247,10 +256,12 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
     components.push((
         "PostgreSQL".to_string(),
         [
-            pg.mode.map(|m| match m {
-                crate::plan::PostgresMode::Bundled => "bundled".to_string(),
-                crate::plan::PostgresMode::BundledHa => "bundled, Patroni HA".to_string(),
-                crate::plan::PostgresMode::External => "external".to_string(),
+            pg.mode.map(|m| {
+                m.shown(|m| match m {
+                    PostgresMode::Bundled => "bundled",
+                    PostgresMode::BundledHa => "bundled, Patroni HA",
+                    PostgresMode::External => "external",
+                })
             }),
             text(&pg.provider).map(|p| option_label(&POSTGRES_PROVIDERS, &p)),
             text(&pg.version).map(|v| format!("version {v}")),
@@ -264,10 +275,12 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
     components.push((
         "Redis".to_string(),
         [
-            redis.mode.map(|m| match m {
-                crate::plan::RedisMode::Bundled => "bundled".to_string(),
-                crate::plan::RedisMode::Sentinel => "Sentinel HA".to_string(),
-                crate::plan::RedisMode::External => "external".to_string(),
+            redis.mode.map(|m| {
+                m.shown(|m| match m {
+                    RedisMode::Bundled => "bundled",
+                    RedisMode::Sentinel => "Sentinel HA",
+                    RedisMode::External => "external",
+                })
             }),
             text(&redis.version).map(|v| format!("version {v}")),
         ]
@@ -279,10 +292,12 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
     let gitaly = t.gitaly.clone().unwrap_or_default();
     let mut g = gitaly
         .mode
-        .map(|m| match m {
-            crate::plan::GitalyMode::Bundled => "bundled".to_string(),
-            crate::plan::GitalyMode::Sharded => "external, sharded".to_string(),
-            crate::plan::GitalyMode::Cluster => "Gitaly Cluster (Praefect)".to_string(),
+        .map(|m| {
+            m.shown(|m| match m {
+                GitalyMode::Bundled => "bundled",
+                GitalyMode::Sharded => "external, sharded",
+                GitalyMode::Cluster => "Gitaly Cluster (Praefect)",
+            })
         })
         .unwrap_or_default();
     if !gitaly.storages.is_empty() {
@@ -329,17 +344,19 @@ fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
         }
     }
     EnvironmentInfo {
-        install_method: plan.method().map(|m| m.label().to_string()),
+        install_method: install.method.map(|m| m.shown(InstallMethod::label)),
         install_details: details,
         edition: plan
             .versions
             .as_ref()
-            .and_then(|v| v.edition)
-            .map(|e| e.label().to_string()),
+            .and_then(|v| v.edition.as_ref())
+            .map(|e| e.shown(Edition::label)),
         os: plan.os.as_ref().and_then(|o| os_label(k, o)),
-        topology: t.kind.map(|k| match k {
-            TopologyKind::SingleNode => "Single node".to_string(),
-            TopologyKind::MultiNode => "Multi-node".to_string(),
+        topology: t.kind.as_ref().map(|k| {
+            k.shown(|k| match k {
+                TopologyKind::SingleNode => "Single node",
+                TopologyKind::MultiNode => "Multi-node",
+            })
         }),
         reference_architecture: text(&t.reference_architecture),
         total_nodes: t.total_nodes(),
@@ -390,7 +407,7 @@ impl ExportModel {
         let (verdict, verdict_text) = verdict(&counts, analysis);
         let contact = plan.contact.clone().unwrap_or_default();
         let versions = plan.versions.clone().unwrap_or_default();
-        let edition = versions.edition.unwrap_or(Edition::Ee);
+        let edition = versions.edition.known().unwrap_or(Edition::Ee);
         let edition_short = edition.id().to_uppercase();
         let path = analysis.path.as_ref().map(path_info);
         let ctx = runbook::Context::from_plan(&plan);
@@ -437,7 +454,7 @@ impl ExportModel {
                 current: current.clone(),
                 target: text(&versions.target),
                 target_resolved: target_resolved.clone(),
-                edition: versions.edition.map(|e| e.label().to_string()),
+                edition: versions.edition.map(|e| e.shown(Edition::label)),
                 edition_short: edition_short.clone(),
             },
             verdict,
@@ -595,6 +612,10 @@ fn runbook_of(
         })
         .unwrap_or_default();
     Runbook {
+        commands_for: plan
+            .method()
+            .map_or("the Linux package", InstallMethod::label)
+            .to_string(),
         before: runbook::preparation(ctx, &hop_versions),
         order,
         zero_downtime: plan.zero_downtime == Some(true),
@@ -663,12 +684,11 @@ fn backup_info(plan: &Plan, release: &Release<'_>) -> BackupInfo {
     };
     BackupInfo {
         method: b.method.map(|m| {
-            match m {
+            m.shown(|m| match m {
                 BackupMethod::GitlabBackup => "GitLab backup tool",
                 BackupMethod::Snapshot => "Snapshots of every node (outside Support scope)",
                 BackupMethod::Both => "GitLab backup tool and snapshots of every node",
-            }
-            .to_string()
+            })
         }),
         facts,
         backup_steps: steps(runbook::backup_steps),
@@ -734,9 +754,11 @@ fn geo_info(plan: &Plan, ctx: &runbook::Context) -> GeoInfo {
     let g = plan.geo.clone().unwrap_or_default();
     GeoInfo {
         enabled: g.enabled,
-        site_role: g.site_role.map(|r| match r {
-            crate::plan::GeoRole::Primary => "primary".to_string(),
-            crate::plan::GeoRole::Secondary => "secondary".to_string(),
+        site_role: g.site_role.map(|r| {
+            r.shown(|r| match r {
+                GeoRole::Primary => "primary",
+                GeoRole::Secondary => "secondary",
+            })
         }),
         secondaries: g
             .secondaries
@@ -744,9 +766,11 @@ fn geo_info(plan: &Plan, ctx: &runbook::Context) -> GeoInfo {
             .map(|s| GeoSiteRow {
                 name: s.name.clone(),
                 location: text(&s.location),
-                topology: s.kind.map(|k| match k {
-                    TopologyKind::SingleNode => "single node".to_string(),
-                    TopologyKind::MultiNode => "multi-node".to_string(),
+                topology: s.kind.as_ref().map(|k| {
+                    k.shown(|k| match k {
+                        TopologyKind::SingleNode => "single node",
+                        TopologyKind::MultiNode => "multi-node",
+                    })
                 }),
                 node_count: s.node_count,
             })
