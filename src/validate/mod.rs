@@ -236,6 +236,9 @@ fn check_to_verify(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mu
 
 // ------------------------------------------------------------------ values kept as written
 
+/// The rule id of a value from a closed list that this version does not know.
+pub const UNKNOWN_VALUE_RULE: &str = "unknown_value";
+
 /// An answer from a closed list that this version does not know (a role a newer version adds,
 /// say) is kept and written back unchanged: a warning at its field, never an error. What is
 /// computed from the plan treats it as not answered. The value is quoted only when it may be
@@ -243,7 +246,7 @@ fn check_to_verify(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mu
 fn check_kept_values(plan: &Plan, out: &mut Out) {
     for (field, raw) in plan.kept_values() {
         out.warn(
-            "unknown_value",
+            UNKNOWN_VALUE_RULE,
             &field,
             format!(
                 "{} is not a value this version of Upgrade Planner knows (a newer version may); it is kept as it is.",
