@@ -294,7 +294,8 @@ fn every_closed_list_of_the_schema_keeps_what_it_does_not_know() {
     for (field, pointer) in &places {
         let mut changed = value.clone();
         *changed.pointer_mut(pointer).unwrap() = "zz_newer_value".into();
-        let text = serde_json::to_string_pretty(&changed).unwrap() + "\n";
+        let mut text = serde_json::to_string_pretty(&changed).unwrap();
+        text.push('\n');
         let plan = match plan_file::parse(Path::new("p.json"), text.as_bytes()) {
             Ok(p) => p,
             Err(e) => panic!("{field}: {e}"),
