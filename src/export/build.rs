@@ -1,20 +1,17 @@
 //! Building the export model from the plan, the knowledge and the analysis.
 
 use super::*;
-use crate::plan::{
-    Arch, GeoRole, GitalyMode, InstallMethod, NodeRole, OBJECT_STORAGE_PROVIDERS, OpenAnswer,
-    POSTGRES_PROVIDERS, PostgresMode, RedisMode, SEARCH_ENGINES, option_label,
-};
+use crate::plan::{GeoRole, InstallMethod, OpenAnswer};
 use crate::text::one_line;
 
-fn text(s: &Option<String>) -> Option<String> {
+pub(super) fn text(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
 }
 
-fn yes_no(b: Option<bool>) -> String {
+pub(super) fn yes_no(b: Option<bool>) -> String {
     match b {
         Some(true) => "yes".into(),
         Some(false) => "no".into(),
@@ -193,178 +190,6 @@ fn path_info(p: &UpgradePath) -> PathInfo {
     }
 }
 
-fn os_label(k: &Knowledge, os: &crate::plan::Os) -> Option<String> {
-    let dist = text(&os.distribution)?;
-    let ver = text(&os.version).unwrap_or_default();
-    let name = match k.os_entry(&dist, &ver) {
-        Some(e) => e.display_name(),
-        None => {
-            let n = k
-                .distributions()
-                .into_iter()
-                .find(|(id, _)| *id == dist)
-                .map_or(dist.clone(), |(_, n)| n.to_string());
-            format!("{n} {ver}").trim().to_string()
-        }
-    };
-    Some(match &os.arch {
-        Some(a) => format!("{name}, {}", a.shown(Arch::id)),
-        None => name,
-    })
-}
-
-fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
-    let t = plan.topology.clone().unwrap_or_default();
-    let install = plan.install.clone().unwrap_or_default();
-    let mut details = Vec::new();
-    if let Some(target) = install
-        .target_method
-        .filter(|m| Some(m) != install.method.as_ref())
-    {
-        details.push((
-            "Changing to".to_string(),
-            target.shown(InstallMethod::label),
-        ));
-    }
-    if let Some(c) = text(&install.chart_version) {
-        details.push(("Helm chart now".to_string(), c));
-    }
-    if let Some(i) = text(&install.docker_image) {
-        details.push(("Docker image now".to_string(), i));
-    }
-    if let Some(c) = text(&install.container_name) {
-        details.push(("Container".to_string(), c));
-    }
-    let nodes = t
-        .nodes
-        .iter()
-        .map(|n| NodeRow {
-            role: n.role.shown(NodeRole::label),
-            count: n.count,
-            also: n
-                .additional_roles
-                .iter()
-                .map(|r| r.shown(NodeRole::label))
-                .collect(),
-            hosts: n.hosts.clone(),
-            os: n.os.as_ref().and_then(|o| os_label(k, o)),
-            notes: text(&n.notes),
-        })
-        .collect();
-    let mut components = Vec::new();
-    let pg = t.postgresql.clone().unwrap_or_default();
-    components.push((
-        "PostgreSQL".to_string(),
-        [
-            pg.mode.map(|m| {
-                m.shown(|m| match m {
-                    PostgresMode::Bundled => "bundled",
-                    PostgresMode::BundledHa => "bundled, Patroni HA",
-                    PostgresMode::External => "external",
-                })
-            }),
-            text(&pg.provider).map(|p| option_label(&POSTGRES_PROVIDERS, &p)),
-            text(&pg.version).map(|v| format!("version {v}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
-    ));
-    let redis = t.redis.clone().unwrap_or_default();
-    components.push((
-        "Redis".to_string(),
-        [
-            redis.mode.map(|m| {
-                m.shown(|m| match m {
-                    RedisMode::Bundled => "bundled",
-                    RedisMode::Sentinel => "Sentinel HA",
-                    RedisMode::External => "external",
-                })
-            }),
-            text(&redis.version).map(|v| format!("version {v}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
-    ));
-    let gitaly = t.gitaly.clone().unwrap_or_default();
-    let mut g = gitaly
-        .mode
-        .map(|m| {
-            m.shown(|m| match m {
-                GitalyMode::Bundled => "bundled",
-                GitalyMode::Sharded => "external, sharded",
-                GitalyMode::Cluster => "Gitaly Cluster (Praefect)",
-            })
-        })
-        .unwrap_or_default();
-    if !gitaly.storages.is_empty() {
-        let names: Vec<String> = gitaly.storages.iter().map(|s| s.describe()).collect();
-        if !g.is_empty() {
-            g.push_str("; ");
-        }
-        g.push_str(&format!("storages: {}", names.join(", ")));
-    }
-    components.push(("Gitaly".to_string(), g));
-    for (label, value, detail) in [
-        ("PgBouncer", t.pgbouncer, None),
-        ("Consul", t.consul, None),
-        ("Load balancer", t.load_balancer, None),
-        (
-            "Object storage",
-            t.object_storage,
-            text(&t.object_storage_provider).map(|p| option_label(&OBJECT_STORAGE_PROVIDERS, &p)),
-        ),
-        (
-            "Elasticsearch/OpenSearch",
-            t.elasticsearch,
-            search_detail(&t),
-        ),
-        ("Container registry", t.container_registry, None),
-        ("Bundled Mattermost", t.mattermost, None),
-        ("GitLab Runner", t.runners, None),
-        ("LDAP", t.ldap, None),
-        ("GitLab Duo", t.gitlab_duo, None),
-        ("ClickHouse", t.clickhouse, None),
-    ] {
-        if value.is_some() {
-            let mut v = yes_no(value);
-            if let Some(d) = detail.filter(|_| value == Some(true)) {
-                v.push_str(", ");
-                v.push_str(&d);
-            }
-            components.push((label.to_string(), v));
-        }
-    }
-    for c in &mut components {
-        if c.1.is_empty() {
-            c.1 = "not answered".into();
-        }
-    }
-    EnvironmentInfo {
-        install_method: install.method.map(|m| m.shown(InstallMethod::label)),
-        install_details: details,
-        edition: plan
-            .versions
-            .as_ref()
-            .and_then(|v| v.edition.as_ref())
-            .map(|e| e.shown(Edition::label)),
-        os: plan.os.as_ref().and_then(|o| os_label(k, o)),
-        topology: t.kind.as_ref().map(|k| {
-            k.shown(|k| match k {
-                TopologyKind::SingleNode => "Single node",
-                TopologyKind::MultiNode => "Multi-node",
-            })
-        }),
-        reference_architecture: text(&t.reference_architecture),
-        total_nodes: t.total_nodes(),
-        nodes,
-        components,
-    }
-}
-
 /// The attention lines of a hop: blockers and warnings, one line each.
 fn attention(h: &HopRow) -> Vec<(NoteSeverity, String)> {
     h.notes
@@ -470,7 +295,7 @@ impl ExportModel {
                 ticket.as_deref(),
             ),
             path,
-            environment: environment_info(&plan, k),
+            environment: super::environment::environment_info(&plan, k),
             diagram: diagram::build(&plan),
             geo: geo_info(&plan, &ctx),
             notes: NotesInfo {
@@ -836,16 +661,6 @@ fn answer(plan: &Plan, field: &str, value: Option<bool>) -> String {
 }
 
 /// `OpenSearch 2.11`: the search back end and its version, as far as the plan says.
-fn search_detail(t: &crate::plan::Topology) -> Option<String> {
-    let engine = text(&t.search_engine).map(|e| option_label(&SEARCH_ENGINES, &e));
-    match (engine, text(&t.search_version)) {
-        (Some(e), Some(v)) => Some(format!("{e} {v}")),
-        (Some(e), None) => Some(e),
-        (None, Some(v)) => Some(format!("version {v}")),
-        (None, None) => None,
-    }
-}
-
 fn ctx_is_kubernetes(plan: &Plan) -> bool {
     matches!(
         plan.method(),
