@@ -182,7 +182,7 @@ fn architecture_and_edition_must_be_packaged() {
     p.os = Some(Os {
         distribution: Some("oracle_linux".into()),
         version: Some("9".into()),
-        arch: Some(Arch::Aarch64),
+        arch: Some(Arch::Aarch64.into()),
         ..Default::default()
     });
     expect(&p, "os_arch", Severity::Error, "os.arch");
@@ -192,7 +192,7 @@ fn architecture_and_edition_must_be_packaged() {
         version: Some("15".into()),
         ..Default::default()
     });
-    p.versions.as_mut().unwrap().edition = Some(Edition::Ce);
+    p.versions.as_mut().unwrap().edition = Some(Edition::Ce.into());
     p.versions.as_mut().unwrap().current = Some("17.8.7".into());
     expect(&p, "os_edition", Severity::Error, "os.distribution");
 }
@@ -214,7 +214,7 @@ fn postgresql_below_the_minimum_for_a_hop() {
     assert!(f[0].message.contains("16.10 to 17.11"), "{}", f[0].message);
     // A planned step where the new version does not run yet names both ends of its range.
     p.dependency_upgrades = vec![DependencyUpgrade {
-        component: Component::Postgresql,
+        component: Component::Postgresql.into(),
         to: "16".into(),
         after: "16.7".into(),
         extra: Default::default(),
@@ -235,9 +235,9 @@ fn bundled_single_node_postgresql_counts_the_automatic_upgrade() {
     // Multi-node bundled HA gets no automatic upgrade.
     let mut p = single();
     let t = p.topology.as_mut().unwrap();
-    t.kind = Some(TopologyKind::MultiNode);
+    t.kind = Some(TopologyKind::MultiNode.into());
     t.nodes = vec![Node::new(NodeRole::Rails, 2)];
-    t.postgresql.as_mut().unwrap().mode = Some(PostgresMode::BundledHa);
+    t.postgresql.as_mut().unwrap().mode = Some(PostgresMode::BundledHa.into());
     expect(
         &p,
         "dependency_range",
@@ -260,7 +260,7 @@ fn redis_below_the_minimum_for_a_hop() {
         .unwrap()
         .version = Some("17.2".into());
     let redis = p.topology.as_mut().unwrap().redis.as_mut().unwrap();
-    redis.mode = Some(RedisMode::External);
+    redis.mode = Some(RedisMode::External.into());
     redis.version = Some("6.2.14".into());
     let f = expect(
         &p,
@@ -294,11 +294,11 @@ fn zero_downtime_needs_an_eligible_topology() {
     expect(&p, "zdu_ineligible", Severity::Error, "zero_downtime");
     let mut p = multi();
     p.zero_downtime = Some(true);
-    p.install.as_mut().unwrap().method = Some(InstallMethod::Docker);
+    p.install.as_mut().unwrap().method = Some(InstallMethod::Docker.into());
     expect(&p, "zdu_ineligible", Severity::Error, "zero_downtime");
     let mut p = multi();
     p.zero_downtime = Some(true);
-    p.topology.as_mut().unwrap().redis.as_mut().unwrap().mode = Some(RedisMode::Bundled);
+    p.topology.as_mut().unwrap().redis.as_mut().unwrap().mode = Some(RedisMode::Bundled.into());
     let f = expect(&p, "zdu_components", Severity::Warning, "zero_downtime");
     assert!(f[0].message.contains("Redis"));
 }
@@ -339,9 +339,9 @@ fn window_too_short_for_the_path_and_rollback() {
 #[test]
 fn edition_or_method_change_is_outside_upgrade_assistance() {
     let mut p = single();
-    p.versions.as_mut().unwrap().edition = Some(Edition::Ce);
+    p.versions.as_mut().unwrap().edition = Some(Edition::Ce.into());
     p.versions.as_mut().unwrap().current = Some("17.8.7".into());
-    p.versions.as_mut().unwrap().target_edition = Some(Edition::Ee);
+    p.versions.as_mut().unwrap().target_edition = Some(Edition::Ee.into());
     expect(
         &p,
         "edition_change",
@@ -349,7 +349,7 @@ fn edition_or_method_change_is_outside_upgrade_assistance() {
         "versions.target_edition",
     );
     let mut p = single();
-    p.install.as_mut().unwrap().target_method = Some(InstallMethod::HelmChart);
+    p.install.as_mut().unwrap().target_method = Some(InstallMethod::HelmChart.into());
     expect(
         &p,
         "method_change",
@@ -389,7 +389,7 @@ fn backup_must_include_secrets_and_config() {
 #[test]
 fn snapshot_only_backup_is_outside_support_scope() {
     let mut p = single();
-    p.backup.as_mut().unwrap().method = Some(BackupMethod::Snapshot);
+    p.backup.as_mut().unwrap().method = Some(BackupMethod::Snapshot.into());
     let f = expect(&p, "snapshot_only", Severity::Warning, "backup.method");
     assert!(f[0].message.contains("outside the scope"));
 }

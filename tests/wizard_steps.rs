@@ -133,7 +133,7 @@ fn the_review_step_is_marked_by_the_whole_plan_after_recovery() {
     let dir = tempfile::tempdir().unwrap();
     let mut plan = sample();
     plan.contact.as_mut().unwrap().email = None;
-    plan.last_step = Some(Step::Review);
+    plan.last_step = Some(Step::Review.into());
     let written = chrono::DateTime::parse_from_rfc3339("2026-11-21T09:30:00Z")
         .unwrap()
         .into();
@@ -159,7 +159,7 @@ fn entering_a_step_shows_its_top_and_focuses_its_first_input() {
             .join("assets/samples/multi-node-geo.upgrade-plan.json"),
     )
     .unwrap();
-    plan.last_step = Some(Step::KnownIssues);
+    plan.last_step = Some(Step::KnownIssues.into());
     let mut h = open_plan(dir.path(), &plan, 700.0);
     // "Step N of 11" stands at the top of the page and in the bar at the bottom: the page's is
     // the higher one.
@@ -208,7 +208,7 @@ fn questions_are_asked_only_when_they_can_change_the_path() {
     let question = |id: &str| knowledge().condition(id).unwrap().question.clone();
     let mut plan = sample();
     plan.conditions = None;
-    plan.last_step = Some(Step::Versions);
+    plan.last_step = Some(Step::Versions.into());
     for (from, to, asked) in [
         // From 16.8 the 15.1, 16.0, 16.1 and 16.2 stops are behind: only 17.1's question.
         ("16.8.3", "18.5", vec!["large_pipeline_messages"]),
@@ -250,7 +250,7 @@ fn not_sure_keeps_the_stop_and_is_listed_to_verify() {
     let dir = tempfile::tempdir().unwrap();
     let mut plan = sample();
     plan.conditions = None;
-    plan.last_step = Some(Step::Versions);
+    plan.last_step = Some(Step::Versions.into());
     let v = plan.versions.as_mut().unwrap();
     v.current = Some("16.0.1".into());
     v.target = Some("16.5".into());
@@ -314,14 +314,14 @@ fn the_edition_is_taken_from_the_version_unless_already_answered() {
     type_into(&mut h, "Current GitLab version", "16.8.3-ee");
     assert_eq!(
         h.state().plan.versions.as_ref().unwrap().edition,
-        Some(Edition::Ee)
+        Some(Edition::Ee.into())
     );
     // An answer the user gave stays; the mismatch is reported instead.
     answer(&mut h, "Edition", "Community Edition (CE)");
     type_into(&mut h, "Current GitLab version", "16.8.4-ee");
     assert_eq!(
         h.state().plan.versions.as_ref().unwrap().edition,
-        Some(Edition::Ce)
+        Some(Edition::Ce.into())
     );
     assert!(
         h.state()
@@ -337,9 +337,9 @@ fn counts_are_never_clamped_or_changed_by_opening_a_plan() {
     let dir = tempfile::tempdir().unwrap();
     let mut plan = sample();
     let t = plan.topology.as_mut().unwrap();
-    t.kind = Some(TopologyKind::MultiNode);
+    t.kind = Some(TopologyKind::MultiNode.into());
     t.nodes = vec![Node::new(NodeRole::Rails, 5000)];
-    plan.last_step = Some(Step::Topology);
+    plan.last_step = Some(Step::Topology.into());
     let mut h = open_plan(dir.path(), &plan, 3000.0);
     assert_eq!(
         h.get_by_label("Nodes in group 1").value().as_deref(),
@@ -363,7 +363,7 @@ fn text_wraps_inside_a_zoomed_window_on_every_step() {
     let (width, zoom) = (1180.0_f32, 2.0_f32);
     for step in Step::ALL {
         let mut plan = large.clone();
-        plan.last_step = Some(step);
+        plan.last_step = Some(step.into());
         let mut h = open_plan_sized(dir.path(), &plan, width, 780.0);
         h.ctx.set_zoom_factor(zoom);
         h.run();

@@ -307,7 +307,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
     assert_eq!(w.review_call, Some(true));
     let v = p.versions.clone().unwrap();
     assert_eq!(
-        (v.current.as_deref(), v.target.as_deref(), v.edition),
+        (v.current.as_deref(), v.target.as_deref(), v.edition.known()),
         (Some("16.8.3-ee"), Some("18.11"), Some(Edition::Ee))
     );
     let t = p.topology.clone().unwrap();

@@ -46,18 +46,18 @@ impl Dependencies {
         };
         let mut plan = Plan::default();
         plan.install = Some(crate::plan::Install {
-            method: Some(method),
+            method: Some(method.into()),
             ..Default::default()
         });
         plan.topology = Some(Topology {
-            kind: Some(kind),
+            kind: Some(kind.into()),
             postgresql: self.postgresql.as_ref().map(|v| Postgresql {
-                mode: Some(pg_mode),
+                mode: Some(pg_mode.into()),
                 version: Some(v.clone()),
                 ..Default::default()
             }),
             redis: self.redis.as_ref().map(|v| Redis {
-                mode: Some(RedisMode::External),
+                mode: Some(RedisMode::External.into()),
                 version: Some(v.clone()),
                 ..Default::default()
             }),

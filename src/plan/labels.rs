@@ -21,7 +21,10 @@ pub fn field_label(field: &str) -> Cow<'static, str> {
             "os.arch" => format!("Architecture of group {group}"),
             "notes" => format!("Notes on group {group}"),
             "" => format!("Node group {group}"),
-            other => format!("Node group {group}: {}", readable(other)),
+            other => match indexed(other, "additional_roles[") {
+                Some((n, "")) => format!("Further role {n} of group {group}"),
+                _ => format!("Node group {group}: {}", readable(other)),
+            },
         };
         return Cow::Owned(label);
     }
@@ -206,6 +209,10 @@ mod tests {
         assert_eq!(
             field_label("topology.nodes[0].os.version"),
             "Operating system version of group 1"
+        );
+        assert_eq!(
+            field_label("topology.nodes[1].additional_roles[0]"),
+            "Further role 1 of group 2"
         );
         assert_eq!(
             field_label("custom_keys.api_token"),

@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 mod labels;
+mod open;
 mod steps;
 mod topology;
 
 pub use labels::*;
+pub use open::*;
 pub use steps::*;
 pub use topology::*;
 
@@ -75,7 +77,7 @@ pub struct Plan {
     pub rollback: Option<Rollback>,
     /// The wizard step the plan was saved at.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_step: Option<Step>,
+    pub last_step: Option<Open<Step>>,
     /// Field paths of yes/no questions answered "not sure": their value stays unset, they are
     /// listed as "to verify" in every export, and a conditional stop they decide stays on the
     /// path until the answer is known.
@@ -144,12 +146,17 @@ impl Plan {
 
     /// The install method, when answered.
     pub fn method(&self) -> Option<InstallMethod> {
-        self.install.as_ref().and_then(|i| i.method)
+        self.install.as_ref().and_then(|i| i.method.known())
     }
 
     /// The topology kind, when answered.
     pub fn topology_kind(&self) -> Option<TopologyKind> {
-        self.topology.as_ref().and_then(|t| t.kind)
+        self.topology.as_ref().and_then(|t| t.kind.known())
+    }
+
+    /// The wizard step the plan was saved at, when it is one this version has.
+    pub fn saved_step(&self) -> Option<Step> {
+        self.last_step.known()
     }
 
     /// Whether Geo is used, when answered.
@@ -311,10 +318,10 @@ pub struct Versions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edition: Option<Edition>,
+    pub edition: Option<Open<Edition>>,
     /// Set only when the edition changes during the upgrade (outside Upgrade Assistance scope).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_edition: Option<Edition>,
+    pub target_edition: Option<Open<Edition>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -400,10 +407,10 @@ impl InstallMethod {
 #[serde(default)]
 pub struct Install {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<InstallMethod>,
+    pub method: Option<Open<InstallMethod>>,
     /// Set only when the installation method changes (outside Upgrade Assistance scope).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_method: Option<InstallMethod>,
+    pub target_method: Option<Open<InstallMethod>>,
     /// Helm: the chart version currently deployed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_version: Option<String>,
@@ -445,7 +452,7 @@ pub struct Os {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub arch: Option<Arch>,
+    pub arch: Option<Open<Arch>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -459,6 +466,7 @@ fn whole_numbers_plain<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S:
     }
 }
 
+/// The Geo role of the site a plan was prefilled from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GeoRole {
@@ -474,7 +482,7 @@ pub struct GeoSite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<TopologyKind>,
+    pub kind: Option<Open<TopologyKind>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_count: Option<u32>,
     #[serde(flatten)]
@@ -488,7 +496,7 @@ pub struct Geo {
     pub enabled: Option<bool>,
     /// The role of the site this plan was prefilled from (from `gitlab:env:info`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_role: Option<GeoRole>,
+    pub site_role: Option<Open<GeoRole>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secondaries: Vec<GeoSite>,
     #[serde(flatten)]
@@ -507,6 +515,7 @@ pub struct Notes {
     pub extra: Extra,
 }
 
+/// How the instance is backed up before the upgrade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BackupMethod {
@@ -521,7 +530,7 @@ pub enum BackupMethod {
 #[serde(default)]
 pub struct Backup {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<BackupMethod>,
+    pub method: Option<Open<BackupMethod>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secrets_backed_up: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -49,7 +49,8 @@ impl Component {
 /// A dependency upgrade the plan schedules: done once GitLab runs `after`, before the next hop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DependencyUpgrade {
-    pub component: Component,
+    /// What the step changes; a value this version does not know is kept as written.
+    pub component: super::Open<Component>,
     /// The version to go to (`16`: its newest minor; `16.8`), `ID:VERSION` for an OS
     /// (`ubuntu:22.04`), or the id of a configuration change.
     pub to: String,

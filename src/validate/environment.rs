@@ -2,19 +2,23 @@
 //! minimums, zero-downtime eligibility.
 
 use super::*;
-use crate::plan::{GitalyMode, NodeRole};
+use crate::plan::{GitalyMode, NodeRole, OpenAnswer};
 
 pub(super) fn check_install(plan: &Plan, out: &mut Out) {
     let install = plan.install.clone().unwrap_or_default();
-    let Some(method) = install.method else {
+    if install.method.is_none() {
         out.error(
             "required",
             "install.method",
             "Choose how GitLab is installed.",
         );
+    }
+    // A method this version does not know is an answer (see `check_kept_values`), but nothing
+    // can be said about it.
+    let Some(method) = install.method.known() else {
         return;
     };
-    if let Some(target) = install.target_method.filter(|t| *t != method) {
+    if let Some(target) = install.target_method.known().filter(|t| *t != method) {
         out.push_doc(
             Severity::Warning,
             "method_change",
@@ -90,7 +94,7 @@ pub(super) fn check_one_os(
     if !needs_os {
         return;
     }
-    if let Some(arch) = os.arch
+    if let Some(arch) = os.arch.known()
         && !entry.architectures.is_empty()
         && !entry.architectures.iter().any(|a| a == arch.id())
     {
@@ -104,7 +108,7 @@ pub(super) fn check_one_os(
             ),
         );
     }
-    if let Some(edition) = plan.versions.as_ref().and_then(|v| v.edition)
+    if let Some(edition) = plan.versions.as_ref().and_then(|v| v.edition.known())
         && !entry.editions.iter().any(|e| e == edition.id())
     {
         out.error(
@@ -199,8 +203,8 @@ pub(super) fn check_one_os(
 pub(super) fn check_topology(plan: &Plan, p: Option<&UpgradePath>, out: &mut Out) {
     let t = plan.topology.clone().unwrap_or_default();
     let method = plan.method();
-    match t.kind {
-        None => out.error(
+    match t.kind.known() {
+        None if t.kind.is_none() => out.error(
             "required",
             "topology.kind",
             "Choose single-node or multi-node.",
@@ -240,7 +244,7 @@ pub(super) fn check_topology(plan: &Plan, p: Option<&UpgradePath>, out: &mut Out
             "Say how PostgreSQL runs (bundled, Patroni HA or external).",
         );
     }
-    if pg.mode == Some(PostgresMode::External) && text(&pg.version).is_none() {
+    if pg.mode.known() == Some(PostgresMode::External) && text(&pg.version).is_none() {
         out.error(
             "pg_version_missing",
             "topology.postgresql.version",
@@ -271,7 +275,7 @@ pub(super) fn check_topology(plan: &Plan, p: Option<&UpgradePath>, out: &mut Out
 /// What a plan needs to say about the components it uses: how many nodes run them (multi-node),
 /// who provides the external services, which search engine and version.
 fn check_components(t: &crate::plan::Topology, out: &mut Out) {
-    if t.kind == Some(TopologyKind::MultiNode) {
+    if t.kind.known() == Some(TopologyKind::MultiNode) {
         let counts = [
             (
                 t.pgbouncer == Some(true),
@@ -326,7 +330,7 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
         }
     }
     let pg = t.postgresql.clone().unwrap_or_default();
-    if pg.mode == Some(PostgresMode::External) && text(&pg.provider).is_none() {
+    if pg.mode.known() == Some(PostgresMode::External) && text(&pg.provider).is_none() {
         out.warn(
             "pg_provider",
             "topology.postgresql.provider",
@@ -360,7 +364,7 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
 
 pub(super) fn check_zero_downtime(plan: &Plan, t: &crate::plan::Topology, out: &mut Out) {
     let method = plan.method();
-    if t.kind == Some(TopologyKind::SingleNode) {
+    if t.kind.known() == Some(TopologyKind::SingleNode) {
         out.push_doc(
             Severity::Error,
             "zdu_ineligible",

@@ -9,7 +9,7 @@ use crate::environment::Environment;
 use crate::knowledge::Knowledge;
 use crate::path::{self, NoteSeverity, OsSupport, PathRequest, UpgradePath, os_support};
 use crate::plan::{
-    BackupMethod, InstallMethod, Os, Plan, PostgresMode, RedisMode, Step, TopologyKind,
+    BackupMethod, InstallMethod, OpenAnswer, Os, Plan, PostgresMode, RedisMode, Step, TopologyKind,
 };
 use crate::secrets::find_secrets;
 use crate::version::{Minor, parse_version};
@@ -181,6 +181,7 @@ fn text(s: &Option<String>) -> Option<&str> {
 pub fn analyse(plan: &Plan, k: &Knowledge, today: NaiveDate) -> Analysis {
     let mut out = Out(Vec::new());
     check_secrets(plan, &mut out);
+    check_kept_values(plan, &mut out);
     check_contact(plan, &mut out);
     let windows = check_windows(plan, today, &mut out);
     let mut path = check_versions(plan, k, &mut out);
@@ -243,6 +244,28 @@ fn check_to_verify(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mu
                 "To verify: answered \"not sure\"; find out before the upgrade window.",
             );
         }
+    }
+}
+
+// ------------------------------------------------------------------ values kept as written
+
+/// The rule id of a value from a closed list that this version does not know.
+pub const UNKNOWN_VALUE_RULE: &str = "unknown_value";
+
+/// An answer from a closed list that this version does not know (a role a newer version adds,
+/// say) is kept and written back unchanged: a warning at its field, never an error. What is
+/// computed from the plan treats it as not answered. The value is quoted only when it may be
+/// (never a secret: the secret scan reports that one on its own).
+fn check_kept_values(plan: &Plan, out: &mut Out) {
+    for (field, raw) in plan.kept_values() {
+        out.warn(
+            UNKNOWN_VALUE_RULE,
+            &field,
+            format!(
+                "{} is not a value this version of Upgrade Planner knows (a newer version may); it is kept as it is.",
+                crate::text::quote(raw)
+            ),
+        );
     }
 }
 

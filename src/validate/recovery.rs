@@ -20,7 +20,7 @@ pub(super) fn check_geo(plan: &Plan, out: &mut Out) {
                         "Give the secondary site a name.",
                     );
                 }
-                if s.node_count.is_none() && s.kind == Some(TopologyKind::MultiNode) {
+                if s.node_count.is_none() && s.kind.known() == Some(TopologyKind::MultiNode) {
                     out.warn(
                         "node_count",
                         &format!("geo.secondaries[{i}].node_count"),
@@ -82,7 +82,7 @@ pub(super) fn check_known_issues(plan: &Plan, p: Option<&UpgradePath>, out: &mut
 
 pub(super) fn check_backup(plan: &Plan, today: NaiveDate, out: &mut Out) {
     let b = plan.backup.clone().unwrap_or_default();
-    let Some(method) = b.method else {
+    let Some(method) = b.method.clone() else {
         out.error(
             "required",
             "backup.method",

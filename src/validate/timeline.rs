@@ -27,10 +27,10 @@ fn inputs<'a>(
     let t = plan.topology.clone().unwrap_or_default();
     let method = plan.method();
     let pg = t.postgresql.clone().unwrap_or_default();
-    let single_bundled = t.kind == Some(TopologyKind::SingleNode)
-        && pg.mode == Some(PostgresMode::Bundled)
+    let single_bundled = t.kind.known() == Some(TopologyKind::SingleNode)
+        && pg.mode.known() == Some(PostgresMode::Bundled)
         && method.is_some_and(|m| matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker));
-    let postgresql = match (pg.mode, text(&pg.version)) {
+    let postgresql = match (pg.mode.known(), text(&pg.version)) {
         // The package brings its newest minor of the major with every install.
         (Some(PostgresMode::Bundled | PostgresMode::BundledHa), Some(v)) => Some(Current {
             version: crate::timeline::support::major_of(v).map_or(v.to_string(), |m| m.to_string()),
@@ -43,7 +43,7 @@ fn inputs<'a>(
         _ => None,
     };
     let redis = t.redis.clone().unwrap_or_default();
-    let redis = match (redis.mode, text(&redis.version)) {
+    let redis = match (redis.mode.known(), text(&redis.version)) {
         (Some(RedisMode::External), Some(v)) => Some(Current {
             version: v.to_string(),
             by_package: false,
@@ -77,14 +77,18 @@ pub fn build_timeline(plan: &Plan, k: &Knowledge, p: &UpgradePath) -> Option<Tim
 }
 
 fn planned_steps(plan: &Plan) -> Vec<Planned> {
+    // A step whose component this version does not know is kept and warned about, not
+    // placed on the timeline.
     plan.dependency_upgrades
         .iter()
         .enumerate()
-        .map(|(index, d)| Planned {
-            component: d.component,
-            to: d.to.trim().to_string(),
-            after: Minor::parse(&d.after),
-            index,
+        .filter_map(|(index, d)| {
+            Some(Planned {
+                component: d.component.known()?,
+                to: d.to.trim().to_string(),
+                after: Minor::parse(&d.after),
+                index,
+            })
         })
         .collect()
 }

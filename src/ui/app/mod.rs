@@ -435,7 +435,7 @@ impl WizardApp {
 
     /// Replace the open plan (after New/Open/Recover).
     fn load_plan(&mut self, plan: Plan, file: Option<PathBuf>, saved: Plan) {
-        let step = plan.last_step.unwrap_or(Step::Start);
+        let step = plan.saved_step().unwrap_or(Step::Start);
         self.plan = plan;
         self.saved_plan = saved;
         // A plan from a file is a document with answers: every step can be visited. A new plan

@@ -11,7 +11,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let object_storage = ctx.plan.topology.as_ref().and_then(|t| t.object_storage) == Some(true);
     let plan = &mut *ctx.plan;
     let b = plan.backup.get_or_insert_with(Default::default);
-    form.field("backup.method").required().radio(
+    form.field("backup.method").required().open_radio(
         ui,
         &mut b.method,
         &[

@@ -151,10 +151,10 @@ fn window_box(
 
 fn window_title(w: &WindowPlan) -> String {
     format!(
-        "Window {}: about {} of work and a {} rollback reserve{}",
+        "Window {}: about {} h of work and a {} h rollback reserve{}",
         w.number,
-        widgets::format_hours(&w.work_hours) + " h",
-        widgets::format_hours(&w.rollback_hours) + " h",
+        widgets::format_hours(&w.work_hours),
+        widgets::format_hours(&w.rollback_hours),
         match (w.length, w.fits) {
             (Some(l), Some(false)) => format!(": more than its {} h", widgets::format_hours(&l)),
             (Some(l), _) => format!(" in {} h", widgets::format_hours(&l)),
@@ -260,10 +260,8 @@ fn step_row(
                         edits.push(Edit::Remove(i));
                     }
                 }
-                (Origin::Proposed, _) => {
-                    if ui.small_button("Add to the plan").clicked() {
-                        edits.push(Edit::AddStep(step.clone()));
-                    }
+                (Origin::Proposed, _) if ui.small_button("Add to the plan").clicked() => {
+                    edits.push(Edit::AddStep(step.clone()));
                 }
                 _ => {}
             }
@@ -336,7 +334,7 @@ fn rehearsal(ui: &mut Ui, plan: &mut Plan, schedule: &Schedule, form: &mut Form<
 
 fn upgrade_of(s: &DependencyStep) -> DependencyUpgrade {
     DependencyUpgrade {
-        component: s.component,
+        component: s.component.into(),
         to: s.to.clone(),
         after: s.after.to_string(),
         extra: Default::default(),

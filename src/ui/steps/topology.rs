@@ -4,8 +4,8 @@ use egui::Ui;
 
 use super::{StepCtx, section};
 use crate::plan::{
-    GitalyMode, Node, NodeRole, OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, PostgresMode,
-    RedisMode, SEARCH_ENGINES, Topology, TopologyKind,
+    GitalyMode, Node, NodeRole, OBJECT_STORAGE_PROVIDERS, OpenAnswer, POSTGRES_PROVIDERS,
+    PostgresMode, RedisMode, SEARCH_ENGINES, Topology, TopologyKind,
 };
 use crate::ui::widgets::{self, Form};
 
@@ -23,7 +23,7 @@ const REFERENCE_ARCHITECTURES: [(&str, &str); 8] = [
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let mattermost_matters = mattermost_matters(ctx);
     let t = ctx.plan.topology.get_or_insert_with(Default::default);
-    form.field("topology.kind").required().radio(
+    form.field("topology.kind").required().open_radio(
         ui,
         &mut t.kind,
         &[
@@ -34,7 +34,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             (TopologyKind::MultiNode, "Multi-node"),
         ],
     );
-    let multi = t.kind == Some(TopologyKind::MultiNode);
+    let multi = t.kind.known() == Some(TopologyKind::MultiNode);
     if multi {
         reference_architecture(ui, form, t);
         node_groups(ui, form, t);
@@ -98,11 +98,11 @@ fn node_groups(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
         let n = i + 1;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             // One under the other: side by side they ran off a narrow or zoomed window.
-            let mut role = Some(node.role);
+            let mut role = Some(node.role.clone());
             if form
                 .field(&format!("topology.nodes[{i}].role"))
                 .required()
-                .choice(ui, &mut role, &roles)
+                .open_choice(ui, &mut role, &roles)
                 && let Some(r) = role
             {
                 node.role = r;
@@ -168,7 +168,7 @@ fn role_count(
 fn postgresql(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "PostgreSQL");
     let pg = t.postgresql.get_or_insert_with(Default::default);
-    form.field("topology.postgresql.mode").radio(
+    form.field("topology.postgresql.mode").open_radio(
         ui,
         &mut pg.mode,
         &[
@@ -180,10 +180,10 @@ fn postgresql(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
             ),
         ],
     );
-    if pg.mode == Some(PostgresMode::External) {
+    if pg.mode.known() == Some(PostgresMode::External) {
         provider(ui, form, &mut pg.provider);
     }
-    let mode = pg.mode;
+    let mode = pg.mode.known();
     form.field("topology.postgresql.version")
         .hint("e.g. 16.4 (DB Version in gitlab:env:info)")
         .text(ui, &mut pg.version);
@@ -235,7 +235,7 @@ fn provider(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>) {
 fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Redis");
     let redis = t.redis.get_or_insert_with(Default::default);
-    form.field("topology.redis.mode").radio(
+    form.field("topology.redis.mode").open_radio(
         ui,
         &mut redis.mode,
         &[
@@ -250,7 +250,7 @@ fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     form.field("topology.redis.version")
         .hint("e.g. 7.2")
         .text(ui, &mut redis.version);
-    if multi && redis.mode == Some(RedisMode::Sentinel) {
+    if multi && redis.mode.known() == Some(RedisMode::Sentinel) {
         // Reference architectures run Sentinel on the Redis nodes.
         role_count(
             ui,
@@ -266,7 +266,7 @@ fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
 fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Gitaly");
     let gitaly = t.gitaly.get_or_insert_with(Default::default);
-    form.field("topology.gitaly.mode").radio(
+    form.field("topology.gitaly.mode").open_radio(
         ui,
         &mut gitaly.mode,
         &[
@@ -279,7 +279,7 @@ fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
         let list: Vec<String> = gitaly.storages.iter().map(|s| s.describe()).collect();
         widgets::help(ui, &format!("Storages: {}", list.join(", ")));
     }
-    let mode = gitaly.mode;
+    let mode = gitaly.mode.known();
     if multi && matches!(mode, Some(GitalyMode::Sharded | GitalyMode::Cluster)) {
         role_count(ui, form, t, "topology.gitaly.nodes", NodeRole::Gitaly, &[]);
     }

@@ -3,6 +3,7 @@
 use egui::{RichText, Ui, UiBuilder};
 
 use super::{FIELD_WIDTH, Form, input_id};
+use crate::plan::{Open, OpenAnswer, other_label};
 
 /// One field being drawn: its path, label, hint and whether it is required.
 pub struct Field<'f, 'a> {
@@ -174,6 +175,30 @@ impl<'f, 'a> Field<'f, 'a> {
         })
     }
 
+    /// [`radio`](Self::radio) for an answer that may hold a value this version does not
+    /// know: that value is one more button, `other: <value>`, selected until the user picks a
+    /// known one (only then is the kept value replaced).
+    pub fn open_radio<T: Copy + PartialEq>(
+        self,
+        ui: &mut Ui,
+        value: &mut Option<Open<T>>,
+        options: &[(T, &str)],
+    ) -> bool {
+        with_kept(value, options, |pick, opts| self.radio(ui, pick, opts))
+    }
+
+    /// [`choice`](Self::choice) for an answer that may hold a value this version does not
+    /// know: the dropdown shows `other: <value>` (also as an entry of its own) until the user
+    /// picks a known value.
+    pub fn open_choice<T: Copy + PartialEq>(
+        self,
+        ui: &mut Ui,
+        value: &mut Option<Open<T>>,
+        options: &[(T, &str)],
+    ) -> bool {
+        with_kept(value, options, |pick, opts| self.choice(ui, pick, opts))
+    }
+
     /// A yes/no question: two radio buttons.
     pub fn yes_no(self, ui: &mut Ui, value: &mut Option<bool>) -> bool {
         self.radio(ui, value, &[(true, "Yes"), (false, "No")])
@@ -336,6 +361,42 @@ pub fn parse_hours(t: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{t}` is not a number of hours (for example 8 or 2.5)."
         )),
+    }
+}
+
+/// An entry of an option list drawn for an [`Open`] answer: a known value, or the value kept
+/// as written.
+#[derive(Clone, Copy, PartialEq)]
+enum Pick<T> {
+    Known(T),
+    Kept,
+}
+
+/// Draw `options` (plus `other: <value>` when `value` holds one this version does not know)
+/// with `draw`, and store a known value the user picked. Whether the answer changed.
+fn with_kept<T: Copy + PartialEq>(
+    value: &mut Option<Open<T>>,
+    options: &[(T, &str)],
+    draw: impl FnOnce(&mut Option<Pick<T>>, &[(Pick<T>, &str)]) -> bool,
+) -> bool {
+    let kept = value.unknown().map(other_label);
+    let mut list: Vec<(Pick<T>, &str)> =
+        options.iter().map(|(t, l)| (Pick::Known(*t), *l)).collect();
+    if let Some(label) = &kept {
+        list.push((Pick::Kept, label.as_str()));
+    }
+    let mut pick = value.as_ref().map(|v| match v {
+        Open::Known(t) => Pick::Known(*t),
+        Open::Unknown(_) => Pick::Kept,
+    });
+    let before = pick;
+    draw(&mut pick, &list);
+    match pick {
+        Some(Pick::Known(t)) if pick != before => {
+            *value = Some(Open::Known(t));
+            true
+        }
+        _ => false,
     }
 }
 

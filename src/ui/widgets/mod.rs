@@ -149,13 +149,19 @@ impl<'a> Form<'a> {
         self.reveal_all || self.touched.contains(field)
     }
 
+    /// Whether a finding is shown: once its field was touched (or Next was pressed), or from
+    /// the start for one about the file as it was opened (a value kept as written).
+    fn shown(&self, f: &Finding) -> bool {
+        f.severity != Severity::Info
+            && (self.visible(&f.field) || f.rule == crate::validate::UNKNOWN_VALUE_RULE)
+    }
+
     /// Show this field's findings under it, once it was touched (or Next was pressed). Text
     /// that is not a valid answer yet says so instead.
     pub fn show_findings(&self, ui: &mut Ui, field: &str) {
-        if !self.visible(field) {
-            return;
-        }
-        if let Some(problem) = self.drafts.problem(field) {
+        if self.visible(field)
+            && let Some(problem) = self.drafts.problem(field)
+        {
             ui.label(
                 RichText::new(format!("{} {problem}", severity_icon(Severity::Error)))
                     .color(error_color(ui)),
@@ -163,7 +169,7 @@ impl<'a> Form<'a> {
             return;
         }
         for f in self.findings.iter().filter(|f| f.field == field) {
-            if f.severity == Severity::Info {
+            if !self.shown(f) {
                 continue;
             }
             ui.label(
@@ -228,10 +234,7 @@ pub fn step_header(ui: &mut Ui, number: usize, total: usize, title: &str, intro:
 /// The box at the top of a step listing the errors and warnings the user has been shown: of
 /// fields they left, or all of them once Next was pressed. Nothing on arrival.
 pub fn findings_summary(ui: &mut Ui, form: &Form<'_>, findings: &[&Finding]) {
-    let shown: Vec<&&Finding> = findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info && form.visible(&f.field))
-        .collect();
+    let shown: Vec<&&Finding> = findings.iter().filter(|f| form.shown(f)).collect();
     let errors = shown
         .iter()
         .filter(|f| f.severity == Severity::Error)
