@@ -85,7 +85,7 @@ pub fn add(k: &Knowledge, input: &Inputs<'_>, t: &mut Timeline) {
             earliest: Some(t.start),
             latest,
             origin,
-            reason: format!("{what}: GitLab {b} refuses the old configuration."),
+            reason: format!("GitLab {b} refuses the old configuration."),
             verified: true,
             plan_index,
             doc_url: k.issue(id).map(|i| i.doc_url.clone()),

@@ -15,7 +15,6 @@ use crate::version::Minor;
 /// A change the user asked for, applied after the drawing.
 enum Edit {
     AddStep(DependencyStep),
-    AddAll,
     Remove(usize),
     Move(usize, Minor),
     SplitAfter(usize, Minor),
@@ -51,21 +50,48 @@ pub fn show(plan: &mut Plan, analysis: &Analysis, form: &mut Form<'_>, ui: &mut 
 
 fn proposals(ui: &mut Ui, schedule: &Schedule, edits: &mut Vec<Edit>) {
     let t = &schedule.timeline;
-    if t.proposals.is_empty() {
-        return;
+    let (config, needed): (Vec<&DependencyStep>, Vec<&DependencyStep>) = t
+        .proposals
+        .iter()
+        .partition(|p| p.component == Component::Config);
+    if !needed.is_empty() {
+        let color = widgets::error_color(ui);
+        proposal_box(
+            ui,
+            &format!(
+                "The path needs {} step(s) the plan does not have yet:",
+                needed.len()
+            ),
+            color,
+            &needed,
+            edits,
+        );
     }
+    if !config.is_empty() {
+        let color = ui.visuals().widgets.noninteractive.bg_stroke.color;
+        proposal_box(
+            ui,
+            "Configuration a new major refuses, if your gitlab.rb still has it (add the change where you will make it):",
+            color,
+            &config,
+            edits,
+        );
+    }
+}
+
+fn proposal_box(
+    ui: &mut Ui,
+    title: &str,
+    color: egui::Color32,
+    steps: &[&DependencyStep],
+    edits: &mut Vec<Edit>,
+) {
     egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.0, widgets::warning_color(ui)))
+        .stroke(egui::Stroke::new(1.0, color))
         .show(ui, |ui| {
-            ui.label(
-                RichText::new(format!(
-                    "The path needs {} step(s) the plan does not have yet:",
-                    t.proposals.len()
-                ))
-                .strong()
-                .color(widgets::warning_color(ui)),
-            );
-            for p in &t.proposals {
+            ui.set_width(ui.available_width().min(860.0));
+            ui.label(RichText::new(title).strong());
+            for p in steps {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(format!(
                         "{} after {} (it can follow GitLab {})",
@@ -74,12 +100,14 @@ fn proposals(ui: &mut Ui, schedule: &Schedule, edits: &mut Vec<Edit>) {
                         p.range_text()
                     ));
                     if ui.small_button("Add to the plan").clicked() {
-                        edits.push(Edit::AddStep(p.clone()));
+                        edits.push(Edit::AddStep((*p).clone()));
                     }
                 });
             }
-            if t.proposals.len() > 1 && ui.button("Add all proposed steps").clicked() {
-                edits.push(Edit::AddAll);
+            if steps.len() > 1 && ui.small_button("Add all of these").clicked() {
+                for p in steps {
+                    edits.push(Edit::AddStep((*p).clone()));
+                }
             }
         });
     ui.add_space(6.0);
@@ -266,7 +294,9 @@ fn step_row(
                 _ => {}
             }
         });
-        widgets::help(ui, &step.reason);
+        if step.origin != Origin::Planned {
+            widgets::help(ui, &step.reason);
+        }
     });
 }
 
@@ -345,11 +375,6 @@ fn apply(plan: &mut Plan, schedule: &Schedule, edits: Vec<Edit>) {
     for e in edits {
         match e {
             Edit::AddStep(s) => plan.dependency_upgrades.push(upgrade_of(&s)),
-            Edit::AddAll => {
-                for s in &schedule.timeline.proposals {
-                    plan.dependency_upgrades.push(upgrade_of(s));
-                }
-            }
             Edit::Remove(i) if i < plan.dependency_upgrades.len() => {
                 plan.dependency_upgrades.remove(i);
             }
