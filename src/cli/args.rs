@@ -4,12 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use super::long_version;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "upgrade-planner",
-    version = long_version(),
+    disable_version_flag = true,
     about = "Plan a GitLab Self-Managed upgrade: compute the upgrade path, validate and export the plan GitLab Support asks for.",
     after_help = "Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be read or parsed.\nWithout a subcommand the wizard opens (with PLAN loaded, if given)."
 )]
@@ -18,6 +16,12 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A plan file to open in the wizard.
     pub plan: Option<PathBuf>,
+    /// Print the version, the date of the GitLab data and how far behind that data is.
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// With --version: as if today were this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "version")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +62,10 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// As if today were this date (YYYY-MM-DD): which versions can exist by GitLab's
+        /// release calendar, and how far behind the data is.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
     /// Check a plan file and list every finding (errors, warnings, hints).
     #[command(

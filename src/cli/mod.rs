@@ -32,13 +32,19 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 
-/// `--version` text: the tool version and the date of the GitLab data it carries.
-pub fn long_version() -> &'static str {
-    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    V.get_or_init(|| {
-        let k = Knowledge::embedded();
-        format!("{} ({})", env!("CARGO_PKG_VERSION"), k.data_summary())
-    })
+/// `--version` text: the tool version, the date of the GitLab data it uses and, once that
+/// data is more than a few weeks behind `today`, what it misses.
+pub fn long_version(k: &Knowledge, today: NaiveDate) -> String {
+    let mut text = format!(
+        "upgrade-planner {} ({})\n",
+        env!("CARGO_PKG_VERSION"),
+        k.data_summary()
+    );
+    if let Some(st) = k.staleness(today) {
+        text.push_str(&st.message());
+        text.push('\n');
+    }
+    text
 }
 
 /// What a subcommand prints, gathered and written at the end.
@@ -99,16 +105,32 @@ where
             }));
         }
     };
-    let Some(cmd) = cli.command else {
-        return Outcome::OpenWizard(cli.plan);
-    };
     let mut o = Output {
         out: String::new(),
         err: String::new(),
     };
-    let code = run_command(cmd, &mut o);
+    let code = if cli.version {
+        print_version(cli.today.as_deref(), &mut o)
+    } else if let Some(cmd) = cli.command {
+        run_command(cmd, &mut o)
+    } else {
+        return Outcome::OpenWizard(cli.plan);
+    };
     o.flush();
     Outcome::Exit(ExitCode::from(code))
+}
+
+fn print_version(today: Option<&str>, o: &mut Output) -> u8 {
+    let today = match parse_today(today) {
+        Ok(t) => t,
+        Err(e) => {
+            o.warn(format_args!("upgrade-planner: {e}"));
+            return EXIT_INPUT;
+        }
+    };
+    let k = knowledge(o);
+    o.json(&long_version(k, today));
+    EXIT_OK
 }
 
 fn knowledge(o: &mut Output) -> &'static Knowledge {
@@ -132,12 +154,21 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             os,
             method,
             json,
+            today,
         } => {
+            let today = match parse_today(today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => {
+                    o.warn(format_args!("upgrade-planner path: {e}"));
+                    return EXIT_INPUT;
+                }
+            };
             let request = PathRequest {
                 from,
                 to,
                 zero_downtime,
                 conditions,
+                today: Some(today),
             };
             let env = path::Dependencies {
                 postgresql,

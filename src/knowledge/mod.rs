@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::version::Minor;
 
+mod calendar;
 mod data;
 
+pub use calendar::*;
 pub use data::*;
 
 /// Environment variable that points at a directory of data files (used instead of the

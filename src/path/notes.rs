@@ -265,16 +265,9 @@ fn patch_and_data_notes(k: &Knowledge, hop: &mut Hop, path_minors: &[Minor]) {
     }
 }
 
-/// Notes on the whole path: a target past the data, a target that is not the newest patch,
-/// and the wait for background migrations.
+/// Notes on the whole path: a target that is not the newest patch, and the wait for
+/// background migrations. (A target past the data is told by the version check.)
 fn path_notes(k: &Knowledge, path: &mut UpgradePath, to: &UserVersion) {
-    let newest = k.newest_known();
-    if to.version > newest {
-        path.notes.push(format!(
-            "The target {} is newer than the newest release in the {}: stops and known issues after {} may be missing. Check https://docs.gitlab.com/update/upgrade_paths/.",
-            to, k.data_summary(), newest
-        ));
-    }
     if to.patch_given
         && let Some(latest) = k.latest_patch(to.minor()).filter(|l| *l > to.version)
     {
