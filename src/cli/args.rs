@@ -120,4 +120,27 @@ pub enum Command {
     },
     /// Print the JSON Schema of the plan file format.
     Schema,
+    /// Show the GitLab data in use (built in or newer files), its date, sources and where
+    /// newer files go; `data install FILE...` installs newer data files.
+    #[command(
+        after_help = "Newer data files are looked for in $UPGRADE_PLANNER_DATA_DIR, else in <config dir>/upgrade-planner/data. `data install` checks every file (a whole data file of a kind this build reads, newer than the one in use, consistent with the rest) and writes them there atomically, or writes nothing and exits 2 naming each problem. Nothing is downloaded: get the files from a newer Upgrade Planner's assets/data."
+    )]
+    Data {
+        #[command(subcommand)]
+        action: Option<DataAction>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataAction {
+    /// Check newer data files and install them into the data directory.
+    Install {
+        /// The data files (stops.json, releases.json, os.json, requirements.json,
+        /// known_issues.json, as named by their `kind`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }

@@ -1,4 +1,4 @@
-//! The command line: `path`, `validate`, `export`, `env-info` and `schema`.
+//! The command line: `path`, `validate`, `export`, `env-info`, `schema` and `data`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -7,6 +7,7 @@
 //! [`crate::text`]: one line per message, control characters escaped, secrets redacted.
 
 mod args;
+mod data;
 mod env_info;
 mod export;
 mod path;
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use clap::Parser;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, DataAction};
 
 use crate::export::Paper;
 use crate::export::redact::redact;
@@ -181,6 +182,7 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
         }
         Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
         Command::EnvInfo { input } => env_info::run(&input, o),
+        Command::Data { action, json } => data::run(action, json, o),
         Command::Schema => {
             o.json(&schema_json());
             EXIT_OK
