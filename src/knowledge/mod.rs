@@ -404,6 +404,7 @@ pub fn component_label(name: &str) -> &str {
         "container_registry" => "container registry",
         "elasticsearch" => "Elasticsearch/OpenSearch",
         "object_storage" => "object storage",
+        "local_file_storage" => "local file storage for blobs (no object storage)",
         "gitlab_runner" => "GitLab Runner",
         "ldap" => "LDAP",
         "gitlab_duo" => "GitLab Duo",
