@@ -557,12 +557,14 @@ mod tests {
 
     #[test]
     fn geo_replication_is_labelled_by_who_runs_the_database() {
-        let mut t = Topology::default();
-        t.postgresql = Some(Postgresql {
-            mode: Some(PostgresMode::External.into()),
-            provider: Some("aws_rds".into()),
+        let mut t = Topology {
+            postgresql: Some(Postgresql {
+                mode: Some(PostgresMode::External.into()),
+                provider: Some("aws_rds".into()),
+                ..Default::default()
+            }),
             ..Default::default()
-        });
+        };
         let label = replication_label(&t);
         assert!(label.contains("AWS RDS (read replica)"), "{label}");
         assert!(!label.contains("streaming"), "{label}");
