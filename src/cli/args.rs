@@ -120,6 +120,29 @@ pub enum Command {
     },
     /// Print the JSON Schema of the plan file format.
     Schema,
+    /// What changed between two plan files (or the same plan under two versions of the GitLab
+    /// data): answers by wizard label, the path, findings new and resolved, known issues.
+    #[command(
+        after_help = "Exit code 0: compared (whatever the differences); 2: a plan or a data directory could not be read.\n\n--json prints {\"old_revision\", \"new_revision\", \"old_data_date\", \"new_data_date\", \"answers\": [{\"field\", \"label\", \"old\", \"new\"}], \"old_path\", \"new_path\", \"findings_new\", \"findings_resolved\": [{\"severity\", \"field\", \"label\", \"message\", \"rule\"}], \"issues_new\", \"issues_gone\"}."
+    )]
+    Diff {
+        /// The earlier plan (for example the reviewed revision).
+        old: PathBuf,
+        /// The later plan.
+        new: PathBuf,
+        /// Read the earlier plan with the data files of this directory (over the built-in data).
+        #[arg(long, value_name = "DIR")]
+        old_data: Option<PathBuf>,
+        /// Read the later plan with the data files of this directory (over the built-in data).
+        #[arg(long, value_name = "DIR")]
+        new_data: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Validate both as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
     /// Show the GitLab data in use (built in or newer files), its date, sources and where
     /// newer files go; `data install FILE...` installs newer data files.
     #[command(

@@ -1,4 +1,4 @@
-//! The command line: `path`, `validate`, `export`, `env-info`, `schema` and `data`.
+//! The command line: `path`, `validate`, `export`, `env-info`, `schema`, `data` and `diff`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -8,6 +8,7 @@
 
 mod args;
 mod data;
+mod diff;
 mod env_info;
 mod export;
 mod path;
@@ -183,6 +184,24 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
         Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
         Command::EnvInfo { input } => env_info::run(&input, o),
         Command::Data { action, json } => data::run(action, json, o),
+        Command::Diff {
+            old,
+            new,
+            old_data,
+            new_data,
+            json,
+            today,
+        } => diff::run(
+            &diff::DiffRequest {
+                old,
+                new,
+                old_data,
+                new_data,
+                json,
+                today,
+            },
+            o,
+        ),
         Command::Schema => {
             o.json(&schema_json());
             EXIT_OK

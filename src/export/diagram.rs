@@ -505,7 +505,10 @@ fn replication_label(t: &Topology) -> String {
                 .and_then(|p| p.provider.as_deref())
                 .filter(|p| *p != "self_managed")
             {
-                Some(p) => format!("database replicated by {} (read replica)", provider_label(p)),
+                Some(p) => format!(
+                    "database replicated by {} (read replica)",
+                    provider_label(p)
+                ),
                 None => "database replicated by the external PostgreSQL (read replica)".to_string(),
             }
         }
