@@ -495,9 +495,7 @@ pub fn build(plan: &Plan) -> Diagram {
 /// How the secondaries get the data: the database part depends on who runs PostgreSQL.
 fn replication_label(t: &Topology) -> String {
     let database = match t.pg_mode() {
-        Some(PostgresMode::Bundled | PostgresMode::BundledHa) => {
-            "PostgreSQL streaming replication".to_string()
-        }
+        Some(PostgresMode::Bundled | PostgresMode::BundledHa) => "PostgreSQL streaming".to_string(),
         Some(PostgresMode::External) => {
             match t
                 .postgresql
@@ -505,14 +503,11 @@ fn replication_label(t: &Topology) -> String {
                 .and_then(|p| p.provider.as_deref())
                 .filter(|p| *p != "self_managed")
             {
-                Some(p) => format!(
-                    "database replicated by {} (read replica)",
-                    provider_label(p)
-                ),
-                None => "database replicated by the external PostgreSQL (read replica)".to_string(),
+                Some(p) => format!("{} read replica", provider_label(p)),
+                None => "database read replica".to_string(),
             }
         }
-        None => "database replication".to_string(),
+        None => "database".to_string(),
     };
     format!("Geo replication: {database}, Git and file sync")
 }
@@ -569,13 +564,13 @@ mod tests {
             ..Default::default()
         };
         let label = replication_label(&t);
-        assert!(label.contains("AWS RDS (read replica)"), "{label}");
+        assert!(label.contains("AWS RDS read replica"), "{label}");
         assert!(!label.contains("streaming"), "{label}");
         t.postgresql = Some(Postgresql {
             mode: Some(PostgresMode::BundledHa.into()),
             ..Default::default()
         });
-        assert!(replication_label(&t).contains("PostgreSQL streaming replication"));
+        assert!(replication_label(&t).contains("PostgreSQL streaming"));
     }
 
     #[test]
