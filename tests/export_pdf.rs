@@ -7,8 +7,9 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::{GEO, LARGE, SMALL, TOKEN, load, model};
-use upgrade_planner::export::layout::{Fonts, Item, LinkTarget};
-use upgrade_planner::export::{Paper, compose, pdf, primary_url};
+use upgrade_planner::export::pdf::layout::{Fonts, Item, LinkTarget};
+use upgrade_planner::export::pdf::sections;
+use upgrade_planner::export::{Paper, pdf, primary_url};
 
 const SECTIONS: [&str; 11] = [
     "1 Summary",
@@ -117,7 +118,7 @@ fn large_plan_with_60_nodes_and_3_geo_sites_stays_inside_the_margins() {
     let fonts = Fonts::load().unwrap();
     for paper in [Paper::A4, Paper::Letter] {
         let m = model(&plan, paper, false);
-        let doc = compose::layout(&m, &fonts);
+        let doc = sections::layout(&m, &fonts);
         let (w, h) = paper.size_mm();
         assert_eq!((doc.geometry.width, doc.geometry.height), (w, h));
         assert!(doc.pages.len() >= 20, "{} pages", doc.pages.len());
@@ -305,7 +306,7 @@ fn outline_contents_links_and_paper() {
     }
     // Known issues link to the documentation; the contents link to their pages.
     let fonts = Fonts::load().unwrap();
-    let layout = compose::layout(&m, &fonts);
+    let layout = sections::layout(&m, &fonts);
     let links: Vec<&LinkTarget> = layout
         .pages
         .iter()
@@ -338,7 +339,7 @@ fn samples_and_drafts_lay_out_inside_the_margins() {
     let fonts = Fonts::load().unwrap();
     for (file, draft) in [(SMALL, false), (GEO, false), (TOKEN, true)] {
         for paper in [Paper::A4, Paper::Letter] {
-            let doc = compose::layout(&model(&load(file), paper, draft), &fonts);
+            let doc = sections::layout(&model(&load(file), paper, draft), &fonts);
             assert!(
                 doc.overflows().is_empty(),
                 "{file} {paper:?}: {:?}",
@@ -355,7 +356,7 @@ fn every_page_reads_back_exactly_as_laid_out() {
     let fonts = Fonts::shared().unwrap();
     for (file, draft) in [(LARGE, false), (TOKEN, true), (GEO, false)] {
         let m = model(&load(file), Paper::A4, draft);
-        let layout = compose::layout(&m, fonts);
+        let layout = sections::layout(&m, fonts);
         let bytes = pdf::write_pdf(&layout, &m).unwrap();
         let pages = pages_text(&bytes);
         assert_eq!(pages.len(), layout.pages.len(), "{file}");

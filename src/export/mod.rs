@@ -7,10 +7,8 @@
 //! exported only as a draft ([`check_exportable`]); secrets are always redacted.
 
 mod build;
-pub mod compose;
 pub mod diagram;
 mod environment;
-pub mod layout;
 pub mod markdown;
 mod model;
 pub mod pdf;
