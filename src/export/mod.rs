@@ -6,6 +6,8 @@
 //! [`markdown::render`]; write the plan itself with [`plan_json`]. A plan with errors is
 //! exported only as a draft ([`check_exportable`]); secrets are always redacted.
 
+#![warn(clippy::too_many_lines)]
+
 mod build;
 pub mod diagram;
 mod environment;

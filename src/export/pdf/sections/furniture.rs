@@ -25,153 +25,204 @@ fn fitted(fonts: &Fonts, text: &str, style: Style, size: f32, max: f32) -> Strin
     format!("{}…", text[..end].trim_end())
 }
 
-pub(super) fn furniture(doc: &mut Document, m: &ExportModel, fonts: &Fonts) {
-    let g = doc.geometry;
-    let n = doc.pages.len();
-    let size = 7.0;
-    let head_base = g.margin_top + 4.6;
-    let rule_y = g.margin_top + 6.5;
-    let foot_rule = g.body_bottom + 3.0;
-    let foot_base = g.body_bottom + 6.8;
-    let left = g.left();
-    let right = g.right();
-    let text_run =
-        |text: &str, style: Style, size: f32, color: Rgb, x: f32, base: f32| -> Vec<Item> {
-            let mut x = x;
-            fonts
-                .runs(text, style)
-                .into_iter()
-                .map(|(face, s)| {
-                    let w = fonts.face_width(face, &s, size);
-                    let run = Item::Text(TextRun {
-                        x,
-                        baseline: base,
-                        size,
-                        face,
-                        color,
-                        text: s,
-                        width: w,
-                    });
-                    x += w;
-                    run
-                })
-                .collect()
-        };
-    let rule = |y: f32| Item::Line {
-        x1: left,
+/// Font size of the header and footer.
+const SIZE: f32 = 7.0;
+const DRAFT_MARK: &str = "DRAFT — NOT FOR SUBMISSION";
+
+/// Text runs (with font fallback) for a string at a baseline.
+fn runs(
+    fonts: &Fonts,
+    text: &str,
+    style: Style,
+    size: f32,
+    color: Rgb,
+    x: f32,
+    base: f32,
+) -> Vec<Item> {
+    let mut x = x;
+    fonts
+        .runs(text, style)
+        .into_iter()
+        .map(|(face, s)| {
+            let w = fonts.face_width(face, &s, size);
+            let run = Item::Text(TextRun {
+                x,
+                baseline: base,
+                size,
+                face,
+                color,
+                text: s,
+                width: w,
+            });
+            x += w;
+            run
+        })
+        .collect()
+}
+
+/// A thin rule across the body width at `y`.
+fn rule(g: &Geometry, y: f32) -> Item {
+    Item::Line {
+        x1: g.left(),
         y1: y,
-        x2: right,
+        x2: g.right(),
         y2: y,
         stroke: Stroke {
             color: LIGHT,
             width: 0.25,
             dashed: false,
         },
-    };
-    // The header is the same on every page but the first.
-    let right_text = format!("Plan {} · revision {}", short_id(&m.plan_id), m.revision);
-    let rw = fonts.width(&right_text, Style::Regular, size);
-    let draft_mark = "DRAFT — NOT FOR SUBMISSION";
-    let dw = if m.draft {
-        fonts.width(draft_mark, Style::Bold, size + 0.5) + 4.0
-    } else {
-        0.0
-    };
-    let left_text = fitted(
-        fonts,
-        &format!(
-            "{} · GitLab upgrade plan {}",
-            m.organization(),
-            m.upgrade_line()
-        ),
-        Style::Regular,
-        size,
-        right - left - rw - dw - 6.0,
-    );
-    for (i, page) in doc.pages.iter_mut().enumerate() {
-        let mut items = Vec::new();
-        // Header.
-        if m.draft {
-            items.extend(text_run(
-                draft_mark,
-                Style::Bold,
-                size + 0.5,
-                RED,
-                left,
-                head_base,
-            ));
-        }
-        if i > 0 {
-            items.extend(text_run(
-                &left_text,
-                Style::Regular,
-                size,
-                GREY,
-                left + dw,
-                head_base,
-            ));
-        }
-        items.extend(text_run(
-            &right_text,
-            Style::Regular,
-            size,
-            GREY,
-            right - rw,
-            head_base,
-        ));
-        items.push(rule(rule_y));
-        // Footer.
-        items.push(rule(foot_rule));
-        let page_text = format!("Page {} of {n}", i + 1);
-        let pw = fonts.width(&page_text, Style::Bold, size);
-        let foot = fitted(
+    }
+}
+
+/// What every page's header says (the left text is left out on the first page).
+struct Header {
+    left: String,
+    right: String,
+    /// Width of the right text, and of the DRAFT mark with its gap (0 when not a draft).
+    right_w: f32,
+    draft_w: f32,
+}
+
+impl Header {
+    fn new(m: &ExportModel, fonts: &Fonts, g: &Geometry) -> Header {
+        let right = format!("Plan {} · revision {}", short_id(&m.plan_id), m.revision);
+        let right_w = fonts.width(&right, Style::Regular, SIZE);
+        let draft_w = if m.draft {
+            fonts.width(DRAFT_MARK, Style::Bold, SIZE + 0.5) + 4.0
+        } else {
+            0.0
+        };
+        let left = fitted(
             fonts,
             &format!(
-                "Generated {} · {} · GitLab data of {}",
-                m.generated_at, m.tool, m.data_date
+                "{} · GitLab upgrade plan {}",
+                m.organization(),
+                m.upgrade_line()
             ),
             Style::Regular,
-            size,
-            right - left - pw - 6.0,
+            SIZE,
+            g.right() - g.left() - right_w - draft_w - 6.0,
         );
-        items.extend(text_run(&foot, Style::Regular, size, GREY, left, foot_base));
-        items.extend(text_run(
-            &page_text,
-            Style::Bold,
-            size,
-            HEAD,
-            right - pw,
-            foot_base,
-        ));
-        page.furniture.extend(items);
+        Header {
+            left,
+            right,
+            right_w,
+            draft_w,
+        }
+    }
 
+    fn items(&self, fonts: &Fonts, g: &Geometry, first_page: bool) -> Vec<Item> {
+        let base = g.margin_top + 4.6;
+        let mut items = Vec::new();
+        if self.draft_w > 0.0 {
+            items.extend(runs(
+                fonts,
+                DRAFT_MARK,
+                Style::Bold,
+                SIZE + 0.5,
+                RED,
+                g.left(),
+                base,
+            ));
+        }
+        if !first_page {
+            items.extend(runs(
+                fonts,
+                &self.left,
+                Style::Regular,
+                SIZE,
+                GREY,
+                g.left() + self.draft_w,
+                base,
+            ));
+        }
+        items.extend(runs(
+            fonts,
+            &self.right,
+            Style::Regular,
+            SIZE,
+            GREY,
+            g.right() - self.right_w,
+            base,
+        ));
+        items.push(rule(g, g.margin_top + 6.5));
+        items
+    }
+}
+
+/// The footer: generation facts on the left, "Page x of y" on the right.
+fn footer(fonts: &Fonts, g: &Geometry, m: &ExportModel, page: usize, pages: usize) -> Vec<Item> {
+    let base = g.body_bottom + 6.8;
+    let page_text = format!("Page {page} of {pages}");
+    let pw = fonts.width(&page_text, Style::Bold, SIZE);
+    let foot = fitted(
+        fonts,
+        &format!(
+            "Generated {} · {} · GitLab data of {}",
+            m.generated_at, m.tool, m.data_date
+        ),
+        Style::Regular,
+        SIZE,
+        g.right() - g.left() - pw - 6.0,
+    );
+    let mut items = vec![rule(g, g.body_bottom + 3.0)];
+    items.extend(runs(
+        fonts,
+        &foot,
+        Style::Regular,
+        SIZE,
+        GREY,
+        g.left(),
+        base,
+    ));
+    items.extend(runs(
+        fonts,
+        &page_text,
+        Style::Bold,
+        SIZE,
+        HEAD,
+        g.right() - pw,
+        base,
+    ));
+    items
+}
+
+/// A large diagonal DRAFT over the content (the PDF draws it translucent).
+fn watermark(fonts: &Fonts, g: &Geometry) -> Option<Item> {
+    let size = 96.0;
+    let word = "DRAFT";
+    let w = fonts.width(word, Style::Bold, size);
+    let cap = 0.73 * size * PT;
+    let (cx, cy) = (g.width / 2.0, g.height / 2.0);
+    let (s, c) = 45.0_f32.to_radians().sin_cos();
+    // Start of the baseline so that the text's centre lands on the page centre.
+    let x = cx - (w / 2.0) * c + (cap / 2.0) * s;
+    let base = cy + (w / 2.0) * s + (cap / 2.0) * c;
+    let (face, text) = fonts.runs(word, Style::Bold).into_iter().next()?;
+    Some(Item::Rotated {
+        run: TextRun {
+            x,
+            baseline: base,
+            size,
+            face,
+            color: WATERMARK,
+            text,
+            width: w,
+        },
+        degrees: 45.0,
+    })
+}
+
+pub(super) fn furniture(doc: &mut Document, m: &ExportModel, fonts: &Fonts) {
+    let g = doc.geometry;
+    let n = doc.pages.len();
+    let header = Header::new(m, fonts, &g);
+    for (i, page) in doc.pages.iter_mut().enumerate() {
+        page.furniture.extend(header.items(fonts, &g, i == 0));
+        page.furniture.extend(footer(fonts, &g, m, i + 1, n));
         if m.draft {
-            // A large diagonal DRAFT over the content (the PDF draws it translucent).
-            let wsize = 96.0;
-            let word = "DRAFT";
-            let w = fonts.width(word, Style::Bold, wsize);
-            let cap = 0.73 * wsize * PT;
-            let (cx, cy) = (g.width / 2.0, g.height / 2.0);
-            let a = 45.0_f32.to_radians();
-            let (s, c) = a.sin_cos();
-            // Start of the baseline so that the text's centre lands on the page centre.
-            let x = cx - (w / 2.0) * c + (cap / 2.0) * s;
-            let base = cy + (w / 2.0) * s + (cap / 2.0) * c;
-            let runs = fonts.runs(word, Style::Bold);
-            if let Some((face, text)) = runs.into_iter().next() {
-                page.overlay.push(Item::Rotated {
-                    run: TextRun {
-                        x,
-                        baseline: base,
-                        size: wsize,
-                        face,
-                        color: WATERMARK,
-                        text,
-                        width: w,
-                    },
-                    degrees: 45.0,
-                });
-            }
+            page.overlay.extend(watermark(fonts, &g));
         }
     }
 }

@@ -201,3 +201,21 @@ fn steps(flow: &mut Flow<'_>, list: &[RunbookStep], indent: f32) {
         flow.gap(0.6);
     }
 }
+
+/// A table in the document's style: `(title, relative width)` per column.
+fn styled_table(columns: &[(&str, f32)], rows: Vec<TableRow>) -> Table {
+    Table {
+        columns: columns
+            .iter()
+            .map(|(title, weight)| Column {
+                title: (*title).to_string(),
+                weight: *weight,
+            })
+            .collect(),
+        rows,
+        size: TABLE,
+        header_fill: LAVENDER,
+        header_color: HEAD,
+        rule: LIGHT,
+    }
+}

@@ -1,6 +1,7 @@
 //! Sections 5 to 8: Geo, known issues, backup and restore, rollback.
 
 use super::*;
+use crate::export::IssueRow;
 use crate::export::{count, hours, primary_url};
 use crate::path::NoteSeverity;
 
@@ -101,78 +102,61 @@ pub(super) fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
     let intro = [Span::plain(
         "Known issues on this path for this environment, blockers first. \"Applies if\" means the plan cannot tell: check it. Blockers must be marked as reviewed.",
     )];
-    let rows = m
-        .known_issues
-        .iter()
-        .map(|i| {
-            let mut issue = vec![
-                Span::mono(i.id.clone())
-                    .color(BLUE)
-                    .link(primary_url(&i.doc_url)),
-                Span::plain("\n"),
-                Span::plain(i.summary.clone()),
-            ];
-            if let Some(c) = &i.check {
-                issue.push(Span::plain(format!(" Applies if: {c}.")).color(GREY));
-            }
-            if !i.verified {
-                issue.push(sp());
-                issue.push(unverified());
-            }
-            issue.push(Span::plain("\n"));
-            issue.push(
-                Span::plain(i.doc_url.clone())
-                    .color(BLUE)
-                    .link(i.doc_url.clone()),
-            );
-            TableRow {
-                cells: vec![
-                    vec![note_chip(i.severity)],
-                    issue,
-                    vec![Span::plain(
-                        i.hop_version
-                            .clone()
-                            .unwrap_or_else(|| "running now".into()),
-                    )],
-                    vec![if i.reviewed {
-                        Span::bold("✓ yes").color(GREEN)
-                    } else if i.severity == NoteSeverity::Blocker {
-                        Span::bold("✗ no").color(RED)
-                    } else {
-                        Span::plain("no").color(GREY)
-                    }],
-                ],
-                fill: None,
-            }
-        })
-        .collect();
-    let table = Table {
-        columns: vec![
-            Column {
-                title: "Severity".into(),
-                weight: 1.3,
-            },
-            Column {
-                title: "Issue and documentation".into(),
-                weight: 7.0,
-            },
-            Column {
-                title: "At hop".into(),
-                weight: 1.2,
-            },
-            Column {
-                title: "Reviewed".into(),
-                weight: 1.2,
-            },
+    let rows = m.known_issues.iter().map(issue_row).collect();
+    let table = styled_table(
+        &[
+            ("Severity", 1.3),
+            ("Issue and documentation", 7.0),
+            ("At hop", 1.2),
+            ("Reviewed", 1.2),
         ],
         rows,
-        size: TABLE,
-        header_fill: LAVENDER,
-        header_color: HEAD,
-        rule: LIGHT,
-    };
+    );
     lead_in(flow, "known-issues", &intro, &table);
     flow.table(&table);
+}
+
+/// One known issue: severity, id with its link and summary, hop, reviewed or not.
+fn issue_row(i: &IssueRow) -> TableRow {
+    let mut issue = vec![
+        Span::mono(i.id.clone())
+            .color(BLUE)
+            .link(primary_url(&i.doc_url)),
+        Span::plain("\n"),
+        Span::plain(i.summary.clone()),
+    ];
+    if let Some(c) = &i.check {
+        issue.push(Span::plain(format!(" Applies if: {c}.")).color(GREY));
+    }
+    if !i.verified {
+        issue.push(sp());
+        issue.push(unverified());
+    }
+    issue.push(Span::plain("\n"));
+    issue.push(
+        Span::plain(i.doc_url.clone())
+            .color(BLUE)
+            .link(i.doc_url.clone()),
+    );
+    TableRow {
+        cells: vec![
+            vec![note_chip(i.severity)],
+            issue,
+            vec![Span::plain(
+                i.hop_version
+                    .clone()
+                    .unwrap_or_else(|| "running now".into()),
+            )],
+            vec![if i.reviewed {
+                Span::bold("✓ yes").color(GREEN)
+            } else if i.severity == NoteSeverity::Blocker {
+                Span::bold("✗ no").color(RED)
+            } else {
+                Span::plain("no").color(GREY)
+            }],
+        ],
+        fill: None,
+    }
 }
 
 pub(super) fn backup(flow: &mut Flow<'_>, m: &ExportModel) {

@@ -5,6 +5,31 @@ use crate::export::{Verdict, count};
 use crate::path::NoteSeverity;
 
 pub(super) fn title_page(flow: &mut Flow<'_>, m: &ExportModel) {
+    title_block(flow, m);
+    flow.gap(4.0);
+    verdict_banner(flow, m);
+    flow.gap(4.0);
+    flow.key_values(&key_facts(m), 32.0, BODY, GREY);
+    flow.gap(2.5);
+
+    label(flow, "Path at a glance");
+    path_glance(flow, m);
+    flow.gap(4.0);
+
+    label(flow, "Contents");
+    for (i, (anchor, title)) in SECTIONS.iter().enumerate() {
+        flow.contents_entry(
+            &[Span::plain(format!("{}  {title}", i + 1))],
+            anchor,
+            BODY,
+            0.0,
+            LIGHT,
+        );
+    }
+}
+
+/// The kicker, the organisation as the title and the upgrade under it.
+fn title_block(flow: &mut Flow<'_>, m: &ExportModel) {
     flow.paragraph(
         &[Span::bold("GITLAB SELF-MANAGED UPGRADE PLAN").color(PURPLE)],
         SMALL,
@@ -24,20 +49,10 @@ pub(super) fn title_page(flow: &mut Flow<'_>, m: &ExportModel) {
         sub.push(Span::plain(format!(" · {e}")).color(GREY));
     }
     flow.paragraph(&sub, 13.0, 0.0);
-    flow.gap(4.0);
-    verdict_banner(flow, m);
-    flow.gap(4.0);
+}
 
-    let mut contact = Vec::new();
-    match &m.contact.name {
-        Some(n) => contact.push(Span::plain(n.clone())),
-        None => contact.push(Span::plain("name not given").color(RED)),
-    }
-    contact.push(Span::plain(" · ").color(GREY));
-    match &m.contact.email {
-        Some(e) => contact.push(Span::plain(e.clone()).link(format!("mailto:{e}"))),
-        None => contact.push(Span::plain("email not given").color(RED)),
-    }
+/// The rows of the title page: who, when, what and which plan.
+fn key_facts(m: &ExportModel) -> Vec<(String, Vec<Span>)> {
     let mut window = vec![Span::bold(m.window.summary.clone())];
     if let Some(u) = &m.window.start_utc {
         window.push(Span::plain(format!(" (starts {u})")).color(GREY));
@@ -54,6 +69,71 @@ pub(super) fn title_page(flow: &mut Flow<'_>, m: &ExportModel) {
             }
         )));
     }
+    let setup = setup_line(m);
+    let row = |k: &str, v: Vec<Span>| (k.to_string(), v);
+    vec![
+        row(
+            "Organisation",
+            or_missing(m.contact.organization.as_deref()),
+        ),
+        row("Contact", contact_spans(m)),
+        row(
+            "Support ticket",
+            vec![match m.ticket() {
+                Some(t) => Span::plain(t),
+                None => Span::plain("not given yet").color(GREY),
+            }],
+        ),
+        row("Upgrade window", window),
+        row(
+            "Review call",
+            vec![Span::plain(match m.window.review_call {
+                Some(true) => "requested (Support sends a scheduling link 2-3 days before)",
+                Some(false) => "not requested",
+                None => "not answered",
+            })],
+        ),
+        row("Upgrade", upgrade),
+        row(
+            "Installation",
+            if setup.is_empty() {
+                or_missing(None)
+            } else {
+                vec![Span::plain(setup.join(", "))]
+            },
+        ),
+        row(
+            "Plan",
+            vec![
+                Span::mono(m.plan_id.clone()),
+                Span::plain(format!(" · revision {}", m.revision)),
+            ],
+        ),
+        row(
+            "Generated",
+            vec![Span::plain(format!("{} by {}", m.generated_at, m.tool))],
+        ),
+        row("GitLab data", vec![Span::plain(m.data_summary.clone())]),
+    ]
+}
+
+/// Name and email, each marked when missing.
+fn contact_spans(m: &ExportModel) -> Vec<Span> {
+    let mut contact = Vec::new();
+    match &m.contact.name {
+        Some(n) => contact.push(Span::plain(n.clone())),
+        None => contact.push(Span::plain("name not given").color(RED)),
+    }
+    contact.push(Span::plain(" · ").color(GREY));
+    match &m.contact.email {
+        Some(e) => contact.push(Span::plain(e.clone()).link(format!("mailto:{e}"))),
+        None => contact.push(Span::plain("email not given").color(RED)),
+    }
+    contact
+}
+
+/// `Linux package`, `on RHEL 8`, `multi-node (26 nodes)`, `Geo with 1 secondary site`.
+fn setup_line(m: &ExportModel) -> Vec<String> {
     let env = &m.environment;
     let mut setup = Vec::new();
     if let Some(i) = &env.install_method {
@@ -77,70 +157,7 @@ pub(super) fn title_page(flow: &mut Flow<'_>, m: &ExportModel) {
         (Some(false), _) => setup.push("no Geo".into()),
         (None, _) => {}
     }
-    let rows = vec![
-        (
-            "Organisation".to_string(),
-            or_missing(m.contact.organization.as_deref()),
-        ),
-        ("Contact".to_string(), contact),
-        (
-            "Support ticket".to_string(),
-            vec![match m.ticket() {
-                Some(t) => Span::plain(t),
-                None => Span::plain("not given yet").color(GREY),
-            }],
-        ),
-        ("Upgrade window".to_string(), window),
-        (
-            "Review call".to_string(),
-            vec![Span::plain(match m.window.review_call {
-                Some(true) => "requested (Support sends a scheduling link 2-3 days before)",
-                Some(false) => "not requested",
-                None => "not answered",
-            })],
-        ),
-        ("Upgrade".to_string(), upgrade),
-        (
-            "Installation".to_string(),
-            if setup.is_empty() {
-                or_missing(None)
-            } else {
-                vec![Span::plain(setup.join(", "))]
-            },
-        ),
-        (
-            "Plan".to_string(),
-            vec![
-                Span::mono(m.plan_id.clone()),
-                Span::plain(format!(" · revision {}", m.revision)),
-            ],
-        ),
-        (
-            "Generated".to_string(),
-            vec![Span::plain(format!("{} by {}", m.generated_at, m.tool))],
-        ),
-        (
-            "GitLab data".to_string(),
-            vec![Span::plain(m.data_summary.clone())],
-        ),
-    ];
-    flow.key_values(&rows, 32.0, BODY, GREY);
-    flow.gap(2.5);
-
-    label(flow, "Path at a glance");
-    path_glance(flow, m);
-    flow.gap(4.0);
-
-    label(flow, "Contents");
-    for (i, (anchor, title)) in SECTIONS.iter().enumerate() {
-        flow.contents_entry(
-            &[Span::plain(format!("{}  {title}", i + 1))],
-            anchor,
-            BODY,
-            0.0,
-            LIGHT,
-        );
-    }
+    setup
 }
 
 fn verdict_banner(flow: &mut Flow<'_>, m: &ExportModel) {

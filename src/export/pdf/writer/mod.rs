@@ -19,7 +19,7 @@ use printpdf::{
 };
 
 use super::layout::{
-    Document, FontFace, Fonts, Item, LinkTarget, OutlineEntry, Rgb, Stroke, TextRun,
+    Document, FontFace, Fonts, Item, LinkTarget, OutlineEntry, Page, Rgb, Stroke, TextRun,
 };
 use crate::export::{ExportError, ExportModel};
 
@@ -72,108 +72,8 @@ fn parsed_font(face: FontFace) -> Result<Option<ParsedFont>, ExportError> {
 /// The laid-out document as PDF bytes.
 pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::shared().map_err(ExportError::Font)?;
-    let g = layout.geometry;
-    let title = format!(
-        "GitLab upgrade plan {}: {}",
-        model.upgrade_line(),
-        model.organization()
-    );
-    let mut doc = PdfDocument::new(&title);
-
-    // The characters each font shows (the rotated watermark is drawn as outlines, not text).
-    let mut shown: BTreeMap<FontFace, Vec<char>> = BTreeMap::new();
-    for p in &layout.pages {
-        for item in p.items() {
-            if let Item::Text(t) = item {
-                shown.entry(t.face).or_default().extend(t.text.chars());
-            }
-        }
-    }
-    let chars: BTreeMap<FontFace, Vec<char>> = shown
-        .into_iter()
-        .filter(|(face, _)| face.bytes().is_some())
-        .map(|(face, mut cs)| {
-            cs.sort_unstable();
-            cs.dedup();
-            (face, cs)
-        })
-        .collect();
-    for face in chars.keys() {
-        let Some(parsed) = parsed_font(*face)? else {
-            continue;
-        };
-        doc.resources
-            .fonts
-            .map
-            .insert(font_id(*face), printpdf::font::PdfFont::new(parsed));
-    }
-
-    // The overlay (DRAFT watermark) is drawn translucent on top of everything.
-    let translucent = ExtendedGraphicsStateId(OVERLAY_GS.to_string());
-    doc.resources.extgstates.map.insert(
-        translucent.clone(),
-        ExtendedGraphicsState::default()
-            .with_current_fill_alpha(0.18)
-            .with_current_stroke_alpha(0.18),
-    );
-    // printpdf writes the document around the pages: fonts (subset to the glyphs shown),
-    // resources, link annotations, metadata. The content streams are written below, so its
-    // pages carry only the links, the overlay's graphics state and, on the first page, each
-    // font's characters once, from which it picks the glyphs to keep.
-    doc.pages = layout
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut ops = Vec::new();
-            if i == 0 {
-                for (face, used) in &chars {
-                    ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_id(*face)),
-                        size: Pt(10.0),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(used.iter().collect())],
-                    });
-                    ops.push(Op::EndTextSection);
-                }
-            }
-            if !p.overlay.is_empty() {
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::LoadGraphicsState {
-                    gs: translucent.clone(),
-                });
-                ops.push(Op::RestoreGraphicsState);
-            }
-            for item in p.items() {
-                if let Item::Link { x, y, w, h, target } = item {
-                    ops.push(link_op(*x, *y, *w, *h, target, g.height));
-                }
-            }
-            PdfPage::new(printpdf::Mm(g.width), printpdf::Mm(g.height), ops)
-        })
-        .collect();
-
-    let ts = model.meta.generated_at.timestamp();
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(ts)
-        .map_err(|e| ExportError::Pdf(e.to_string()))?;
-    let info = &mut doc.metadata.info;
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    info.author = model.contact.name.clone().unwrap_or_default();
-    info.creator = model.tool.clone();
-    info.producer = model.tool.clone();
-    info.subject = format!(
-        "Plan {} revision {}{}",
-        model.plan_id,
-        model.revision,
-        if model.draft { " (DRAFT)" } else { "" }
-    );
-    info.keywords = vec!["GitLab".into(), "upgrade plan".into()];
-    info.identifier = model.plan_id.clone();
-
+    let chars = shown_chars(layout);
+    let doc = document(layout, model, &chars)?;
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
     let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
@@ -189,37 +89,10 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
         None => FontCodes::empty(),
     };
     for (page, id) in layout.pages.iter().zip(&page_ids) {
-        let mut content = Content::new(g.height, fonts, &codes);
-        for item in page.body.iter().chain(&page.furniture) {
-            content.item(item);
-        }
-        if !page.overlay.is_empty() {
-            content.save_state(OVERLAY_GS);
-            for item in &page.overlay {
-                content.item(item);
-            }
-            content.restore_state();
-        }
-        let bytes = content.finish();
-        let stream_id = match lo.get_page_contents(*id).as_slice() {
-            [one] => *one,
-            other => {
-                return Err(ExportError::Pdf(format!(
-                    "printpdf wrote {} content streams for a page",
-                    other.len()
-                )));
-            }
-        };
-        match lo.get_object_mut(stream_id) {
-            Ok(Object::Stream(stream)) => stream.set_content(bytes),
-            _ => {
-                return Err(ExportError::Pdf(
-                    "a page's content is not a stream".to_string(),
-                ));
-            }
-        }
+        let bytes = page_content(page, layout.geometry.height, fonts, &codes);
+        set_page_content(&mut lo, *id, bytes)?;
     }
-    add_outline(&mut lo, &layout.outline, g.height)?;
+    add_outline(&mut lo, &layout.outline, layout.geometry.height)?;
     // printpdf labels every file PDF/X; these files do not claim any PDF/X conformance.
     if let Ok(info_ref) = lo.trailer.get(b"Info").and_then(Object::as_reference)
         && let Ok(Object::Dictionary(info)) = lo.get_object_mut(info_ref)
@@ -240,6 +113,171 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
     lo.save_to(&mut bytes)
         .map_err(|e| ExportError::Pdf(e.to_string()))?;
     Ok(bytes)
+}
+
+/// The characters each embedded font shows, sorted (the rotated watermark is drawn as
+/// outlines, not text).
+fn shown_chars(layout: &Document) -> BTreeMap<FontFace, Vec<char>> {
+    let mut shown: BTreeMap<FontFace, Vec<char>> = BTreeMap::new();
+    for p in &layout.pages {
+        for item in p.items() {
+            if let Item::Text(t) = item {
+                shown.entry(t.face).or_default().extend(t.text.chars());
+            }
+        }
+    }
+    shown
+        .into_iter()
+        .filter(|(face, _)| face.bytes().is_some())
+        .map(|(face, mut cs)| {
+            cs.sort_unstable();
+            cs.dedup();
+            (face, cs)
+        })
+        .collect()
+}
+
+/// printpdf's document around the pages: fonts (subset to the glyphs shown), resources, link
+/// annotations, metadata. The content streams are written afterwards, so its pages carry only
+/// the links, the overlay's graphics state and, on the first page, each font's characters
+/// once, from which it picks the glyphs to keep.
+fn document(
+    layout: &Document,
+    model: &ExportModel,
+    chars: &BTreeMap<FontFace, Vec<char>>,
+) -> Result<PdfDocument, ExportError> {
+    let g = layout.geometry;
+    let title = format!(
+        "GitLab upgrade plan {}: {}",
+        model.upgrade_line(),
+        model.organization()
+    );
+    let mut doc = PdfDocument::new(&title);
+    for face in chars.keys() {
+        let Some(parsed) = parsed_font(*face)? else {
+            continue;
+        };
+        doc.resources
+            .fonts
+            .map
+            .insert(font_id(*face), printpdf::font::PdfFont::new(parsed));
+    }
+    // The overlay (DRAFT watermark) is drawn translucent on top of everything.
+    let translucent = ExtendedGraphicsStateId(OVERLAY_GS.to_string());
+    doc.resources.extgstates.map.insert(
+        translucent.clone(),
+        ExtendedGraphicsState::default()
+            .with_current_fill_alpha(0.18)
+            .with_current_stroke_alpha(0.18),
+    );
+    doc.pages = layout
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut ops = Vec::new();
+            if i == 0 {
+                ops.extend(subset_ops(chars));
+            }
+            if !p.overlay.is_empty() {
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::LoadGraphicsState {
+                    gs: translucent.clone(),
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            for item in p.items() {
+                if let Item::Link { x, y, w, h, target } = item {
+                    ops.push(link_op(*x, *y, *w, *h, target, g.height));
+                }
+            }
+            PdfPage::new(printpdf::Mm(g.width), printpdf::Mm(g.height), ops)
+        })
+        .collect();
+    set_info(&mut doc, model)?;
+    Ok(doc)
+}
+
+/// Each font's characters shown once, for printpdf to subset the fonts from.
+fn subset_ops(chars: &BTreeMap<FontFace, Vec<char>>) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for (face, used) in chars {
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font_id(*face)),
+            size: Pt(10.0),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(used.iter().collect())],
+        });
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+/// Dates, author, tool, subject and keywords.
+fn set_info(doc: &mut PdfDocument, model: &ExportModel) -> Result<(), ExportError> {
+    let ts = model.meta.generated_at.timestamp();
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(ts)
+        .map_err(|e| ExportError::Pdf(e.to_string()))?;
+    let info = &mut doc.metadata.info;
+    info.creation_date = date;
+    info.modification_date = date;
+    info.metadata_date = date;
+    info.author = model.contact.name.clone().unwrap_or_default();
+    info.creator = model.tool.clone();
+    info.producer = model.tool.clone();
+    info.subject = format!(
+        "Plan {} revision {}{}",
+        model.plan_id,
+        model.revision,
+        if model.draft { " (DRAFT)" } else { "" }
+    );
+    info.keywords = vec!["GitLab".into(), "upgrade plan".into()];
+    info.identifier = model.plan_id.clone();
+    Ok(())
+}
+
+/// A page's content stream: body and furniture, then the overlay, translucent.
+fn page_content(page: &Page, page_h: f32, fonts: &Fonts, codes: &FontCodes) -> Vec<u8> {
+    let mut content = Content::new(page_h, fonts, codes);
+    for item in page.body.iter().chain(&page.furniture) {
+        content.item(item);
+    }
+    if !page.overlay.is_empty() {
+        content.save_state(OVERLAY_GS);
+        for item in &page.overlay {
+            content.item(item);
+        }
+        content.restore_state();
+    }
+    content.finish()
+}
+
+/// Replace the content stream printpdf wrote for page `id`.
+fn set_page_content(
+    lo: &mut lopdf::Document,
+    id: ObjectId,
+    bytes: Vec<u8>,
+) -> Result<(), ExportError> {
+    let stream_id = match lo.get_page_contents(id).as_slice() {
+        [one] => *one,
+        other => {
+            return Err(ExportError::Pdf(format!(
+                "printpdf wrote {} content streams for a page",
+                other.len()
+            )));
+        }
+    };
+    match lo.get_object_mut(stream_id) {
+        Ok(Object::Stream(stream)) => {
+            stream.set_content(bytes);
+            Ok(())
+        }
+        _ => Err(ExportError::Pdf(
+            "a page's content is not a stream".to_string(),
+        )),
+    }
 }
 
 /// Deflate level for the page and font streams. lopdf's own `compress` always uses the best
