@@ -258,7 +258,8 @@ fn outline_contents_links_and_paper() {
         .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
         .unwrap();
     assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 11);
-    // Walk the top level: the sections in order; the runbook has the hops as children.
+    // Walk the top level: the sections in order; the runbook has the windows and hops as
+    // children.
     let title = |d: &lopdf::Dictionary| {
         let raw = d.get(b"Title").unwrap().as_str().unwrap();
         let units: Vec<u16> = raw[2..]
@@ -292,7 +293,17 @@ fn outline_contents_links_and_paper() {
             .count(),
         hops
     );
-    assert!(runbook_children.contains(&"Before the window".to_string()));
+    assert!(runbook_children.contains(&"Before the first window".to_string()));
+    // The hops come inside their window: the window first.
+    let window = runbook_children
+        .iter()
+        .position(|t| t.starts_with("Upgrade window: Sat 12 Dec 2026 20:00"))
+        .unwrap();
+    let first_hop = runbook_children
+        .iter()
+        .position(|t| t.starts_with("Hop 1 of"))
+        .unwrap();
+    assert!(window < first_hop, "{runbook_children:?}");
     // Letter paper.
     for (_, page_id) in doc.get_pages() {
         let page = doc.get_dictionary(page_id).unwrap();

@@ -33,7 +33,7 @@ use crate::validate::{
 pub use build::{count, hours, primary_url};
 pub use diagram::Diagram;
 pub use model::*;
-pub use runbook::{RunbookHop, RunbookStep};
+pub use runbook::{RunbookDependency, RunbookGroup, RunbookHop, RunbookStep};
 
 /// Paper size of the PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

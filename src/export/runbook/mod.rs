@@ -1,8 +1,9 @@
 //! The commands of the plan: per-hop runbook, backup, restore and rollback, written for the
 //! install method, the OS family and the edition.
 //!
-//! `checks` (checks and backups), `hop` (one GitLab hop), `recovery` (restore, rollback,
-//! Geo).
+//! `checks` (checks and backups), `hop` and `install` (one GitLab hop), `dependency` (a
+//! PostgreSQL, Redis, OS or configuration step), `window` (the start and end of a window,
+//! before the first and after the last), `recovery` (restore, rollback, Geo).
 //!
 //! Commands come from `shared/docs/gitlab-upgrade-facts.md` (sections 3, 4, 5 and 7). Where
 //! the research could not confirm a command or a flag, the step says so (`unverified`).
@@ -18,14 +19,21 @@ use crate::plan::{
 use crate::version::Minor;
 
 mod checks;
+mod dependency;
 mod hop;
+mod install;
 mod recovery;
 #[cfg(test)]
 mod tests;
+mod window;
 
 pub use checks::{background_migrations_check, backup_command, backup_steps, files_to_keep};
-pub use hop::{HopSpec, RunbookHop, after, hop, node_order, preparation};
+pub use dependency::{
+    DependencySpec, RunbookDependency, RunbookGroup, configuration, dependency, is_risky,
+};
+pub use hop::{Attention, HopSpec, RunbookHop, hop, node_order};
 pub use recovery::{geo_procedure, restore_steps, rollback_steps};
+pub use window::{WindowStart, after, preparation, window_end, window_start};
 
 /// One thing to do, with the command to run when there is one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,6 +93,8 @@ pub struct Context {
     pub zero_downtime: bool,
     pub geo: bool,
     pub pg_mode: Option<PostgresMode>,
+    /// Who runs an external PostgreSQL (`aws_rds`, `gcp_cloud_sql`, ...).
+    pub pg_provider: Option<String>,
     pub pgbouncer: bool,
     pub gitaly_cluster: bool,
     pub elasticsearch: bool,
@@ -118,6 +128,12 @@ impl Context {
             zero_downtime: plan.zero_downtime == Some(true),
             geo: plan.geo_enabled() == Some(true),
             pg_mode: topo.pg_mode(),
+            pg_provider: topo
+                .postgresql
+                .as_ref()
+                .and_then(|p| p.provider.clone())
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
             pgbouncer,
             gitaly_cluster: topo.gitaly_mode() == Some(crate::plan::GitalyMode::Cluster)
                 || topo.count_role(NodeRole::Praefect) > 0,

@@ -16,6 +16,7 @@ mod diagram;
 mod environment;
 mod findings;
 mod furniture;
+mod path;
 mod recovery;
 mod runbook;
 mod summary;
@@ -25,9 +26,10 @@ use diagram::architecture;
 use environment::environment;
 use findings::{about, findings};
 use furniture::furniture;
+use path::path_section;
 use recovery::{backup, geo, known_issues, rollback};
 use runbook::runbook;
-use summary::{path_section, summary};
+use summary::summary;
 use title::title_page;
 
 // Colours.

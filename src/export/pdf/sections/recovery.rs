@@ -192,7 +192,14 @@ pub(super) fn backup(flow: &mut Flow<'_>, m: &ExportModel) {
     if let Some(v) = &b.restore_version {
         label(
             flow,
-            &format!("Back up (shown for {v}; the runbook repeats it before every hop)"),
+            &format!(
+                "Back up (shown for {v}; the runbook does it at the start of every window{})",
+                if m.runbook.backup_every_hop {
+                    ", before risky steps and before every hop"
+                } else {
+                    " and before risky steps"
+                }
+            ),
         );
         steps(flow, &b.backup_steps, 0.0);
         label(
@@ -266,7 +273,7 @@ pub(super) fn rollback(flow: &mut Flow<'_>, m: &ExportModel) {
         label(flow, &format!("Return to {v}"));
         flow.paragraph(
             &[Span::plain(format!(
-                "Written for a rollback to {v} with the backup and secrets taken in hop 1's pre-checks. If a later hop fails, return to the version before that hop instead, with the backup and secrets taken in that hop's pre-checks."
+                "Written for a rollback to {v} with the backup and secrets taken at the start of window 1. If something fails later, return to the version of the latest backup before it instead (taken at the start of that window, or just before a risky step or hop), with the secrets taken with it."
             ))
             .color(GREY)],
             BODY - 0.5,

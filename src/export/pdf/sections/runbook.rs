@@ -1,103 +1,202 @@
-//! Section 9, the runbook.
+//! Section 9, the runbook: preparation, the node order, then window by window its start
+//! (go/no-go, checks, backup), its hops and dependency steps in order with their commands,
+//! and what must happen before the next window; what follows the last one.
 
 use super::*;
+use crate::export::{
+    HopRow, RunbookDependency, RunbookEntry, RunbookHop, RunbookWindow, WindowRow, primary_url,
+};
+
+/// Band colours of a window, a hop and a dependency step.
+const WINDOW_BAND: Rgb = HEAD;
+const STEP_BAND: Rgb = AMBER_BG;
 
 pub(super) fn runbook(flow: &mut Flow<'_>, m: &ExportModel) {
     flow.new_page();
     section(flow, "runbook");
+    intro(flow, m);
+    subheading(flow, "Before the first window", true);
+    steps(flow, &m.runbook.before, 0.0);
+    node_order(flow, m);
+    let count = m.runbook.windows.len();
+    for w in &m.runbook.windows {
+        if let Some(row) = m.windows.iter().find(|r| r.number == w.number) {
+            window(flow, m, w, row, count);
+        }
+    }
+    subheading(
+        flow,
+        if count > 1 {
+            "After the last window"
+        } else {
+            "After the upgrade"
+        },
+        true,
+    );
+    steps(flow, &m.runbook.after, 0.0);
+}
+
+fn intro(flow: &mut Flow<'_>, m: &ExportModel) {
     let e = &m.environment;
+    let backups = if m.runbook.backup_every_hop {
+        "at the start of each window, before each risky step and before every hop (as the plan asks)"
+    } else {
+        "at the start of each window and before each risky step"
+    };
     flow.paragraph(
         &[Span::plain(format!(
-            "Tick each box as you go. Commands are for {}{}, {} {}; a line ending in \\ continues on the next line. Stop and follow section 8 Rollback if a check fails and cannot be fixed before the decision deadline{}.",
+            "Tick each box as you go. Commands are for {}{}, GitLab {}; a line ending in \\ continues on the next line. Window by window: the hops and dependency steps in the order they are done. Backups with their secrets are taken {backups}. Stop and follow section 8 Rollback if a check fails and cannot be fixed before the window's go/no-go time.",
             m.runbook.commands_for,
             e.os.as_deref().map(|o| format!(" on {o}")).unwrap_or_default(),
-            "GitLab",
             m.versions.edition_short,
-            m.rollback
-                .decision_deadline
-                .as_deref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default()
         ))],
         BODY,
         0.0,
     );
-    subheading(flow, "Before the window", true);
-    steps(flow, &m.runbook.before, 0.0);
-    if !m.runbook.order.is_empty() {
-        subheading(
-            flow,
-            if m.runbook.zero_downtime {
-                "Zero-downtime order of the nodes"
-            } else {
-                "Order of the nodes"
-            },
-            true,
-        );
-        let items: Vec<Vec<Span>> = m
-            .runbook
-            .order
-            .iter()
-            .map(|r| vec![Span::plain(r.clone())])
-            .collect();
-        let markers: Vec<String> = (1..=items.len()).map(|i| format!("{i}.")).collect();
-        flow.list(&items, &markers, BODY - 0.5, 0.0, HEAD);
-        flow.paragraph(
-            &[Span::plain(if m.runbook.zero_downtime {
-                "Back to front, one node at a time; a component without HA is upgraded with downtime."
-            } else {
-                "Back to front: Gitaly before Rails, the Rails deploy node before the other Rails nodes."
-            })
-            .color(GREY)],
-            BODY - 0.5,
-            0.0,
-        );
+}
+
+fn node_order(flow: &mut Flow<'_>, m: &ExportModel) {
+    if m.runbook.order.is_empty() {
+        return;
     }
-    let total = m.runbook.hops.len();
-    for (h, row) in m
+    subheading(
+        flow,
+        if m.runbook.zero_downtime {
+            "Zero-downtime order of the nodes"
+        } else {
+            "Order of the nodes"
+        },
+        true,
+    );
+    let order: Vec<String> = m
         .runbook
-        .hops
+        .order
         .iter()
-        .zip(m.path.iter().flat_map(|p| p.hops.iter()))
-    {
-        flow.gap(3.0);
-        let title = format!(
-            "Hop {} of {total}: {} → {}",
-            h.number, h.from_version, h.version
-        );
-        flow.ensure(40.0);
-        // A band across the page for each hop.
-        let lh = line_height(H2 + 0.5);
-        let y = flow.y;
-        flow.push(Item::Rect {
-            x: flow.left(),
-            y,
-            w: flow.width(),
-            h: lh + 2.0,
-            fill: Some(LAVENDER),
-            stroke: None,
-        });
-        flow.outline(1, &title);
-        let base = baseline(y + 1.0, lh, H2 + 0.5);
-        let left = flow.left();
-        flow.text_at(&title, Style::Bold, H2 + 0.5, HEAD, left + 2.0, base);
-        flow.y = y + lh + 3.0;
-        let mut why = vec![
-            Span::bold(format!("{}: ", row.kind)),
-            Span::plain(row.reason.clone()),
-        ];
-        if !row.verified {
-            why.push(sp());
-            why.push(unverified());
+        .enumerate()
+        .map(|(i, r)| format!("{}. {r}", i + 1))
+        .collect();
+    flow.paragraph(&[Span::plain(order.join("  →  "))], BODY - 0.5, 0.0);
+    flow.gap(0.8);
+    flow.paragraph(
+        &[Span::plain(if m.runbook.zero_downtime {
+            "At every hop. Back to front, one node at a time; a component without HA is upgraded with downtime."
+        } else {
+            "At every hop. Back to front: Gitaly before Rails, the Rails deploy node before the other Rails nodes."
+        })
+        .color(GREY)],
+        BODY - 0.5,
+        0.0,
+    );
+}
+
+/// A band across the page with a title that wraps; recorded in the outline. Kept with `keep`
+/// millimetres of what follows.
+fn band(flow: &mut Flow<'_>, title: &str, fill: Rgb, color: Rgb, keep: f32) {
+    let size = H2 + 0.5;
+    let lh = line_height(size);
+    let lines = flow
+        .fonts
+        .wrap(&[Span::bold(title).color(color)], size, flow.width() - 4.0);
+    let h = lh * lines.len() as f32 + 2.0;
+    flow.ensure(h + keep);
+    let y = flow.y;
+    flow.push(Item::Rect {
+        x: flow.left(),
+        y,
+        w: flow.width(),
+        h,
+        fill: Some(fill),
+        stroke: None,
+    });
+    flow.outline(1, title);
+    let mut top = y + 1.0;
+    for l in &lines {
+        for it in flow.line_items(l, flow.left() + 2.0, top, size, lh) {
+            flow.push(it);
         }
-        flow.paragraph(&why, SMALL, 0.0);
-        label(flow, &format!("Pre-checks on {}", h.from_version));
-        steps(flow, &h.pre_checks, 0.0);
-        label(flow, &format!("Install {}", h.version));
-        steps(flow, &h.install, 0.0);
-        label(flow, &format!("Post-checks on {}", h.version));
-        steps(flow, &h.post_checks, 0.0);
+        top += lh;
     }
-    subheading(flow, "After the upgrade", true);
-    steps(flow, &m.runbook.after, 0.0);
+    flow.y = y + h + 1.0;
+}
+
+fn window(flow: &mut Flow<'_>, m: &ExportModel, w: &RunbookWindow, row: &WindowRow, count: usize) {
+    flow.gap(5.0);
+    band(flow, &row.title(count), WINDOW_BAND, Rgb::WHITE, 45.0);
+    let mut summary = vec![Span::bold(row.summary())];
+    if let Some(u) = &row.when.start_utc {
+        summary.push(Span::plain(format!(" · starts {u}")).color(GREY));
+    }
+    flow.paragraph(&summary, SMALL, 0.0);
+    label(
+        flow,
+        &format!("Start of window {} on {}", w.number, w.start_version),
+    );
+    steps(flow, &w.start, 0.0);
+    for entry in &w.entries {
+        match entry {
+            RunbookEntry::Hop { number } => {
+                let hop = m.runbook.hop(*number);
+                let hop_row = m
+                    .path
+                    .as_ref()
+                    .and_then(|p| p.hops.iter().find(|h| h.number == *number));
+                if let (Some(h), Some(r)) = (hop, hop_row) {
+                    hop_block(flow, h, r, m.runbook.hops.len());
+                }
+            }
+            RunbookEntry::Dependency(d) => dependency_block(flow, d),
+        }
+    }
+    if !w.end.is_empty() {
+        label(flow, &format!("End of window {}", w.number));
+        steps(flow, &w.end, 0.0);
+    }
+}
+
+fn hop_block(flow: &mut Flow<'_>, h: &RunbookHop, row: &HopRow, total: usize) {
+    flow.gap(3.0);
+    // Why it is a stop is in section 2; the band names the kind.
+    let title = format!(
+        "Hop {} of {total}: {} → {} · {}{}",
+        h.number,
+        h.from_version,
+        h.version,
+        row.kind.to_lowercase(),
+        if row.verified { "" } else { " (UNVERIFIED)" }
+    );
+    band(flow, &title, LAVENDER, HEAD, 35.0);
+    if !h.pre_checks.is_empty() {
+        label(flow, &format!("Before, on {}", h.from_version));
+        steps(flow, &h.pre_checks, 0.0);
+    }
+    label(flow, &format!("Install {}", h.version));
+    steps(flow, &h.install, 0.0);
+    label(flow, &format!("Post-checks on {}", h.version));
+    steps(flow, &h.post_checks, 0.0);
+}
+
+fn dependency_block(flow: &mut Flow<'_>, d: &RunbookDependency) {
+    flow.gap(3.0);
+    let title = format!("On {}: {}", d.on_version, d.title);
+    band(flow, &title, STEP_BAND, HEAD, 35.0);
+    let mut about = vec![
+        Span::bold(format!("{} step, {}: ", d.component, d.origin)),
+        Span::plain(if d.origin == "done by the package" {
+            d.reason.clone()
+        } else {
+            format!(
+                "{} It can follow any GitLab version from {}.",
+                d.reason, d.range
+            )
+        }),
+    ];
+    if let Some(u) = &d.doc_url {
+        about.push(sp());
+        about.push(Span::plain(primary_url(u)).color(BLUE).link(primary_url(u)));
+    }
+    flow.paragraph(&about, SMALL, 0.0);
+    for g in &d.groups {
+        label(flow, &g.title);
+        steps(flow, &g.steps, 0.0);
+    }
 }

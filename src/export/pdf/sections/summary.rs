@@ -1,7 +1,7 @@
-//! Section 1, the summary, and section 2, the upgrade path.
+//! Section 1, the summary.
 
 use super::*;
-use crate::export::{count, hours, primary_url};
+use crate::export::{Estimate, count, hours};
 use crate::path::NoteSeverity;
 use crate::validate::Severity;
 
@@ -33,25 +33,10 @@ pub(super) fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
         ));
     }
     if let Some(e) = &m.estimate {
-        let mut v = vec![Span::plain(format!(
-            "about {} for {} at {} each, plus {} for a rollback = {}",
-            hours(e.upgrade_hours),
-            count(e.hops, "hop", "hops"),
-            hours(e.hours_per_hop),
-            hours(e.rollback_hours),
-            hours(e.upgrade_hours + e.rollback_hours)
-        ))];
-        match (e.window_hours, e.fits) {
-            (Some(w), Some(true)) => {
-                v.push(Span::plain(format!("; the {} window fits it", hours(w))).color(GREEN));
-            }
-            (Some(w), Some(false)) => {
-                v.push(Span::plain(format!("; the {} window is too short", hours(w))).color(RED));
-            }
-            _ => {}
-        }
-        v.push(Span::plain(" (rough guide; background migrations can take longer).").color(GREY));
-        rows.push(("Time needed".to_string(), v));
+        rows.push(("Time needed".to_string(), time_needed(m, e)));
+    }
+    if m.windows.len() > 1 {
+        rows.push(("Windows".to_string(), windows(m)));
     }
     let blockers = m
         .known_issues
@@ -90,6 +75,11 @@ pub(super) fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
     ));
     flow.key_values(&rows, 32.0, BODY, GREY);
 
+    needs_attention(flow, m);
+}
+
+/// The warnings and errors, at most twelve.
+fn needs_attention(flow: &mut Flow<'_>, m: &ExportModel) {
     let attention: Vec<_> = m
         .findings
         .iter()
@@ -124,122 +114,62 @@ pub(super) fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
     }
 }
 
-pub(super) fn path_section(flow: &mut Flow<'_>, m: &ExportModel) {
-    let Some(p) = &m.path else {
-        section(flow, "path");
-        flow.paragraph(
-            &[Span::plain(
-                "No upgrade path: enter valid current and target versions (see Findings).",
-            )
-            .color(RED)],
-            BODY,
-            0.0,
-        );
-        return;
-    };
-    let mut intro = vec![Span::plain(format!(
-        "From {} to {}: {}. Install each version, let it settle (background migrations finished), then go on. ",
-        p.from,
-        p.to,
-        count(p.hops.len(), "hop", "hops")
-    ))];
-    intro.push(Span::plain(if p.zero_downtime {
-        "Zero-downtime: one minor at a time. "
-    } else {
-        "With downtime. "
-    }));
-    if !p.conditions.is_empty() {
-        intro.push(Span::plain(format!(
-            "Conditional stops asked for: {}.",
-            p.conditions.join(", ")
+/// The estimate: per window when the plan has windows, else per hop.
+fn time_needed(m: &ExportModel, e: &Estimate) -> Vec<Span> {
+    let mut v = Vec::new();
+    if m.windows.len() > 1 {
+        let work: f64 = m.windows.iter().map(|w| w.work_hours).sum();
+        v.push(Span::plain(format!(
+            "about {} of work over {} windows (hops at {} each, dependency steps, waits), each with {} reserved for a rollback",
+            hours(work),
+            m.windows.len(),
+            hours(e.hours_per_hop),
+            hours(e.rollback_hours)
         )));
+        match e.fits {
+            Some(true) => v.push(Span::plain("; every window holds its share").color(GREEN)),
+            Some(false) => v.push(Span::plain("; a window is too short").color(RED)),
+            None => {}
+        }
+    } else {
+        let work = m.windows.first().map_or(e.upgrade_hours, |w| w.work_hours);
+        v.push(Span::plain(format!(
+            "about {} for {} at {} each (with the dependency steps), plus {} for a rollback = {}",
+            hours(work),
+            count(e.hops, "hop", "hops"),
+            hours(e.hours_per_hop),
+            hours(e.rollback_hours),
+            hours(work + e.rollback_hours)
+        )));
+        match (e.window_hours, e.fits) {
+            (Some(w), Some(true)) => {
+                v.push(Span::plain(format!("; the {} window fits it", hours(w))).color(GREEN));
+            }
+            (Some(w), Some(false)) => {
+                v.push(Span::plain(format!("; the {} window is too short", hours(w))).color(RED));
+            }
+            _ => {}
+        }
     }
-    let rows = p
-        .hops
-        .iter()
-        .map(|h| {
-            let mut version = vec![Span::bold(h.version.clone())];
-            version.push(Span::plain(format!("\nfrom {}", h.from_version)).color(GREY));
-            let mut why = vec![Span::bold(h.kind.clone()), Span::plain("\n")];
-            why.push(Span::plain(h.reason.clone()));
-            if h.optional {
-                why.push(Span::plain(" (optional)").color(GREY));
-            }
-            if !h.verified {
-                why.push(sp());
-                why.push(unverified());
-            }
-            let mut notes: Vec<Span> = Vec::new();
-            for (i, n) in h.notes.iter().enumerate() {
-                if i > 0 {
-                    notes.push(Span::plain("\n"));
-                }
-                notes.push(note_chip(n.severity));
-                notes.push(Span::plain(format!(" {}: ", n.kind)).color(GREY));
-                if let Some(id) = &n.id {
-                    let mut s = Span::mono(id.clone()).color(BLUE);
-                    if let Some(u) = &n.doc_url {
-                        s = s.link(primary_url(u));
-                    }
-                    notes.push(s);
-                    notes.push(Span::plain(" "));
-                }
-                notes.push(Span::plain(n.text.clone()));
-                if let Some(c) = &n.check {
-                    notes.push(Span::plain(format!(" Applies if: {c}.")).color(GREY));
-                }
-                if !n.verified {
-                    notes.push(sp());
-                    notes.push(unverified());
-                }
-            }
-            if notes.is_empty() {
-                notes.push(Span::plain("—").color(GREY));
-            }
-            TableRow {
-                cells: vec![vec![Span::bold(h.number.to_string())], version, why, notes],
-                fill: if h.number % 2 == 0 {
-                    Some(Rgb(0xfa, 0xf9, 0xfc))
-                } else {
-                    None
-                },
-            }
-        })
-        .collect();
-    let table = Table {
-        columns: vec![
-            Column {
-                title: "#".into(),
-                weight: 0.35,
-            },
-            Column {
-                title: "Version".into(),
-                weight: 1.25,
-            },
-            Column {
-                title: "Why it is a stop".into(),
-                weight: 3.0,
-            },
-            Column {
-                title: "Notes (known issues, PostgreSQL, Redis, OS)".into(),
-                weight: 5.4,
-            },
-        ],
-        rows,
-        size: TABLE,
-        header_fill: LAVENDER,
-        header_color: HEAD,
-        rule: LIGHT,
-    };
-    lead_in(flow, "path", &intro, &table);
-    flow.table(&table);
-    if !p.notes.is_empty() {
-        flow.gap(2.0);
-        let items: Vec<Vec<Span>> = p
-            .notes
-            .iter()
-            .map(|n| vec![Span::plain(n.clone())])
-            .collect();
-        flow.bullets(&items, BODY - 0.5, 0.0, PURPLE);
+    v.push(Span::plain(" (rough guide; background migrations can take longer).").color(GREY));
+    v
+}
+
+/// One line per window: when, how long, the work and the go/no-go time.
+fn windows(m: &ExportModel) -> Vec<Span> {
+    let count = m.windows.len();
+    let mut v = Vec::new();
+    for (i, w) in m.windows.iter().enumerate() {
+        if i > 0 {
+            v.push(Span::plain("\n"));
+        }
+        v.push(Span::bold(format!("{}: ", w.title(count))));
+        let line = Span::plain(w.summary());
+        v.push(if w.fits == Some(false) {
+            line.color(RED)
+        } else {
+            line
+        });
     }
+    v
 }

@@ -1,7 +1,7 @@
 //! The title page: organisation, verdict, key facts, the path at a glance and the contents.
 
 use super::*;
-use crate::export::{Verdict, count};
+use crate::export::{TimelineRow, Verdict, count};
 use crate::path::NoteSeverity;
 
 pub(super) fn title_page(flow: &mut Flow<'_>, m: &ExportModel) {
@@ -53,10 +53,7 @@ fn title_block(flow: &mut Flow<'_>, m: &ExportModel) {
 
 /// The rows of the title page: who, when, what and which plan.
 fn key_facts(m: &ExportModel) -> Vec<(String, Vec<Span>)> {
-    let mut window = vec![Span::bold(m.window.summary.clone())];
-    if let Some(u) = &m.window.start_utc {
-        window.push(Span::plain(format!(" (starts {u})")).color(GREY));
-    }
+    let window = window_spans(m);
     let mut upgrade = vec![Span::plain(m.upgrade_line())];
     if let Some(p) = &m.path {
         upgrade.push(Span::plain(format!(
@@ -84,7 +81,14 @@ fn key_facts(m: &ExportModel) -> Vec<(String, Vec<Span>)> {
                 None => Span::plain("not given yet").color(GREY),
             }],
         ),
-        row("Upgrade window", window),
+        row(
+            if m.windows.len() > 1 {
+                "Upgrade windows"
+            } else {
+                "Upgrade window"
+            },
+            window,
+        ),
         row(
             "Review call",
             vec![Span::plain(match m.window.review_call {
@@ -115,6 +119,30 @@ fn key_facts(m: &ExportModel) -> Vec<(String, Vec<Span>)> {
         ),
         row("GitLab data", vec![Span::plain(m.data_summary.clone())]),
     ]
+}
+
+/// Each window's start, end, zone and length (the first window's for a plan with one).
+fn window_spans(m: &ExportModel) -> Vec<Span> {
+    let mut window = Vec::new();
+    for w in &m.windows {
+        if m.windows.len() > 1 {
+            if w.number > 1 {
+                window.push(Span::plain("\n"));
+            }
+            window.push(Span::plain(format!("{}: ", w.number)).color(GREY));
+        }
+        window.push(Span::bold(w.when.summary.clone()));
+        if let Some(u) = &w.when.start_utc {
+            window.push(Span::plain(format!(" (starts {u})")).color(GREY));
+        }
+    }
+    if window.is_empty() {
+        window.push(Span::bold(m.window.summary.clone()));
+        if let Some(u) = &m.window.start_utc {
+            window.push(Span::plain(format!(" (starts {u})")).color(GREY));
+        }
+    }
+    window
 }
 
 /// Name and email, each marked when missing.
@@ -232,22 +260,45 @@ fn path_glance(flow: &mut Flow<'_>, m: &ExportModel) {
         return;
     };
     let mut spans = vec![Span::chip(p.from.clone(), GREY)];
-    for h in &p.hops {
-        spans.push(Span::plain(" → ").color(GREY));
-        let bg = if h.number == p.hops.len() {
-            ORANGE
-        } else if h.notes.iter().any(|n| n.severity == NoteSeverity::Blocker) {
-            RED
-        } else {
-            PURPLE
-        };
-        spans.push(Span::chip(h.version.clone(), bg));
+    let several = m.windows.len() > 1;
+    for w in &m.windows {
+        if several {
+            spans.push(Span::plain(format!("  W{} ", w.number)).color(HEAD));
+        }
+        for e in &w.entries {
+            match e {
+                TimelineRow::Hop { number, .. } => {
+                    let Some(h) = p.hops.iter().find(|h| h.number == *number) else {
+                        continue;
+                    };
+                    spans.push(Span::plain(" → ").color(GREY));
+                    let bg = if h.number == p.hops.len() {
+                        ORANGE
+                    } else if h.notes.iter().any(|n| n.severity == NoteSeverity::Blocker) {
+                        RED
+                    } else {
+                        PURPLE
+                    };
+                    spans.push(Span::chip(h.version.clone(), bg));
+                }
+                TimelineRow::Step {
+                    component, title, ..
+                } => {
+                    spans.push(Span::plain(" + ").color(GREY));
+                    let short = match component.as_str() {
+                        "Configuration" => "config".to_string(),
+                        _ => title.clone(),
+                    };
+                    spans.push(Span::chip(short, AMBER));
+                }
+            }
+        }
     }
     flow.paragraph(&spans, BODY + 0.5, 0.0);
     flow.gap(0.8);
     flow.paragraph(
         &[
-            Span::plain("Grey: running now · purple: required stop · red: stop with a blocker to handle · orange: target.")
+            Span::plain("Grey: running now · purple: required stop · red: stop with a blocker to handle · orange: target · amber: dependency step (PostgreSQL, Redis, OS, configuration) · W1, W2: where each window starts.")
                 .color(GREY),
         ],
         SMALL - 0.5,
