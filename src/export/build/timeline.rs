@@ -316,7 +316,12 @@ fn step_row(step: &DependencyStep, hours: f64) -> TimelineRow {
         }
         .to_string(),
         hours,
-        reason: step.reason.clone(),
+        // A planned step's reason only says that it is planned.
+        reason: if step.origin == Origin::Planned {
+            String::new()
+        } else {
+            step.reason.clone()
+        },
     }
 }
 

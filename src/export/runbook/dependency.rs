@@ -74,12 +74,12 @@ pub fn is_risky(s: &DependencyStep) -> bool {
     }
 }
 
-/// `16` reads as "the newest 16.x"; `16.5` as itself.
+/// `16` reads as "16 (the newest 16.x)"; `16.5` as itself.
 fn target_text(to: &str) -> String {
     if to.contains('.') {
         to.to_string()
     } else {
-        format!("the newest {to}.x")
+        format!("{to} (the newest {to}.x)")
     }
 }
 
@@ -117,7 +117,12 @@ pub fn dependency(
             Origin::Automatic => "done by the package",
         }
         .to_string(),
-        reason: s.reason.clone(),
+        // A planned step's reason only says that it is planned.
+        reason: if s.origin == Origin::Planned {
+            String::new()
+        } else {
+            s.reason.clone()
+        },
         doc_url: s.doc_url.clone(),
         summary: summary(ctx, spec),
         groups,

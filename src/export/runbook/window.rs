@@ -20,11 +20,11 @@ pub fn window_start(ctx: &Context, w: &WindowStart<'_>, edition_label: &str) -> 
     let reserve = crate::export::hours(w.rollback_hours);
     steps.push(RunbookStep::text(match w.go_no_go {
         Some(t) => format!(
-            "Go/no-go at {t}: whatever has not passed its checks by then is rolled back to {} (section 8 Rollback), which leaves the {reserve} a rollback needs.",
+            "Go/no-go at {t}: whatever has not passed its checks by then is rolled back to the last backup (section 8 Rollback; this window's first is at {}), which leaves the {reserve} a rollback needs.",
             w.version
         ),
         None => format!(
-            "Go/no-go: the window's end less the {reserve} a rollback needs (the window's start or length is not given). Whatever has not passed its checks by then is rolled back to {}.",
+            "Go/no-go: the window's end less the {reserve} a rollback needs (the window's start or length is not given). Whatever has not passed its checks by then is rolled back to the last backup (this window's first is at {}).",
             w.version
         ),
     }));

@@ -180,28 +180,57 @@ fn label(flow: &mut Flow<'_>, text: &str) {
     flow.gap(0.5);
 }
 
+/// Size of a runbook step's text.
+const STEP: f32 = BODY - 0.5;
+
+/// A step's text: its attention chip, the text and the UNVERIFIED mark.
+fn step_spans(s: &RunbookStep) -> Vec<Span> {
+    let mut spans = Vec::new();
+    if let Some(sev) = s.attention {
+        spans.push(note_chip(sev));
+        spans.push(sp());
+    }
+    spans.push(Span::plain(s.text.clone()));
+    if s.unverified {
+        spans.push(sp());
+        spans.push(unverified());
+    }
+    spans
+}
+
 fn steps(flow: &mut Flow<'_>, list: &[RunbookStep], indent: f32) {
     for s in list {
-        let mut spans = Vec::new();
-        if let Some(sev) = s.attention {
-            spans.push(note_chip(sev));
-            spans.push(sp());
-        }
-        spans.push(Span::plain(s.text.clone()));
-        if s.unverified {
-            spans.push(sp());
-            spans.push(unverified());
-        }
         flow.step(
-            &spans,
+            &step_spans(s),
             s.command.as_deref(),
-            BODY - 0.5,
+            STEP,
             indent,
             HEAD,
             CODE_BG,
         );
         flow.gap(0.6);
     }
+}
+
+/// A label and its steps; the label stays with the start of the first step (its text and the
+/// first line of its command).
+fn labelled_steps(flow: &mut Flow<'_>, title: &str, list: &[RunbookStep]) {
+    if let Some(first) = list.first() {
+        let lines = flow
+            .fonts
+            .wrap(&step_spans(first), STEP, flow.width() - 5.5)
+            .len()
+            .min(4);
+        let code = if first.command.is_some() {
+            line_height(STEP - 1.0) + 3.2
+        } else {
+            0.0
+        };
+        // The label's own gap, its line and the gap under it, then the step.
+        flow.ensure(1.5 + line_height(SMALL - 0.5) + 0.5 + lines as f32 * line_height(STEP) + code);
+    }
+    label(flow, title);
+    steps(flow, list, 0.0);
 }
 
 /// A table in the document's style: `(title, relative width)` per column.

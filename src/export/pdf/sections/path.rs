@@ -197,26 +197,37 @@ fn step_row(e: &TimelineRow) -> Option<TableRow> {
     else {
         return None;
     };
+    let automatic = origin == "automatic";
     let origin = match origin.as_str() {
         "proposed" => "Proposed step (not in the plan yet)",
         "automatic" => "Done by the package",
         _ => "Planned step",
     };
+    // A configuration change is a sentence: it goes in the wide column.
+    let (name, change) = if component == "Configuration" {
+        (component.clone(), Some(title.clone()))
+    } else {
+        (title.clone(), None)
+    };
+    let mut why = vec![Span::bold(format!("{component}: {origin}"))];
+    for text in change.iter().chain(Some(reason).filter(|r| !r.is_empty())) {
+        why.push(Span::plain("\n"));
+        why.push(Span::plain(text.clone()));
+    }
+    let notes = if automatic {
+        format!("During the hop to {after}.")
+    } else {
+        format!("It can follow any GitLab version from {range}.")
+    };
     Some(TableRow {
         cells: vec![
             vec![Span::plain("+").color(AMBER)],
             vec![
-                Span::bold(title.clone()),
+                Span::bold(name),
                 Span::plain(format!("\nafter {after}\n{} estimate", hours(*h))).color(GREY),
             ],
-            vec![
-                Span::bold(format!("{component}: {origin}")),
-                Span::plain("\n"),
-                Span::plain(reason.clone()),
-            ],
-            vec![Span::plain(format!(
-                "It can follow any GitLab version from {range}."
-            ))],
+            why,
+            vec![Span::plain(notes)],
         ],
         fill: Some(AMBER_BG),
     })

@@ -83,8 +83,7 @@ pub(super) fn geo(flow: &mut Flow<'_>, m: &ExportModel) {
             rule: LIGHT,
         });
     }
-    label(flow, "Order on every hop");
-    steps(flow, &m.geo.procedure, 0.0);
+    labelled_steps(flow, "Order on every hop", &m.geo.procedure);
 }
 
 pub(super) fn known_issues(flow: &mut Flow<'_>, m: &ExportModel) {
@@ -190,26 +189,26 @@ pub(super) fn backup(flow: &mut Flow<'_>, m: &ExportModel) {
         .collect();
     flow.bullets(&items, BODY - 0.5, 0.0, PURPLE);
     if let Some(v) = &b.restore_version {
-        label(
+        let when = if m.runbook.backup_every_hop {
+            ", before risky steps and before every hop"
+        } else {
+            " and before risky steps"
+        };
+        labelled_steps(
             flow,
             &format!(
-                "Back up (shown for {v}; the runbook does it at the start of every window{})",
-                if m.runbook.backup_every_hop {
-                    ", before risky steps and before every hop"
-                } else {
-                    " and before risky steps"
-                }
+                "Back up (shown for {v}; the runbook does it at the start of every window{when})"
             ),
+            &b.backup_steps,
         );
-        steps(flow, &b.backup_steps, 0.0);
-        label(
+        labelled_steps(
             flow,
             &format!(
                 "Restore onto exactly GitLab {v} {}",
                 m.versions.edition_short
             ),
+            &b.restore_steps,
         );
-        steps(flow, &b.restore_steps, 0.0);
     }
 }
 

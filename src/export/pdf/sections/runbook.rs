@@ -12,7 +12,9 @@ const WINDOW_BAND: Rgb = HEAD;
 const STEP_BAND: Rgb = AMBER_BG;
 
 pub(super) fn runbook(flow: &mut Flow<'_>, m: &ExportModel) {
-    flow.new_page();
+    // On a new page unless almost half of one is left.
+    let body = flow.geometry.body_bottom - flow.geometry.body_top;
+    flow.ensure(body * 0.45);
     section(flow, "runbook");
     intro(flow, m);
     subheading(flow, "Before the first window", true);
@@ -127,11 +129,11 @@ fn window(flow: &mut Flow<'_>, m: &ExportModel, w: &RunbookWindow, row: &WindowR
         summary.push(Span::plain(format!(" · starts {u}")).color(GREY));
     }
     flow.paragraph(&summary, SMALL, 0.0);
-    label(
+    labelled_steps(
         flow,
         &format!("Start of window {} on {}", w.number, w.start_version),
+        &w.start,
     );
-    steps(flow, &w.start, 0.0);
     for entry in &w.entries {
         match entry {
             RunbookEntry::Hop { number } => {
@@ -148,8 +150,7 @@ fn window(flow: &mut Flow<'_>, m: &ExportModel, w: &RunbookWindow, row: &WindowR
         }
     }
     if !w.end.is_empty() {
-        label(flow, &format!("End of window {}", w.number));
-        steps(flow, &w.end, 0.0);
+        labelled_steps(flow, &format!("End of window {}", w.number), &w.end);
     }
 }
 
@@ -166,13 +167,18 @@ fn hop_block(flow: &mut Flow<'_>, h: &RunbookHop, row: &HopRow, total: usize) {
     );
     band(flow, &title, LAVENDER, HEAD, 35.0);
     if !h.pre_checks.is_empty() {
-        label(flow, &format!("Before, on {}", h.from_version));
-        steps(flow, &h.pre_checks, 0.0);
+        labelled_steps(
+            flow,
+            &format!("Before, on {}", h.from_version),
+            &h.pre_checks,
+        );
     }
-    label(flow, &format!("Install {}", h.version));
-    steps(flow, &h.install, 0.0);
-    label(flow, &format!("Post-checks on {}", h.version));
-    steps(flow, &h.post_checks, 0.0);
+    labelled_steps(flow, &format!("Install {}", h.version), &h.install);
+    labelled_steps(
+        flow,
+        &format!("Post-checks on {}", h.version),
+        &h.post_checks,
+    );
 }
 
 fn dependency_block(flow: &mut Flow<'_>, d: &RunbookDependency) {
@@ -185,8 +191,13 @@ fn dependency_block(flow: &mut Flow<'_>, d: &RunbookDependency) {
             d.reason.clone()
         } else {
             format!(
-                "{} It can follow any GitLab version from {}.",
-                d.reason, d.range
+                "{}It can follow any GitLab version from {}.",
+                if d.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", d.reason)
+                },
+                d.range
             )
         }),
     ];
@@ -196,7 +207,6 @@ fn dependency_block(flow: &mut Flow<'_>, d: &RunbookDependency) {
     }
     flow.paragraph(&about, SMALL, 0.0);
     for g in &d.groups {
-        label(flow, &g.title);
-        steps(flow, &g.steps, 0.0);
+        labelled_steps(flow, &g.title, &g.steps);
     }
 }

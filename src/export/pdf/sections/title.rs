@@ -259,11 +259,15 @@ fn path_glance(flow: &mut Flow<'_>, m: &ExportModel) {
         );
         return;
     };
-    let mut spans = vec![Span::chip(p.from.clone(), GREY)];
     let several = m.windows.len() > 1;
+    let mut spans = Vec::new();
+    if several {
+        spans.push(Span::bold("W1 ").color(HEAD));
+    }
+    spans.push(Span::chip(p.from.clone(), GREY));
     for w in &m.windows {
-        if several {
-            spans.push(Span::plain(format!("  W{} ", w.number)).color(HEAD));
+        if several && w.number > 1 {
+            spans.push(Span::bold(format!("  W{} ", w.number)).color(HEAD));
         }
         for e in &w.entries {
             match e {

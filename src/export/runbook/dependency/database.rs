@@ -300,7 +300,7 @@ pub(super) fn redis(ctx: &Context, spec: &DependencySpec<'_>) -> Vec<RunbookGrou
             target_text(&s.to)
         )),
         RunbookStep::cmd(
-            format!("Redis reports {}.", target_text(&s.to)),
+            format!("Redis reports {}.", s.to),
             "redis-cli -h <redis host> INFO server | grep redis_version",
         ),
     ];
