@@ -7,8 +7,9 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::{GEO, LARGE, SMALL, TOKEN, load, model};
-use upgrade_planner::export::layout::{Fonts, Item, LinkTarget};
-use upgrade_planner::export::{Paper, compose, pdf, primary_url};
+use upgrade_planner::export::pdf::layout::{Fonts, Item, LinkTarget};
+use upgrade_planner::export::pdf::sections;
+use upgrade_planner::export::{Paper, pdf, primary_url};
 
 const SECTIONS: [&str; 11] = [
     "1 Summary",
@@ -117,7 +118,7 @@ fn large_plan_with_60_nodes_and_3_geo_sites_stays_inside_the_margins() {
     let fonts = Fonts::load().unwrap();
     for paper in [Paper::A4, Paper::Letter] {
         let m = model(&plan, paper, false);
-        let doc = compose::layout(&m, &fonts);
+        let doc = sections::layout(&m, &fonts);
         let (w, h) = paper.size_mm();
         assert_eq!((doc.geometry.width, doc.geometry.height), (w, h));
         assert!(doc.pages.len() >= 20, "{} pages", doc.pages.len());
@@ -257,7 +258,8 @@ fn outline_contents_links_and_paper() {
         .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
         .unwrap();
     assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 11);
-    // Walk the top level: the sections in order; the runbook has the hops as children.
+    // Walk the top level: the sections in order; the runbook has the windows and hops as
+    // children.
     let title = |d: &lopdf::Dictionary| {
         let raw = d.get(b"Title").unwrap().as_str().unwrap();
         let units: Vec<u16> = raw[2..]
@@ -291,7 +293,17 @@ fn outline_contents_links_and_paper() {
             .count(),
         hops
     );
-    assert!(runbook_children.contains(&"Before the window".to_string()));
+    assert!(runbook_children.contains(&"Before the first window".to_string()));
+    // The hops come inside their window: the window first.
+    let window = runbook_children
+        .iter()
+        .position(|t| t.starts_with("Upgrade window: Sat 12 Dec 2026 20:00"))
+        .unwrap();
+    let first_hop = runbook_children
+        .iter()
+        .position(|t| t.starts_with("Hop 1 of"))
+        .unwrap();
+    assert!(window < first_hop, "{runbook_children:?}");
     // Letter paper.
     for (_, page_id) in doc.get_pages() {
         let page = doc.get_dictionary(page_id).unwrap();
@@ -305,7 +317,7 @@ fn outline_contents_links_and_paper() {
     }
     // Known issues link to the documentation; the contents link to their pages.
     let fonts = Fonts::load().unwrap();
-    let layout = compose::layout(&m, &fonts);
+    let layout = sections::layout(&m, &fonts);
     let links: Vec<&LinkTarget> = layout
         .pages
         .iter()
@@ -338,7 +350,7 @@ fn samples_and_drafts_lay_out_inside_the_margins() {
     let fonts = Fonts::load().unwrap();
     for (file, draft) in [(SMALL, false), (GEO, false), (TOKEN, true)] {
         for paper in [Paper::A4, Paper::Letter] {
-            let doc = compose::layout(&model(&load(file), paper, draft), &fonts);
+            let doc = sections::layout(&model(&load(file), paper, draft), &fonts);
             assert!(
                 doc.overflows().is_empty(),
                 "{file} {paper:?}: {:?}",
@@ -355,7 +367,7 @@ fn every_page_reads_back_exactly_as_laid_out() {
     let fonts = Fonts::shared().unwrap();
     for (file, draft) in [(LARGE, false), (TOKEN, true), (GEO, false)] {
         let m = model(&load(file), Paper::A4, draft);
-        let layout = compose::layout(&m, fonts);
+        let layout = sections::layout(&m, fonts);
         let bytes = pdf::write_pdf(&layout, &m).unwrap();
         let pages = pages_text(&bytes);
         assert_eq!(pages.len(), layout.pages.len(), "{file}");

@@ -160,3 +160,78 @@ fn a_window_too_short_gets_a_proposed_split() {
         h.state().analysis.findings
     );
 }
+
+/// The walkthrough plan opened on the Review step.
+fn open_at_review(dir: &Path) -> H {
+    let mut plan =
+        upgrade_planner::plan_file::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(WALKTHROUGH))
+            .unwrap();
+    plan.last_step = Some(Step::Review.into());
+    let path = dir.join("w.upgrade-plan.json");
+    upgrade_planner::plan_file::save(&path, &plan).unwrap();
+    let mut h = wizard::harness(
+        wizard::app(wizard::platform_answering(dir, Some(path), None)),
+        1280.0,
+        9000.0,
+    );
+    click(&mut h, "Open plan…");
+    assert_eq!(h.state().step, Step::Review);
+    h
+}
+
+#[test]
+fn the_review_step_shows_the_timeline_and_the_runbook_window_by_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_at_review(dir.path());
+    // The timeline at a glance: each window with its work and go/no-go time, the steps in place.
+    for go in [
+        "go/no-go by Sun 13 Dec 2026 04:00",
+        "go/no-go by Sun 20 Dec 2026 04:00",
+        "go/no-go by Sun 10 Jan 2027 06:00",
+    ] {
+        assert!(h.query_by_label_contains(go).is_some(), "{go}");
+    }
+    assert!(
+        h.query_by_label_contains("+ PostgreSQL 14.10 → 16 (newest 16.x) after 16.11 · planned")
+            .is_some()
+    );
+    // The runbook: one fold per window, closed at first.
+    let w2 = "Window 2 of 3: Sat 19 Dec 2026 20:00 Europe/Berlin";
+    let w3 = "Window 3 of 3: Sat 9 Jan 2027 20:00 Europe/Berlin";
+    assert!(h.query_by_label(w2).is_some());
+    assert!(h.query_by_label("Hop 4: 17.5.5 → 17.8.7").is_none());
+    assert!(
+        h.query_by_label_contains("Start of window 2 on 17.5.5")
+            .is_none()
+    );
+    click(&mut h, w2);
+    // Open: its start (with the backup at the version it starts on) and its own hops only.
+    assert!(
+        h.query_by_label_contains("Start of window 2 on 17.5.5")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("sudo tar -czf gitlab-config-17.5.5.tar.gz")
+            .is_some()
+    );
+    assert!(h.query_by_label("Hop 4: 17.5.5 → 17.8.7").is_some());
+    assert!(h.query_by_label("Hop 7: 18.2.8 → 18.5.7").is_some());
+    assert!(h.query_by_label("Hop 8: 18.5.7 → 18.8.11").is_none());
+    // Window 3 holds the upgrade to PostgreSQL 17 on 18.11, with the provider's commands.
+    click(&mut h, w3);
+    let pg = "PostgreSQL 16 → 17 (newest 17.x) on 18.11.11";
+    assert!(h.query_by_label(pg).is_some());
+    assert!(
+        h.query_by_label_contains("aws rds modify-db-instance")
+            .is_none()
+    );
+    click(&mut h, pg);
+    assert!(
+        h.query_by_label_contains("aws rds modify-db-instance")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("--analyze-only").is_some());
+    // Folding window 2 again hides its hops.
+    click(&mut h, w2);
+    assert!(h.query_by_label("Hop 4: 17.5.5 → 17.8.7").is_none());
+}

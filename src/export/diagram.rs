@@ -216,14 +216,68 @@ pub fn build(plan: &Plan) -> Diagram {
     let method = plan.method();
     let geo = plan.geo.clone().unwrap_or_default();
     let geo_on = geo.enabled == Some(true);
-    let total = t.total_nodes();
+    let mut clients = vec![Block::client("Users and Git clients").line("HTTPS, SSH")];
+    if t.runners == Some(true) {
+        clients.push(Block::client("GitLab Runner"));
+    }
+    let mut tiers = vec![Tier {
+        label: "Clients".into(),
+        groups: single(clients),
+    }];
+    let kubernetes = matches!(
+        method,
+        Some(InstallMethod::HelmChart | InstallMethod::Operator)
+    );
+    let single_node = t.kind.known() == Some(TopologyKind::SingleNode)
+        || (t.kind.known().is_none() && t.nodes.is_empty() && !kubernetes);
+    let mut services: Vec<Block> = Vec::new();
+    if single_node {
+        tiers.push(single_node_tier(&t, method, &mut services));
+    } else {
+        tiers.extend(entry_tier(&t));
+        tiers.extend(application_tier(&t, method, kubernetes));
+        tiers.extend(git_tier(&t, kubernetes));
+        tiers.extend(data_tier(&t));
+        let es = count(&t, NodeRole::Elasticsearch);
+        if es > 0 {
+            services.push(Block::node(search_title(&t), es));
+        }
+    }
+    add_services(&t, &mut services);
+    if !services.is_empty() {
+        tiers.push(Tier {
+            label: "Services".into(),
+            groups: single(services),
+        });
+    }
+    Diagram {
+        site_title: if geo_on {
+            "Primary site".into()
+        } else {
+            "GitLab instance".into()
+        },
+        site_subtitle: subtitle(&t, method),
+        tiers,
+        secondaries: if geo_on {
+            geo.secondaries.iter().map(secondary).collect()
+        } else {
+            Vec::new()
+        },
+        replication_label: replication_label(&t),
+    }
+}
+
+/// `Linux package · multi-node, 26 nodes · reference architecture 3k`.
+fn subtitle(t: &Topology, method: Option<InstallMethod>) -> String {
     let mut subtitle = Vec::new();
     if let Some(m) = method {
         subtitle.push(m.label().to_string());
     }
     match t.kind.known() {
         Some(TopologyKind::SingleNode) => subtitle.push("single node".into()),
-        Some(TopologyKind::MultiNode) => subtitle.push(format!("multi-node, {total} nodes")),
+        Some(TopologyKind::MultiNode) => {
+            subtitle.push(format!("multi-node, {} nodes", t.total_nodes()));
+        }
         None => {}
     }
     if let Some(ra) = t
@@ -233,207 +287,186 @@ pub fn build(plan: &Plan) -> Diagram {
     {
         subtitle.push(format!("reference architecture {ra}"));
     }
+    subtitle.join(" · ")
+}
 
-    let mut tiers = Vec::new();
-    let mut clients = vec![Block::client("Users and Git clients").line("HTTPS, SSH")];
-    if t.runners == Some(true) {
-        clients.push(Block::client("GitLab Runner"));
+/// One server (or container) with what runs on it; external databases go to `services`.
+fn single_node_tier(
+    t: &Topology,
+    method: Option<InstallMethod>,
+    services: &mut Vec<Block>,
+) -> Tier {
+    let mut b = Block::node("GitLab server", 1).line("Rails (Puma), Sidekiq, Workhorse");
+    match t.gitaly_mode() {
+        Some(GitalyMode::Sharded | GitalyMode::Cluster) => {}
+        _ => b = b.line("Gitaly (repositories)"),
     }
-    tiers.push(Tier {
-        label: "Clients".into(),
-        groups: single(clients),
-    });
-
-    let kubernetes = matches!(
-        method,
-        Some(InstallMethod::HelmChart | InstallMethod::Operator)
-    );
-    let single_node = t.kind.known() == Some(TopologyKind::SingleNode)
-        || (t.kind.known().is_none() && t.nodes.is_empty() && !kubernetes);
-    let mut services: Vec<Block> = Vec::new();
-
-    if single_node {
-        let mut b = Block::node("GitLab server", 1).line("Rails (Puma), Sidekiq, Workhorse");
-        match t.gitaly_mode() {
-            Some(GitalyMode::Sharded | GitalyMode::Cluster) => {}
-            _ => b = b.line("Gitaly (repositories)"),
+    let version = |v: Option<&String>| v.map(|v| format!(" {v}")).unwrap_or_default();
+    match t.pg_mode() {
+        Some(PostgresMode::External) => services.extend(pg_block(t, 0)),
+        _ => {
+            let v = version(t.postgresql.as_ref().and_then(|p| p.version.as_ref()));
+            b = b.line(format!("PostgreSQL{v} (bundled)"));
         }
-        match t.pg_mode() {
-            Some(PostgresMode::External) => services.extend(pg_block(&t, 0)),
-            _ => {
-                let v = t
-                    .postgresql
-                    .as_ref()
-                    .and_then(|p| p.version.clone())
-                    .map(|v| format!(" {v}"))
-                    .unwrap_or_default();
-                b = b.line(format!("PostgreSQL{v} (bundled)"));
-            }
+    }
+    match t.redis_mode() {
+        Some(RedisMode::External) => services.extend(redis_block(t, 0, false)),
+        _ => {
+            let v = version(t.redis.as_ref().and_then(|r| r.version.as_ref()));
+            b = b.line(format!("Redis{v} (bundled)"));
         }
-        match t.redis_mode() {
-            Some(RedisMode::External) => services.extend(redis_block(&t, 0, false)),
-            _ => {
-                let v = t
-                    .redis
-                    .as_ref()
-                    .and_then(|r| r.version.clone())
-                    .map(|v| format!(" {v}"))
-                    .unwrap_or_default();
-                b = b.line(format!("Redis{v} (bundled)"));
-            }
-        }
-        if t.container_registry == Some(true) {
-            b = b.line("Container registry");
-        }
-        if let Some(m) = method {
-            b.title = match m {
-                InstallMethod::Docker => "GitLab container".into(),
-                _ => "GitLab server".into(),
-            };
-        }
-        tiers.push(Tier {
-            label: "GitLab".into(),
-            groups: single(vec![b]),
-        });
-    } else {
-        // Entry.
-        let lbs = count(&t, NodeRole::LoadBalancer);
-        if lbs > 0 || t.load_balancer == Some(true) {
-            let b = if lbs > 0 {
-                Block::node("Load balancer", lbs)
-            } else {
-                Block::service("Load balancer")
-            };
-            tiers.push(Tier {
-                label: "Entry".into(),
-                groups: single(vec![b.line("health check /-/readiness")]),
-            });
-        }
-        // Application.
-        let mut app = Vec::new();
-        if kubernetes && t.nodes.is_empty() {
-            app.push(
-                Block::node("Kubernetes cluster", 1)
-                    .line("webservice, Sidekiq, Gitaly, toolbox pods")
-                    .line(method.map(InstallMethod::label).unwrap_or_default()),
-            );
-            app[0].count = None;
-        }
-        for (role, title) in [
-            (NodeRole::Rails, "Rails (Puma)"),
-            (NodeRole::Sidekiq, "Sidekiq"),
-            (NodeRole::Registry, "Container registry"),
-            (NodeRole::Monitoring, "Monitoring"),
-            (NodeRole::Other, "Other"),
-        ] {
-            let n = count(&t, role);
-            if n > 0 {
-                let mut b = Block::node(title, n);
-                if let Some(a) = also(&t, role) {
-                    b = b.line(a);
-                }
-                if role == NodeRole::Rails
-                    && t.container_registry == Some(true)
-                    && count(&t, NodeRole::Registry) == 0
-                {
-                    b = b.line("container registry");
-                }
-                app.push(b);
-            }
-        }
-        if !app.is_empty() {
-            tiers.push(Tier {
-                label: "Application".into(),
-                groups: single(app),
-            });
-        }
-        // Git storage.
-        let mut git = Vec::new();
-        let praefect = count(&t, NodeRole::Praefect);
-        let gitaly = count(&t, NodeRole::Gitaly);
-        let ppg = count(&t, NodeRole::PraefectPostgresql);
-        let storages: Vec<String> = t
-            .gitaly
-            .as_ref()
-            .map(|g| g.storages.iter().map(|s| s.name.clone()).collect())
-            .unwrap_or_default();
-        let gitaly_block = |label: &str| {
-            let mut b = Block::node("Gitaly", gitaly.max(1)).line(label);
-            if !storages.is_empty() {
-                b = b.line(format!("storages: {}", storages.join(", ")));
-            }
-            b
+    }
+    if t.container_registry == Some(true) {
+        b = b.line("Container registry");
+    }
+    if let Some(m) = method {
+        b.title = match m {
+            InstallMethod::Docker => "GitLab container".into(),
+            _ => "GitLab server".into(),
         };
-        if praefect > 0 || t.gitaly_mode() == Some(GitalyMode::Cluster) {
-            let mut chain =
-                vec![Block::node("Praefect", praefect.max(1)).line("Gitaly Cluster router")];
-            chain.push(gitaly_block("Gitaly Cluster"));
-            git.push(Group { blocks: chain });
-            if ppg > 0 {
-                git.push(Group {
-                    blocks: vec![Block::node("Praefect PostgreSQL", ppg)],
-                });
-            }
-        } else if gitaly > 0 {
-            git.push(Group {
-                blocks: vec![gitaly_block("sharded storages")],
-            });
-        } else if t.gitaly_mode() == Some(GitalyMode::Bundled) && !kubernetes {
-            git.push(Group {
-                blocks: vec![Block::service("Gitaly").line("on the Rails nodes")],
-            });
-        }
-        if !git.is_empty() {
-            tiers.push(Tier {
-                label: "Git storage".into(),
-                groups: git,
-            });
-        }
-        // Databases and cache.
-        let mut data = Vec::new();
-        let pgb = count(&t, NodeRole::Pgbouncer);
-        let pg = pg_block(&t, count(&t, NodeRole::Postgresql));
-        match (pgb, pg) {
-            (0, Some(pg)) => data.push(Group { blocks: vec![pg] }),
-            (n, Some(pg)) => data.push(Group {
-                blocks: vec![Block::node("PgBouncer", n), pg],
-            }),
-            (0, None) => {}
-            (n, None) => data.push(Group {
-                blocks: vec![Block::node("PgBouncer", n)],
-            }),
-        }
-        let redis_nodes = count(&t, NodeRole::Redis);
-        let sentinel_with_redis = t
-            .nodes
-            .iter()
-            .any(|n| n.role == NodeRole::Redis && n.has_role(NodeRole::RedisSentinel));
-        if let Some(b) = redis_block(&t, redis_nodes, sentinel_with_redis) {
-            data.push(Group { blocks: vec![b] });
-        }
-        let sentinels = count(&t, NodeRole::RedisSentinel);
-        if sentinels > 0 {
-            data.push(Group {
-                blocks: vec![Block::node("Redis Sentinel", sentinels)],
-            });
-        }
-        let consul = count(&t, NodeRole::Consul);
-        if consul > 0 {
-            data.push(Group {
-                blocks: vec![Block::node("Consul", consul).line("service discovery")],
-            });
-        }
-        if !data.is_empty() {
-            tiers.push(Tier {
-                label: "Databases and cache".into(),
-                groups: data,
-            });
-        }
-        let es = count(&t, NodeRole::Elasticsearch);
-        if es > 0 {
-            services.push(Block::node(search_title(&t), es));
-        }
     }
+    Tier {
+        label: "GitLab".into(),
+        groups: single(vec![b]),
+    }
+}
+
+fn entry_tier(t: &Topology) -> Option<Tier> {
+    let lbs = count(t, NodeRole::LoadBalancer);
+    if lbs == 0 && t.load_balancer != Some(true) {
+        return None;
+    }
+    let b = if lbs > 0 {
+        Block::node("Load balancer", lbs)
+    } else {
+        Block::service("Load balancer")
+    };
+    Some(Tier {
+        label: "Entry".into(),
+        groups: single(vec![b.line("health check /-/readiness")]),
+    })
+}
+
+fn application_tier(t: &Topology, method: Option<InstallMethod>, kubernetes: bool) -> Option<Tier> {
+    let mut app = Vec::new();
+    if kubernetes && t.nodes.is_empty() {
+        let mut cluster = Block::node("Kubernetes cluster", 1)
+            .line("webservice, Sidekiq, Gitaly, toolbox pods")
+            .line(method.map(InstallMethod::label).unwrap_or_default());
+        cluster.count = None;
+        app.push(cluster);
+    }
+    for (role, title) in [
+        (NodeRole::Rails, "Rails (Puma)"),
+        (NodeRole::Sidekiq, "Sidekiq"),
+        (NodeRole::Registry, "Container registry"),
+        (NodeRole::Monitoring, "Monitoring"),
+        (NodeRole::Other, "Other"),
+    ] {
+        let n = count(t, role);
+        if n == 0 {
+            continue;
+        }
+        let mut b = Block::node(title, n);
+        if let Some(a) = also(t, role) {
+            b = b.line(a);
+        }
+        if role == NodeRole::Rails
+            && t.container_registry == Some(true)
+            && count(t, NodeRole::Registry) == 0
+        {
+            b = b.line("container registry");
+        }
+        app.push(b);
+    }
+    (!app.is_empty()).then(|| Tier {
+        label: "Application".into(),
+        groups: single(app),
+    })
+}
+
+fn git_tier(t: &Topology, kubernetes: bool) -> Option<Tier> {
+    let mut git = Vec::new();
+    let praefect = count(t, NodeRole::Praefect);
+    let gitaly = count(t, NodeRole::Gitaly);
+    let ppg = count(t, NodeRole::PraefectPostgresql);
+    let storages: Vec<String> = t
+        .gitaly
+        .as_ref()
+        .map(|g| g.storages.iter().map(|s| s.name.clone()).collect())
+        .unwrap_or_default();
+    let gitaly_block = |label: &str| {
+        let mut b = Block::node("Gitaly", gitaly.max(1)).line(label);
+        if !storages.is_empty() {
+            b = b.line(format!("storages: {}", storages.join(", ")));
+        }
+        b
+    };
+    if praefect > 0 || t.gitaly_mode() == Some(GitalyMode::Cluster) {
+        let chain = vec![
+            Block::node("Praefect", praefect.max(1)).line("Gitaly Cluster router"),
+            gitaly_block("Gitaly Cluster"),
+        ];
+        git.push(Group { blocks: chain });
+        if ppg > 0 {
+            git.push(Group {
+                blocks: vec![Block::node("Praefect PostgreSQL", ppg)],
+            });
+        }
+    } else if gitaly > 0 {
+        git.push(Group {
+            blocks: vec![gitaly_block("sharded storages")],
+        });
+    } else if t.gitaly_mode() == Some(GitalyMode::Bundled) && !kubernetes {
+        git.push(Group {
+            blocks: vec![Block::service("Gitaly").line("on the Rails nodes")],
+        });
+    }
+    (!git.is_empty()).then(|| Tier {
+        label: "Git storage".into(),
+        groups: git,
+    })
+}
+
+fn data_tier(t: &Topology) -> Option<Tier> {
+    let mut data = Vec::new();
+    let pgb = count(t, NodeRole::Pgbouncer);
+    let mut pg_group: Vec<Block> = Vec::new();
+    if pgb > 0 {
+        pg_group.push(Block::node("PgBouncer", pgb));
+    }
+    pg_group.extend(pg_block(t, count(t, NodeRole::Postgresql)));
+    if !pg_group.is_empty() {
+        data.push(Group { blocks: pg_group });
+    }
+    let redis_nodes = count(t, NodeRole::Redis);
+    let sentinel_with_redis = t
+        .nodes
+        .iter()
+        .any(|n| n.role == NodeRole::Redis && n.has_role(NodeRole::RedisSentinel));
+    if let Some(b) = redis_block(t, redis_nodes, sentinel_with_redis) {
+        data.push(Group { blocks: vec![b] });
+    }
+    let sentinels = count(t, NodeRole::RedisSentinel);
+    if sentinels > 0 {
+        data.push(Group {
+            blocks: vec![Block::node("Redis Sentinel", sentinels)],
+        });
+    }
+    let consul = count(t, NodeRole::Consul);
+    if consul > 0 {
+        data.push(Group {
+            blocks: vec![Block::node("Consul", consul).line("service discovery")],
+        });
+    }
+    (!data.is_empty()).then(|| Tier {
+        label: "Databases and cache".into(),
+        groups: data,
+    })
+}
+
+/// Object storage, search, LDAP and Mattermost.
+fn add_services(t: &Topology, services: &mut Vec<Block>) {
     if t.object_storage == Some(true) {
         let mut block = Block::service("Object storage");
         if let Some(p) = t.object_storage_provider.as_deref() {
@@ -445,7 +478,7 @@ pub fn build(plan: &Plan) -> Diagram {
         services.push(block.line("artifacts, LFS, uploads, packages"));
     }
     if t.elasticsearch == Some(true) && !services.iter().any(|b| b.title.starts_with("Elastic")) {
-        services.push(Block::service(search_title(&t)).line("advanced search"));
+        services.push(Block::service(search_title(t)).line("advanced search"));
     }
     if t.ldap == Some(true) {
         services.push(Block::service("LDAP").line("sign-in"));
@@ -453,42 +486,20 @@ pub fn build(plan: &Plan) -> Diagram {
     if t.mattermost == Some(true) {
         services.push(Block::node("Mattermost", 1).line("bundled"));
     }
-    if !services.is_empty() {
-        tiers.push(Tier {
-            label: "Services".into(),
-            groups: single(services),
-        });
-    }
+}
 
-    let secondaries = if geo_on {
-        geo.secondaries
-            .iter()
-            .map(|s| GeoSecondary {
-                name: s.name.clone(),
-                location: s.location.clone().filter(|l| !l.trim().is_empty()),
-                detail: match (s.kind.known(), s.node_count) {
-                    (Some(TopologyKind::SingleNode), _) => "single node".into(),
-                    (Some(TopologyKind::MultiNode), Some(n)) => format!("multi-node, {n} nodes"),
-                    (Some(TopologyKind::MultiNode), None) => "multi-node".into(),
-                    (None, Some(1)) => "1 node".into(),
-                    (None, Some(n)) => format!("{n} nodes"),
-                    (None, None) => "topology not given".into(),
-                },
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Diagram {
-        site_title: if geo_on {
-            "Primary site".into()
-        } else {
-            "GitLab instance".into()
+fn secondary(s: &crate::plan::GeoSite) -> GeoSecondary {
+    GeoSecondary {
+        name: s.name.clone(),
+        location: s.location.clone().filter(|l| !l.trim().is_empty()),
+        detail: match (s.kind.known(), s.node_count) {
+            (Some(TopologyKind::SingleNode), _) => "single node".into(),
+            (Some(TopologyKind::MultiNode), Some(n)) => format!("multi-node, {n} nodes"),
+            (Some(TopologyKind::MultiNode), None) => "multi-node".into(),
+            (None, Some(1)) => "1 node".into(),
+            (None, Some(n)) => format!("{n} nodes"),
+            (None, None) => "topology not given".into(),
         },
-        site_subtitle: subtitle.join(" · "),
-        tiers,
-        secondaries,
-        replication_label: replication_label(&t),
     }
 }
 

@@ -6,11 +6,11 @@
 //! [`markdown::render`]; write the plan itself with [`plan_json`]. A plan with errors is
 //! exported only as a draft ([`check_exportable`]); secrets are always redacted.
 
+#![warn(clippy::too_many_lines)]
+
 mod build;
-pub mod compose;
 pub mod diagram;
 mod environment;
-pub mod layout;
 pub mod markdown;
 mod model;
 pub mod pdf;
@@ -33,7 +33,7 @@ use crate::validate::{
 pub use build::{count, hours, primary_url};
 pub use diagram::Diagram;
 pub use model::*;
-pub use runbook::{RunbookHop, RunbookStep};
+pub use runbook::{RunbookDependency, RunbookGroup, RunbookHop, RunbookStep};
 
 /// Paper size of the PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -29,7 +29,10 @@ pub struct ExportModel {
     pub data_summary: String,
     pub data_sources: Vec<DataSourceRow>,
     pub contact: ContactInfo,
+    /// The first window (what version 1 plans had).
     pub window: WindowInfo,
+    /// The timeline at a glance: every window with its hops and dependency steps in order.
+    pub windows: Vec<WindowRow>,
     pub versions: VersionsInfo,
     pub verdict: Verdict,
     pub verdict_text: String,
@@ -69,6 +72,95 @@ pub struct WindowInfo {
     pub review_call: Option<bool>,
     /// One line with all of it.
     pub summary: String,
+}
+
+/// One window of the timeline at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowRow {
+    /// 1-based.
+    pub number: usize,
+    /// Start, end, zone and length as [`WindowInfo`] gives them.
+    pub when: WindowInfo,
+    /// Estimated (or rehearsed) hours of work.
+    pub work_hours: f64,
+    pub rollback_hours: f64,
+    /// `Sun 13 Dec 2026 04:00`: the end less the rollback reserve, local to the window's zone.
+    pub go_no_go: Option<String>,
+    /// Whether the work and the rollback reserve fit the window's length.
+    pub fits: Option<bool>,
+    /// The GitLab version running when the window starts, and when it ends.
+    pub from_version: String,
+    pub to_version: String,
+    pub entries: Vec<TimelineRow>,
+    /// What must happen before the next window (none after the last).
+    pub before_next: Option<String>,
+}
+
+impl WindowRow {
+    /// `Window 2 of 3: Sat 19 Dec 2026 20:00 Europe/Berlin`; `Upgrade window: …` when it is the
+    /// only one.
+    pub fn title(&self, count: usize) -> String {
+        let start = match (&self.when.start, &self.when.time_zone) {
+            (Some(s), Some(z)) => format!("{s} {z}"),
+            (Some(s), None) => s.clone(),
+            _ => "date not given".to_string(),
+        };
+        if count == 1 {
+            format!("Upgrade window: {start}")
+        } else {
+            format!("Window {} of {count}: {start}", self.number)
+        }
+    }
+
+    /// `10 h; about 7.5 h of work and a 2 h rollback reserve; go/no-go by Sun 13 Dec 2026 04:00`.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = self.when.duration_hours {
+            parts.push(hours(l));
+        }
+        let mut work = format!(
+            "about {} of work and a {} rollback reserve",
+            hours(self.work_hours),
+            hours(self.rollback_hours)
+        );
+        if self.fits == Some(false) {
+            work.push_str(" (more than the window)");
+        }
+        parts.push(work);
+        if let Some(g) = &self.go_no_go {
+            parts.push(format!("go/no-go by {g}"));
+        }
+        parts.join("; ")
+    }
+}
+
+/// A GitLab hop or a dependency step on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimelineRow {
+    Hop {
+        /// 1-based, in path order.
+        number: usize,
+        from_version: String,
+        version: String,
+        hours: f64,
+        /// The hours come from a rehearsal, not the estimate.
+        rehearsed: bool,
+    },
+    Step {
+        /// `PostgreSQL`, `Operating system`, ...
+        component: String,
+        /// `PostgreSQL 14.10 → 16 (newest 16.x)`.
+        title: String,
+        /// The GitLab minor it follows.
+        after: String,
+        /// Where it may go: `16.10 to 17.11`.
+        range: String,
+        /// `planned`, `proposed`, `automatic`.
+        origin: String,
+        hours: f64,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,6 +323,40 @@ pub struct Runbook {
     pub zero_downtime: bool,
     pub hops: Vec<RunbookHop>,
     pub after: Vec<RunbookStep>,
+    /// The runbook window by window: the hops (by number, from `hops`) and the dependency
+    /// steps in order, with what starts and ends each window.
+    pub windows: Vec<RunbookWindow>,
+    /// The plan asks for a backup before every hop, not only at the start of each window.
+    pub backup_every_hop: bool,
+}
+
+impl Runbook {
+    /// The hop numbered `number` (1-based).
+    pub fn hop(&self, number: usize) -> Option<&RunbookHop> {
+        number.checked_sub(1).and_then(|i| self.hops.get(i))
+    }
+}
+
+/// One window of the runbook.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunbookWindow {
+    /// 1-based; the same window in [`ExportModel::windows`].
+    pub number: usize,
+    /// The GitLab version running when the window starts.
+    pub start_version: String,
+    /// Go/no-go, checks and the backup with its secrets.
+    pub start: Vec<RunbookStep>,
+    pub entries: Vec<RunbookEntry>,
+    /// What must happen before the next window (empty for the last).
+    pub end: Vec<RunbookStep>,
+}
+
+/// A hop (its number in [`Runbook::hops`]) or a dependency step with its commands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunbookEntry {
+    Hop { number: usize },
+    Dependency(Box<RunbookDependency>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -41,7 +41,7 @@ pub fn title(id: &str) -> String {
 }
 
 /// The first GitLab minor that needs the change (`18.0` for git_data_dirs).
-fn boundary(k: &Knowledge, id: &str) -> Option<Minor> {
+pub fn boundary(k: &Knowledge, id: &str) -> Option<Minor> {
     k.issue(id).and_then(|i| i.lower_bound()).map(Minor::of)
 }
 

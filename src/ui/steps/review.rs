@@ -1,11 +1,14 @@
-//! Step 11: the verdict, every finding grouped by step (click to go to the field), the path, the
-//! runbook, and the save and export actions. The verdict and runbook come from the same export
-//! model as the PDF and the Markdown, so the three never disagree.
+//! Step 11: the verdict, every finding grouped by step (click to go to the field), the path,
+//! the timeline at a glance and the runbook window by window, and the save and export actions.
+//! The verdict, timeline and runbook come from the same export model as the PDF and the
+//! Markdown, so the three never disagree.
 
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
-use crate::export::{ExportModel, Paper, Verdict};
+use crate::export::{
+    self, ExportModel, Paper, RunbookEntry, RunbookWindow, TimelineRow, Verdict, WindowRow,
+};
 use crate::plan::Step;
 use crate::ui::app::Command;
 use crate::ui::widgets::{self, Form};
@@ -118,12 +121,63 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         }
     }
 
+    section(ui, "Timeline at a glance");
+    timeline(ui, model);
+
     section(ui, "Runbook");
     runbook(ui, model);
     ui.add_space(8.0);
     ui.label(RichText::new(&model.data_summary).small().weak());
 }
 
+/// Every window with its hops and dependency steps in order, the time they take and the
+/// go/no-go time.
+fn timeline(ui: &mut Ui, model: &ExportModel) {
+    let count = model.windows.len();
+    for w in &model.windows {
+        let color = if w.fits == Some(false) {
+            widgets::warning_color(ui)
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(
+            RichText::new(format!("{} — {}", w.title(count), w.summary()))
+                .strong()
+                .color(color),
+        );
+        for e in &w.entries {
+            ui.label(match e {
+                TimelineRow::Hop {
+                    number,
+                    from_version,
+                    version,
+                    hours,
+                    rehearsed,
+                } => format!(
+                    "{number}. GitLab {from_version} → {version} · {}{}",
+                    export::hours(*hours),
+                    if *rehearsed { " (rehearsed)" } else { "" }
+                ),
+                TimelineRow::Step {
+                    title,
+                    after,
+                    origin,
+                    hours,
+                    ..
+                } => format!(
+                    "    + {title} after {after} · {origin} · {}",
+                    export::hours(*hours)
+                ),
+            });
+        }
+        if let Some(next) = &w.before_next {
+            widgets::help(ui, next);
+        }
+        ui.add_space(6.0);
+    }
+}
+
+/// The runbook window by window; each window, hop and dependency step folds open.
 fn runbook(ui: &mut Ui, model: &ExportModel) {
     let rb = &model.runbook;
     if !rb.order.is_empty() {
@@ -132,22 +186,58 @@ fn runbook(ui: &mut Ui, model: &ExportModel) {
             &format!("Node order at each hop: {}", rb.order.join(" → ")),
         );
     }
-    egui::CollapsingHeader::new("Before the window")
+    egui::CollapsingHeader::new("Before the first window")
         .id_salt("rb_before")
         .show(ui, |ui| super::runbook_steps(ui, "Before", &rb.before));
-    for hop in &rb.hops {
-        egui::CollapsingHeader::new(format!(
-            "Hop {}: {} → {}",
-            hop.number, hop.from_version, hop.version
-        ))
-        .id_salt(("rb_hop", hop.number))
-        .show(ui, |ui| {
-            super::runbook_steps(ui, "Pre-checks", &hop.pre_checks);
-            super::runbook_steps(ui, "Install", &hop.install);
-            super::runbook_steps(ui, "Post-checks", &hop.post_checks);
-        });
+    let count = rb.windows.len();
+    for w in &rb.windows {
+        let Some(row) = model.windows.iter().find(|r| r.number == w.number) else {
+            continue;
+        };
+        egui::CollapsingHeader::new(row.title(count))
+            .id_salt(("rb_window", w.number))
+            .show(ui, |ui| runbook_window(ui, model, w, row));
     }
-    egui::CollapsingHeader::new("After the last hop")
+    egui::CollapsingHeader::new("After the last window")
         .id_salt("rb_after")
         .show(ui, |ui| super::runbook_steps(ui, "After", &rb.after));
+}
+
+fn runbook_window(ui: &mut Ui, model: &ExportModel, w: &RunbookWindow, row: &WindowRow) {
+    widgets::help(ui, &row.summary());
+    super::runbook_steps(
+        ui,
+        &format!("Start of window {} on {}", w.number, w.start_version),
+        &w.start,
+    );
+    for (i, entry) in w.entries.iter().enumerate() {
+        match entry {
+            RunbookEntry::Hop { number } => {
+                let Some(hop) = model.runbook.hop(*number) else {
+                    continue;
+                };
+                egui::CollapsingHeader::new(format!(
+                    "Hop {}: {} → {}",
+                    hop.number, hop.from_version, hop.version
+                ))
+                .id_salt(("rb_hop", hop.number))
+                .show(ui, |ui| {
+                    super::runbook_steps(ui, "Before", &hop.pre_checks);
+                    super::runbook_steps(ui, "Install", &hop.install);
+                    super::runbook_steps(ui, "Post-checks", &hop.post_checks);
+                });
+            }
+            RunbookEntry::Dependency(d) => {
+                egui::CollapsingHeader::new(format!("{} on {}", d.title, d.on_version))
+                    .id_salt(("rb_step", w.number, i))
+                    .show(ui, |ui| {
+                        widgets::help(ui, &format!("{}: {}", d.origin, d.summary));
+                        for g in &d.groups {
+                            super::runbook_steps(ui, &g.title, &g.steps);
+                        }
+                    });
+            }
+        }
+    }
+    super::runbook_steps(ui, &format!("End of window {}", w.number), &w.end);
 }

@@ -1,8 +1,13 @@
 //! Building the export model from the plan, the knowledge and the analysis.
 
 use super::*;
-use crate::plan::{GeoRole, InstallMethod, OpenAnswer};
+use crate::plan::{OpenAnswer, Window};
 use crate::text::one_line;
+
+mod recovery;
+mod timeline;
+
+use recovery::{backup_info, geo_info, rollback_info};
 
 pub(super) fn text(s: &Option<String>) -> Option<String> {
     s.as_deref()
@@ -72,8 +77,8 @@ fn fmt_local(dt: NaiveDateTime) -> String {
     dt.format("%a %-d %b %Y %H:%M").to_string()
 }
 
-fn window_info(plan: &Plan) -> WindowInfo {
-    let w = plan.first_window().cloned().unwrap_or_default();
+/// A window's start, end, zone, offset and length, and all of it in a line.
+fn window_info(w: &Window) -> WindowInfo {
     let tz_name = text(&w.time_zone);
     let tz: Option<chrono_tz::Tz> = tz_name.as_deref().and_then(|t| t.parse().ok());
     let start = text(&w.start).and_then(|s| parse_local_datetime(&s));
@@ -190,31 +195,33 @@ fn path_info(p: &UpgradePath) -> PathInfo {
     }
 }
 
-/// The attention lines of a hop: blockers and warnings, one line each.
-fn attention(h: &HopRow) -> Vec<(NoteSeverity, String)> {
-    h.notes
-        .iter()
-        .filter(|n| n.severity != NoteSeverity::Info)
-        .map(|n| {
-            let mut s =
-                n.id.as_deref()
-                    .map(|i| format!("{i}: "))
-                    .unwrap_or_default();
-            s.push_str(&n.text);
-            if let Some(c) = &n.check {
-                s.push_str(&format!(" (applies if: {c})"));
-            }
-            (n.severity, s)
-        })
-        .collect()
-}
-
 /// `#512345` for a numeric ticket, else the ticket as given.
 fn ticket_label(t: &str) -> String {
     if t.starts_with('#') || !t.chars().all(|c| c.is_ascii_digit()) {
         t.to_string()
     } else {
         format!("#{t}")
+    }
+}
+
+fn data_sources(k: &Knowledge) -> Vec<DataSourceRow> {
+    k.sources
+        .iter()
+        .map(|s| DataSourceRow {
+            file: s.file.clone(),
+            retrieved_at: s.retrieved_at.clone(),
+            origin: s.origin.clone(),
+        })
+        .collect()
+}
+
+fn contact_info(plan: &Plan) -> ContactInfo {
+    let contact = plan.contact.clone().unwrap_or_default();
+    ContactInfo {
+        organization: text(&contact.organization),
+        name: text(&contact.name),
+        email: text(&contact.email),
+        ticket: text(&contact.ticket),
     }
 }
 
@@ -230,21 +237,35 @@ impl ExportModel {
             infos: analysis.count(Severity::Info),
         };
         let (verdict, verdict_text) = verdict(&counts, analysis);
-        let contact = plan.contact.clone().unwrap_or_default();
         let versions = plan.versions.clone().unwrap_or_default();
-        let edition = versions.edition.known().unwrap_or(Edition::Ee);
-        let edition_short = edition.id().to_uppercase();
+        let edition_short = versions
+            .edition
+            .known()
+            .unwrap_or(Edition::Ee)
+            .id()
+            .to_uppercase();
         let path = analysis.path.as_ref().map(path_info);
         let ctx = runbook::Context::from_plan(&plan);
         let current = text(&versions.current)
             .map(|c| crate::version::parse_version(&c).map_or(c, |v| v.version.to_string()));
-        let target_resolved = path.as_ref().map(|p| p.to.clone());
-        let ticket = text(&contact.ticket).map(|t| ticket_label(&t));
+        let ticket = plan
+            .contact
+            .as_ref()
+            .and_then(|c| text(&c.ticket))
+            .map(|t| ticket_label(&t));
         let release = Release {
             ctx: &ctx,
             current: current.as_deref(),
             edition_short: &edition_short,
         };
+        let (runbook, windows) = timeline::runbook_of(
+            &plan,
+            k,
+            analysis,
+            path.as_ref(),
+            &release,
+            ticket.as_deref(),
+        );
         let notes = plan.notes.clone().unwrap_or_default();
         ExportModel {
             draft: meta.draft,
@@ -259,41 +280,22 @@ impl ExportModel {
             tool: format!("Upgrade Planner {}", meta.tool_version),
             data_date: k.data_date().to_string(),
             data_summary: k.data_summary(),
-            data_sources: k
-                .sources
-                .iter()
-                .map(|s| DataSourceRow {
-                    file: s.file.clone(),
-                    retrieved_at: s.retrieved_at.clone(),
-                    origin: s.origin.clone(),
-                })
-                .collect(),
-            contact: ContactInfo {
-                organization: text(&contact.organization),
-                name: text(&contact.name),
-                email: text(&contact.email),
-                ticket: text(&contact.ticket),
-            },
-            window: window_info(&plan),
+            data_sources: data_sources(k),
+            contact: contact_info(&plan),
+            window: window_info(&plan.first_window().cloned().unwrap_or_default()),
             versions: VersionsInfo {
                 current: current.clone(),
                 target: text(&versions.target),
-                target_resolved: target_resolved.clone(),
+                target_resolved: path.as_ref().map(|p| p.to.clone()),
                 edition: versions.edition.map(|e| e.shown(Edition::label)),
                 edition_short: edition_short.clone(),
             },
             verdict,
             verdict_text,
             counts,
-            estimate: path.as_ref().map(|p| estimate(&plan, p)),
-            runbook: runbook_of(
-                &plan,
-                analysis,
-                path.as_ref(),
-                &release,
-                target_resolved.as_deref(),
-                ticket.as_deref(),
-            ),
+            estimate: path.as_ref().map(|p| estimate(&plan, p, &windows)),
+            windows,
+            runbook,
             path,
             environment: super::environment::environment_info(&plan, k),
             diagram: diagram::build(&plan),
@@ -367,7 +369,9 @@ fn verdict(counts: &Counts, analysis: &Analysis) -> (Verdict, String) {
     (verdict, text)
 }
 
-fn estimate(plan: &Plan, p: &PathInfo) -> Estimate {
+/// The rough time per hop, and whether the windows hold the work (each its share of hops and
+/// dependency steps with a rollback reserve; the first window alone for a plan with one).
+fn estimate(plan: &Plan, p: &PathInfo, windows: &[WindowRow]) -> Estimate {
     let per = if plan.topology_kind() == Some(TopologyKind::MultiNode) {
         HOURS_PER_HOP_MULTI
     } else {
@@ -381,231 +385,21 @@ fn estimate(plan: &Plan, p: &PathInfo) -> Estimate {
         .unwrap_or(DEFAULT_ROLLBACK_HOURS);
     let upgrade = per * p.hops.len() as f64;
     let window_hours = plan.first_window().and_then(|w| w.duration_hours);
+    let fits = if windows.is_empty() {
+        window_hours.map(|w| w >= upgrade + rollback)
+    } else {
+        windows
+            .iter()
+            .map(|w| w.fits)
+            .try_fold(true, |all, f| f.map(|f| all && f))
+    };
     Estimate {
         hops: p.hops.len(),
         hours_per_hop: per,
         upgrade_hours: upgrade,
         rollback_hours: rollback,
         window_hours,
-        fits: window_hours.map(|w| w >= upgrade + rollback),
-    }
-}
-
-fn runbook_of(
-    plan: &Plan,
-    analysis: &Analysis,
-    path: Option<&PathInfo>,
-    release: &Release<'_>,
-    target_resolved: Option<&str>,
-    ticket: Option<&str>,
-) -> Runbook {
-    let ctx = release.ctx;
-    // Kubernetes deployments roll their pods out themselves: no node order.
-    let order = if plan.topology_kind() == Some(TopologyKind::MultiNode) && !ctx_is_kubernetes(plan)
-    {
-        runbook::node_order(plan)
-    } else {
-        Vec::new()
-    };
-    let hops: Vec<RunbookHop> = path
-        .map(|p| {
-            p.hops
-                .iter()
-                .zip(analysis.path.iter().flat_map(|a| a.hops.iter()))
-                .map(|(row, hop)| {
-                    let spec = runbook::HopSpec {
-                        number: row.number,
-                        total: p.hops.len(),
-                        from_version: &row.from_version,
-                        version: &hop.version,
-                        patch_known: hop.patch_known,
-                        minor: &hop.minor,
-                        attention: attention(row),
-                    };
-                    runbook::hop(ctx, &spec, &order, release.edition_short)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let hop_versions: Vec<String> = path
-        .map(|p| {
-            p.hops
-                .iter()
-                .filter(|h| h.patch_known)
-                .map(|h| h.version.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    Runbook {
-        commands_for: plan
-            .method()
-            .map_or("the Linux package", InstallMethod::label)
-            .to_string(),
-        before: runbook::preparation(ctx, &hop_versions),
-        order,
-        zero_downtime: plan.zero_downtime == Some(true),
-        hops,
-        after: runbook::after(
-            ctx,
-            target_resolved.unwrap_or("the target version"),
-            release.edition_short,
-            ticket,
-        ),
-    }
-}
-
-fn backup_info(plan: &Plan, release: &Release<'_>) -> BackupInfo {
-    let b = plan.backup.clone().unwrap_or_default();
-    let t = plan.topology.clone().unwrap_or_default();
-    let object_storage = t.object_storage == Some(true);
-    let mut facts = vec![
-        ("Secrets backed up".to_string(), yes_no(b.secrets_backed_up)),
-        (
-            "Configuration backed up".to_string(),
-            yes_no(b.config_backed_up),
-        ),
-    ];
-    if object_storage {
-        facts.push((
-            "Object storage backed up".to_string(),
-            answer(
-                plan,
-                "backup.object_storage_backed_up",
-                b.object_storage_backed_up,
-            ),
-        ));
-    }
-    facts.push((
-        "Backups kept at".to_string(),
-        text(&b.location).unwrap_or_else(|| "not given".into()),
-    ));
-    facts.push((
-        "Restore last tested".to_string(),
-        match (text(&b.restore_tested_on), text(&b.test_environment)) {
-            (Some(d), Some(e)) => format!("{d}, {e}"),
-            (Some(d), None) => d,
-            (None, _) => "never (not recorded)".into(),
-        },
-    ));
-    let mut not_in_backup = vec![
-        "Configuration and secrets (listed above)".to_string(),
-        "Redis data and the Sidekiq queue".to_string(),
-        "Global server hooks and file hooks".to_string(),
-    ];
-    if object_storage && !ctx_is_kubernetes(plan) {
-        not_in_backup.insert(1, "Anything in object storage".to_string());
-    }
-    if t.elasticsearch == Some(true) {
-        not_in_backup.push("Elasticsearch/OpenSearch indexes".into());
-    }
-    if t.mattermost == Some(true) {
-        not_in_backup.push("Mattermost data".into());
-    }
-    let steps = |f: fn(&runbook::Context, &str, &str) -> Vec<RunbookStep>| {
-        release
-            .current
-            .map(|v| f(release.ctx, v, release.edition_short))
-            .unwrap_or_default()
-    };
-    BackupInfo {
-        method: b.method.map(|m| {
-            m.shown(|m| match m {
-                BackupMethod::GitlabBackup => "GitLab backup tool",
-                BackupMethod::Snapshot => "Snapshots of every node (outside Support scope)",
-                BackupMethod::Both => "GitLab backup tool and snapshots of every node",
-            })
-        }),
-        facts,
-        backup_steps: steps(runbook::backup_steps),
-        files_to_keep: runbook::files_to_keep(plan.method()),
-        not_in_backup,
-        restore_steps: steps(runbook::restore_steps),
-        restore_version: release.current.map(str::to_string),
-    }
-}
-
-fn rollback_info(plan: &Plan, release: &Release<'_>) -> RollbackInfo {
-    let r = plan.rollback.clone().unwrap_or_default();
-    let deadline = text(&r.decision_deadline).and_then(|d| parse_local_datetime(&d));
-    let window_end = match (
-        text(&plan.first_window().cloned().unwrap_or_default().start)
-            .and_then(|s| parse_local_datetime(&s)),
-        plan.first_window().and_then(|w| w.duration_hours),
-    ) {
-        (Some(start), Some(h)) => add_hours(start, h),
-        _ => None,
-    };
-    let time_left = match (deadline, window_end) {
-        (Some(dl), Some(end)) => {
-            let left = (end - dl).num_minutes() as f64 / 60.0;
-            Some(format!(
-                "{} of the window remain after the decision time{}",
-                hours(left.max(0.0)),
-                match r.duration_hours {
-                    Some(rh) if left < rh =>
-                        format!(", less than the {} a rollback takes", hours(rh)),
-                    Some(rh) => format!(", enough for the {} a rollback takes", hours(rh)),
-                    None => String::new(),
-                }
-            ))
-        }
-        _ => None,
-    };
-    RollbackInfo {
-        confirmed: r.confirmed,
-        trigger: text(&r.trigger),
-        decision_deadline: deadline
-            .map(fmt_local)
-            .or_else(|| text(&r.decision_deadline)),
-        duration_hours: r.duration_hours,
-        notes: text(&r.notes),
-        time_left,
-        to_version: release.current.map(str::to_string),
-        documented: matches!(
-            plan.method(),
-            None | Some(
-                crate::plan::InstallMethod::LinuxPackage
-                    | crate::plan::InstallMethod::Docker
-                    | crate::plan::InstallMethod::EnvironmentToolkit
-            )
-        ),
-        steps: release
-            .current
-            .map(|v| runbook::rollback_steps(release.ctx, v, release.edition_short))
-            .unwrap_or_default(),
-    }
-}
-
-fn geo_info(plan: &Plan, ctx: &runbook::Context) -> GeoInfo {
-    let g = plan.geo.clone().unwrap_or_default();
-    GeoInfo {
-        enabled: g.enabled,
-        site_role: g.site_role.map(|r| {
-            r.shown(|r| match r {
-                GeoRole::Primary => "primary",
-                GeoRole::Secondary => "secondary",
-            })
-        }),
-        secondaries: g
-            .secondaries
-            .iter()
-            .map(|s| GeoSiteRow {
-                name: s.name.clone(),
-                location: text(&s.location),
-                topology: s.kind.as_ref().map(|k| {
-                    k.shown(|k| match k {
-                        TopologyKind::SingleNode => "single node",
-                        TopologyKind::MultiNode => "multi-node",
-                    })
-                }),
-                node_count: s.node_count,
-            })
-            .collect(),
-        procedure: if g.enabled == Some(true) {
-            runbook::geo_procedure(ctx)
-        } else {
-            Vec::new()
-        },
+        fits,
     }
 }
 

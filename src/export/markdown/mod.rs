@@ -1,5 +1,6 @@
 //! The Markdown summary for the ticket body (GitLab-flavoured: tables, task lists, links).
-//! Compact on purpose: the attached PDF carries the full runbook.
+//! Compact on purpose: the attached PDF carries the full runbook. The timeline at a glance and
+//! the checklist per window are in `timeline`.
 
 use std::fmt::Write as _;
 
@@ -7,6 +8,8 @@ use crate::path::NoteSeverity;
 use crate::validate::Severity;
 
 use super::{ExportModel, Verdict, count, hours, primary_url};
+
+mod timeline;
 
 /// Escape text from the plan so it cannot change the Markdown around it. Every value sits
 /// inside a line, so `#` needs no escape, and `_` only at the edge of a word.
@@ -58,6 +61,21 @@ fn severity_icon(s: NoteSeverity) -> &'static str {
 /// Render the model as Markdown.
 pub fn render(m: &ExportModel) -> String {
     let mut o = String::new();
+    header(&mut o, m);
+    timeline::glance(&mut o, m);
+    environment(&mut o, m);
+    findings(&mut o, m);
+    known_issues(&mut o, m);
+    timeline::checklist(&mut o, m);
+    let _ = writeln!(
+        o,
+        "_The attached PDF has the full runbook with commands, the architecture diagram, backup, restore and rollback steps._"
+    );
+    o
+}
+
+/// Title, verdict and the key facts.
+fn header(o: &mut String, m: &ExportModel) {
     let _ = writeln!(o, "## GitLab upgrade plan: {}", esc(m.organization()));
     let _ = writeln!(o);
     if m.draft {
@@ -91,11 +109,15 @@ pub fn render(m: &ExportModel) -> String {
     if let Some(t) = m.ticket() {
         let _ = writeln!(o, "| Ticket | {} |", esc(&t));
     }
-    let mut window = esc(&m.window.summary);
-    if let Some(u) = &m.window.start_utc {
-        window.push_str(&format!(" (starts {u})"));
+    if m.windows.len() > 1 {
+        let _ = writeln!(o, "| Windows | {} |", timeline::windows_cell(m));
+    } else {
+        let mut window = esc(&m.window.summary);
+        if let Some(u) = &m.window.start_utc {
+            window.push_str(&format!(" (starts {u})"));
+        }
+        let _ = writeln!(o, "| Window | {window} |");
     }
-    let _ = writeln!(o, "| Window | {window} |");
     let mut upgrade = format!("{} ({})", m.upgrade_line(), m.versions.edition_short);
     if let Some(p) = &m.path {
         upgrade.push_str(&format!(
@@ -109,6 +131,23 @@ pub fn render(m: &ExportModel) -> String {
         ));
     }
     let _ = writeln!(o, "| Upgrade | {upgrade} |");
+    let _ = writeln!(o, "| Installation | {} |", install_line(m));
+    let _ = writeln!(
+        o,
+        "| Plan | `{}` revision {} |",
+        m.plan_id.replace('`', "'"),
+        m.revision
+    );
+    let _ = writeln!(
+        o,
+        "| Generated | {} by {}, {} |",
+        m.generated_at, m.tool, m.data_summary
+    );
+    let _ = writeln!(o);
+}
+
+/// `Linux package, on RHEL 8, multi-node (26 nodes)`.
+fn install_line(m: &ExportModel) -> String {
     let e = &m.environment;
     let mut install = Vec::new();
     if let Some(i) = &e.install_method {
@@ -124,81 +163,16 @@ pub fn render(m: &ExportModel) -> String {
             t.to_lowercase()
         });
     }
-    let _ = writeln!(
-        o,
-        "| Installation | {} |",
-        if install.is_empty() {
-            "—".to_string()
-        } else {
-            install.join(", ")
-        }
-    );
-    let _ = writeln!(
-        o,
-        "| Plan | `{}` revision {} |",
-        m.plan_id.replace('`', "'"),
-        m.revision
-    );
-    let _ = writeln!(
-        o,
-        "| Generated | {} by {}, {} |",
-        m.generated_at, m.tool, m.data_summary
-    );
-    let _ = writeln!(o);
-
-    // Path.
-    let _ = writeln!(o, "### Upgrade path");
-    let _ = writeln!(o);
-    match &m.path {
-        None => {
-            let _ = writeln!(o, "No path: the versions are missing or invalid.");
-        }
-        Some(p) => {
-            let _ = writeln!(o, "| # | Version | Why | Blockers and warnings |");
-            let _ = writeln!(o, "|---|---|---|---|");
-            for h in &p.hops {
-                let mut why = h.kind.clone();
-                if h.optional {
-                    why.push_str(" (optional)");
-                }
-                if !h.verified {
-                    why.push_str(" (UNVERIFIED)");
-                }
-                let notes: Vec<String> = h
-                    .notes
-                    .iter()
-                    .filter(|n| n.severity != NoteSeverity::Info)
-                    .map(|n| {
-                        let label = match &n.id {
-                            Some(id) => id.clone(),
-                            None => n.kind.clone(),
-                        };
-                        match &n.doc_url {
-                            Some(u) => {
-                                format!("{} [{}]({u})", severity_icon(n.severity), esc(&label))
-                            }
-                            None => format!("{} {}", severity_icon(n.severity), esc(&label)),
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(
-                    o,
-                    "| {} | `{}` | {} | {} |",
-                    h.number,
-                    h.version,
-                    why,
-                    if notes.is_empty() {
-                        "—".to_string()
-                    } else {
-                        notes.join(", ")
-                    }
-                );
-            }
-        }
+    if install.is_empty() {
+        "—".to_string()
+    } else {
+        install.join(", ")
     }
-    let _ = writeln!(o);
+}
 
-    // Environment.
+/// Nodes, components, Geo, backup and rollback in a few lines.
+fn environment(o: &mut String, m: &ExportModel) {
+    let e = &m.environment;
     let _ = writeln!(o, "### Environment");
     let _ = writeln!(o);
     let roles: Vec<String> = e
@@ -261,6 +235,11 @@ pub fn render(m: &ExportModel) -> String {
             let _ = writeln!(o, "- **Geo:** not answered");
         }
     }
+    recovery_and_notes(o, m);
+}
+
+/// Backup, rollback and the setup notes, a line each.
+fn recovery_and_notes(o: &mut String, m: &ExportModel) {
     let b = &m.backup;
     let facts: Vec<String> = b
         .facts
@@ -310,8 +289,10 @@ pub fn render(m: &ExportModel) -> String {
         );
     }
     let _ = writeln!(o);
+}
 
-    // Findings.
+/// Every finding, errors first.
+fn findings(o: &mut String, m: &ExportModel) {
     let _ = writeln!(o, "### Findings");
     let _ = writeln!(o);
     if m.findings.is_empty() {
@@ -335,8 +316,10 @@ pub fn render(m: &ExportModel) -> String {
         let _ = writeln!(o, "{line}");
     }
     let _ = writeln!(o);
+}
 
-    // Known issues: blockers as a task list (ticked when reviewed), the rest counted.
+/// Known issues: blockers as a task list (ticked when reviewed), the rest counted.
+fn known_issues(o: &mut String, m: &ExportModel) {
     let blockers: Vec<_> = m
         .known_issues
         .iter()
@@ -374,27 +357,6 @@ pub fn render(m: &ExportModel) -> String {
         );
     }
     let _ = writeln!(o);
-
-    // Checklist.
-    let _ = writeln!(o, "### Checklist");
-    let _ = writeln!(o);
-    let _ = writeln!(o, "- [ ] Rehearsed the whole path in the test environment");
-    let _ = writeln!(o, "- [ ] Blocker known issues handled");
-    for h in &m.runbook.hops {
-        let _ = writeln!(
-            o,
-            "- [ ] Hop {}: backup and secrets at `{}`, install `{}`, checks pass, background migrations finished",
-            h.number, h.from_version, h.version
-        );
-    }
-    let _ = writeln!(o, "- [ ] Fresh backup at the target version");
-    let _ = writeln!(o, "- [ ] Support told that the upgrade succeeded");
-    let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "_The attached PDF has the full runbook with commands, the architecture diagram, backup, restore and rollback steps._"
-    );
-    o
 }
 
 #[cfg(test)]

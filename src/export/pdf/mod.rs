@@ -1,0 +1,19 @@
+//! The PDF: the layout engine ([`layout`]), the document's sections composed with it
+//! ([`sections`]) and the writer that turns the laid-out pages into PDF bytes (the only part
+//! that knows the PDF library).
+
+pub mod layout;
+pub mod sections;
+mod writer;
+
+pub use writer::write_pdf;
+
+use super::{ExportError, ExportModel};
+use layout::Fonts;
+
+/// Render the model as a PDF.
+pub fn render_pdf(model: &ExportModel) -> Result<Vec<u8>, ExportError> {
+    let fonts = Fonts::shared().map_err(ExportError::Font)?;
+    let layout = sections::layout(model, fonts);
+    write_pdf(&layout, model)
+}
