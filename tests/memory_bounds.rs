@@ -160,3 +160,59 @@ fn peak_memory_stays_within_ten_times_the_file_plus_50_mb() {
 
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The PDF of a plan whose answers fill the size limit would run to thousands of pages: it is
+/// refused once the layout passes the page limit (exit 2, nothing written), within the same
+/// memory budget, while the Markdown of the same plan is written whole.
+#[test]
+fn a_pdf_too_long_to_print_is_refused_within_the_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/samples/multi-node-geo.upgrade-plan.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let sentence = "Rails nodes 1 to 6 run Puma behind HAProxy; Sidekiq runs apart. ";
+    let long: String = sentence.chars().cycle().take(100_000).collect();
+    for (section, key) in [
+        ("notes", "unique_setup"),
+        ("notes", "current_known_issues"),
+        ("rollback", "trigger"),
+        ("backup", "test_environment"),
+    ] {
+        plan[section][key] = long.clone().into();
+    }
+    let site = plan["geo"]["secondaries"][0].clone();
+    let sites: Vec<serde_json::Value> = (0..30)
+        .map(|_| {
+            let mut s = site.clone();
+            s["name"] = long.clone().into();
+            s["location"] = long.clone().into();
+            s
+        })
+        .collect();
+    plan["geo"]["secondaries"] = sites.into();
+    let path = write_compact(dir.path(), "long.json", &plan, 6_500_000);
+    let pdf = dir.path().join("long.pdf");
+    let md = dir.path().join("long.md");
+    let mut failures = Vec::new();
+    let pdf_args: &[&str] = &["export", "--pdf", pdf.to_str().unwrap(), "--draft"];
+    check(&path, &[2], &[pdf_args], &mut failures);
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(!pdf.exists(), "nothing is written");
+    let m = measure(&[
+        "export",
+        path.to_str().unwrap(),
+        "--pdf",
+        pdf.to_str().unwrap(),
+        "--draft",
+    ]);
+    assert!(m.stderr.contains("more than 600 pages"), "{}", m.stderr);
+    let md_args: &[&str] = &["export", "--markdown", md.to_str().unwrap(), "--draft"];
+    check(&path, &[0], &[md_args], &mut failures);
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(std::fs::metadata(&md).unwrap().len() > 5_000_000);
+}

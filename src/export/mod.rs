@@ -130,11 +130,17 @@ pub enum ExportError {
     Font(String),
     /// The PDF writer failed.
     Pdf(String),
+    /// The plan needs more pages than a PDF may have.
+    TooLong { max_pages: usize },
 }
 
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ExportError::TooLong { max_pages } => write!(
+                f,
+                "the PDF would need more than {max_pages} pages: shorten the longest answers or reduce repeated node groups (the Markdown and JSON exports carry the plan whole)"
+            ),
             ExportError::PlanHasErrors { errors } => write!(
                 f,
                 "the plan has {}; fix them, or export it as a draft",

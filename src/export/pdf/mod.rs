@@ -15,5 +15,10 @@ use layout::Fonts;
 pub fn render_pdf(model: &ExportModel) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::shared().map_err(ExportError::Font)?;
     let layout = sections::layout(model, fonts);
+    if layout.overflowed {
+        return Err(ExportError::TooLong {
+            max_pages: layout::MAX_PAGES,
+        });
+    }
     write_pdf(&layout, model)
 }

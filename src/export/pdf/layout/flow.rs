@@ -30,7 +30,14 @@ pub struct Flow<'f> {
     deferred: Vec<Deferred>,
     /// Default text colour.
     pub ink: Rgb,
+    /// Set when the document reached [`MAX_PAGES`]: nothing more is laid out.
+    overflowed: bool,
 }
+
+/// The most pages a PDF may have. A plan long enough to need more (the size limits allow
+/// megabytes of answers) is refused instead of taking hundreds of megabytes to lay out; the
+/// Markdown and JSON exports carry it whole.
+pub const MAX_PAGES: usize = 600;
 
 impl<'f> Flow<'f> {
     pub fn new(fonts: &'f Fonts, geometry: Geometry) -> Flow<'f> {
@@ -43,6 +50,7 @@ impl<'f> Flow<'f> {
             anchors: BTreeMap::new(),
             deferred: Vec::new(),
             ink: Rgb::BLACK,
+            overflowed: false,
         }
     }
 
@@ -66,8 +74,21 @@ impl<'f> Flow<'f> {
     }
 
     pub fn new_page(&mut self) {
-        self.pages.push(Page::default());
+        if self.pages.len() >= MAX_PAGES {
+            // The last page is written over from the top from now on; nothing of it is kept.
+            self.overflowed = true;
+            if let Some(p) = self.pages.last_mut() {
+                p.body.clear();
+            }
+        } else {
+            self.pages.push(Page::default());
+        }
         self.y = self.geometry.body_top;
+    }
+
+    /// True when the document needed more than [`MAX_PAGES`] pages.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
     }
 
     /// Start a new page unless `h` millimetres fit (or the page is still empty).
@@ -89,6 +110,9 @@ impl<'f> Flow<'f> {
     }
 
     pub fn push(&mut self, item: Item) {
+        if self.overflowed {
+            return;
+        }
         if let Some(p) = self.pages.last_mut() {
             p.body.push(item);
         }
@@ -480,6 +504,7 @@ impl<'f> Flow<'f> {
             geometry: self.geometry,
             pages: self.pages,
             outline: self.outline,
+            overflowed: self.overflowed,
         }
     }
 }

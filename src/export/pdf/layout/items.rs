@@ -219,6 +219,8 @@ pub struct Document {
     pub geometry: Geometry,
     pub pages: Vec<Page>,
     pub outline: Vec<OutlineEntry>,
+    /// The content needed more pages than a PDF may have; the pages are incomplete.
+    pub overflowed: bool,
 }
 
 impl Document {

@@ -18,7 +18,7 @@ mod table;
 mod tests;
 mod text;
 
-pub use flow::{Flow, arrow};
+pub use flow::{Flow, MAX_PAGES, arrow};
 pub use fonts::{FontFace, Fonts, PT, Rgb, Style};
 pub use items::{Document, Geometry, Item, LinkTarget, OutlineEntry, Page, Stroke, TextRun};
 pub use table::{Column, Table, TableRow};
