@@ -112,6 +112,36 @@ if rep and cpu:
     rows.append(("idle window, 10 s, no input: repaints / CPU time", "0 repaints, ~0 CPU (≤ 10 ms)",
                  f"{rep[0]:.0f} / {cpu[0]:.0f} ms", f"{rep[1]:.0f} / {cpu[1]:.0f} ms",
                  ("PASS" if ok else "MISS") + f" ({rep[2]} runs)"))
+ui_rep = stats("ui_idle_repaints")
+ui_cpu = stats("ui_idle_cpu_ms")
+ui_note = f"{os.environ.get('renderer') or 'renderer not reported'}; load average {os.environ.get('ui_load', '?')}"
+if ui_rep and ui_cpu:
+    ok = ui_rep[1] == 0 and ui_cpu[1] <= 10
+    rows.append(("idle window, 10 s, a text field focused: repaints / CPU time", "0 repaints, ~0 CPU (≤ 10 ms)",
+                 f"{ui_rep[0]:.0f} / {ui_cpu[0]:.0f} ms", f"{ui_rep[1]:.0f} / {ui_cpu[1]:.0f} ms",
+                 ("PASS" if ok else "MISS") + f" ({ui_rep[2]} runs)"))
+
+
+def cpu_row(what, key, budget_ms):
+    v = stats(key)
+    if v is None:
+        return
+    mn, med, n = v
+    rows.append((what, f"≤ {budget_ms} ms CPU", f"{mn:.1f} ms", f"{med:.1f} ms",
+                 verdict(mn, med, budget_ms) + f" ({n} runs)"))
+
+
+cpu_row("CPU time per keystroke into a text field, large plan, 1280 × 800, software rendering "
+        "(20 keys 150 ms apart; mean per run)", "ui_key_cpu_ms", 50)
+cpu_row("CPU time per step change, same window (Alt+Right to Review and Alt+Left back, 18 changes "
+        "300 ms apart; mean per run)", "ui_step_cpu_ms", 100)
+parts = [stats(k) for k in ("ui_key_frames", "ui_step_frames", "ui_key_x_ms", "ui_step_x_ms")]
+if all(parts):
+    kf, sf, kx, sx = (p[1] for p in parts)
+    rows.append((f"where interaction goes (medians; {ui_note})", "—",
+                 f"frames per keystroke {kf:.1f}, per step change {sf:.1f}",
+                 f"X server CPU (not counted above) {kx:.1f} ms per keystroke, {sx:.1f} ms per step change",
+                 "breakdown"))
 rss = stats("rss_kb")
 hwm = stats("hwm_kb")
 if rss and hwm:

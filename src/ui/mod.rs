@@ -24,7 +24,9 @@ enum BenchMode {
     /// `UPGRADE_PLANNER_BENCH_TIMING`: when the second frame begins (the first has then been
     /// painted and presented), print the time since `main` began and the wall clock, then close.
     FirstFrame,
-    /// `UPGRADE_PLANNER_BENCH_FRAMES`: print one line per frame, so a script can count repaints.
+    /// `UPGRADE_PLANNER_BENCH_FRAMES`: print one line per frame (with the step shown and
+    /// whether a widget has the focus), so a script can count repaints and check its input;
+    /// the first frame also names the renderer.
     Frames,
 }
 
@@ -74,26 +76,71 @@ impl Shell {
                 }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            BenchMode::Frames => {
-                let _ = writeln!(
-                    err,
-                    "bench: frame {} since_main_us={}",
-                    self.frames + 1,
-                    since_start.as_micros()
-                );
-            }
-            BenchMode::Off => {}
+            BenchMode::Frames | BenchMode::Off => {}
         }
+    }
+
+    /// Called at the end of every frame in the frames mode: one line per frame with the step
+    /// shown and whether a widget has the keyboard focus, so a script can count repaints and
+    /// check that its input arrived. The first frame also names the renderer.
+    fn bench_frame_done(&self, ctx: &egui::Context, frame: &eframe::Frame) {
+        let mut err = std::io::stderr().lock();
+        if self.frames == 1 {
+            let _ = writeln!(err, "bench: renderer {}", renderer_summary(frame));
+        }
+        let focused = ctx.memory(|m| m.focused().is_some());
+        let events = ctx.input(|i| i.events.len());
+        // Why egui ran this frame: the calls that asked for it (paths into the cargo registry
+        // shortened to the crate).
+        let causes: Vec<String> = ctx
+            .repaint_causes()
+            .iter()
+            .map(|c| {
+                let file = c
+                    .file
+                    .split_once("/registry/src/")
+                    .and_then(|(_, rest)| rest.split_once('/'))
+                    .map_or(c.file, |(_, rest)| rest);
+                format!("{file}:{}", c.line)
+            })
+            .collect();
+        let _ = writeln!(
+            err,
+            "bench: frame {} pass={} since_main_us={} step={} focused={} events={events} causes={}",
+            ctx.cumulative_frame_nr() + 1,
+            ctx.current_pass_index(),
+            self.started.elapsed().as_micros(),
+            self.app.step.id(),
+            if focused { "yes" } else { "no" },
+            causes.join(";")
+        );
+    }
+}
+
+/// Which graphics adapter draws the window, as the renderer reports it.
+fn renderer_summary(frame: &eframe::Frame) -> String {
+    match frame.wgpu_render_state() {
+        Some(state) => {
+            let info = state.adapter.get_info();
+            format!(
+                "wgpu {:?}: {} ({:?}; {} {})",
+                info.backend, info.name, info.device_type, info.driver, info.driver_info
+            )
+        }
+        None => "unknown".to_owned(),
     }
 }
 
 impl eframe::App for Shell {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if self.bench != BenchMode::Off {
             self.bench_frame(ui.ctx());
         }
         self.app.show(ui);
         self.frames += 1;
+        if self.bench == BenchMode::Frames {
+            self.bench_frame_done(ui.ctx(), frame);
+        }
         if self.smoke && self.frames >= 2 {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
