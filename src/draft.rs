@@ -17,8 +17,11 @@ use crate::plan_file;
 
 /// The draft file in the app's data directory.
 pub const DRAFT_FILE: &str = "autosave.upgrade-plan-draft.json";
-/// Where a draft that cannot be read is moved, so that nothing is deleted unseen.
+/// Where a draft that cannot be read is moved, so that nothing is deleted unseen; later ones
+/// go to `autosave.unreadable-2.json`, `-3` and so on (see [`unreadable_path`]).
 pub const UNREADABLE_FILE: &str = "autosave.unreadable.json";
+/// How many unreadable drafts are kept at most; after that one stays where it is.
+const MAX_UNREADABLE: u32 = 1000;
 /// `format` of a draft file.
 pub const DRAFT_FORMAT: &str = "upgrade-planner-draft";
 /// A draft older than this is still offered, with a note that it is old.
@@ -104,15 +107,16 @@ fn read_file(path: &Path) -> Result<Draft, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let file: DraftFile = serde_json::from_slice(&bytes).map_err(|e| {
         format!(
-            "{shown}:{}:{}: not a readable draft: {e}",
+            "{shown}:{}:{}: not a readable draft: {}",
             e.line(),
-            e.column()
+            e.column(),
+            crate::text::scrub_quoted(&e.to_string())
         )
     })?;
     if file.format != DRAFT_FORMAT {
         return Err(format!(
-            "{shown}: not a draft file (format `{}`)",
-            file.format
+            "{shown}: not a draft file (format {})",
+            crate::text::quote(&file.format)
         ));
     }
     // The plan goes through the plan file reader: same migration, limits and messages.
@@ -130,6 +134,37 @@ pub fn remove(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(DRAFT_FILE));
 }
 
+/// Where the `n`-th unreadable draft is kept (`n` from 1): [`UNREADABLE_FILE`], then
+/// `autosave.unreadable-2.json` and so on.
+pub fn unreadable_path(dir: &Path, n: u32) -> PathBuf {
+    if n <= 1 {
+        dir.join(UNREADABLE_FILE)
+    } else {
+        dir.join(format!("autosave.unreadable-{n}.json"))
+    }
+}
+
+/// Move the draft to the first free [`unreadable_path`]; an earlier unreadable draft is never
+/// replaced. A hard link is made first (it fails rather than replace an existing file), then
+/// the draft's own name removed; where links are not supported, the draft is renamed to a
+/// name that does not exist.
+fn keep_unreadable(dir: &Path) -> Option<PathBuf> {
+    let draft = dir.join(DRAFT_FILE);
+    for n in 1..=MAX_UNREADABLE {
+        let kept = unreadable_path(dir, n);
+        match std::fs::hard_link(&draft, &kept) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&draft);
+                return Some(kept);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) if std::fs::symlink_metadata(&kept).is_ok() => {}
+            Err(_) => return std::fs::rename(&draft, &kept).ok().map(|()| kept),
+        }
+    }
+    None
+}
+
 /// Decide at start-up what to do with a draft left in `dir`.
 ///
 /// A draft that cannot be read is moved aside, never deleted; a draft equal to its saved
@@ -140,10 +175,7 @@ pub fn check(dir: &Path, now: DateTime<Utc>) -> Recovery {
         None => return Recovery::Nothing,
         Some(Ok(d)) => d,
         Some(Err(message)) => {
-            let kept = dir.join(UNREADABLE_FILE);
-            let kept = std::fs::rename(dir.join(DRAFT_FILE), &kept)
-                .ok()
-                .map(|()| kept);
+            let kept = keep_unreadable(dir);
             return Recovery::Unreadable { message, kept };
         }
     };
@@ -333,5 +365,34 @@ mod tests {
             // Reported once: the next start finds nothing.
             assert_eq!(check(dir.path(), at(11)), Recovery::Nothing);
         }
+    }
+
+    #[test]
+    fn a_second_unreadable_draft_does_not_replace_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk: [&[u8]; 3] = [b"first broken draft", b"second", b"third {"];
+        let mut kept = Vec::new();
+        for j in junk {
+            std::fs::write(dir.path().join(DRAFT_FILE), j).unwrap();
+            match check(dir.path(), at(11)) {
+                Recovery::Unreadable { kept: Some(k), .. } => kept.push(k),
+                other => panic!("expected unreadable and kept, got {other:?}"),
+            }
+        }
+        assert_eq!(
+            kept,
+            (1..=3)
+                .map(|n| unreadable_path(dir.path(), n))
+                .collect::<Vec<_>>()
+        );
+        for (k, j) in kept.iter().zip(junk) {
+            assert_eq!(
+                std::fs::read(k).unwrap(),
+                j,
+                "{} kept byte for byte",
+                k.display()
+            );
+        }
+        assert!(!dir.path().join(DRAFT_FILE).exists());
     }
 }

@@ -11,8 +11,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::plan::{
-    Edition, Geo, GeoRole, Gitaly, GitalyMode, GitalyStorage, InstallMethod, Os, Plan, Postgresql,
-    Redis, Topology, Versions,
+    Edition, Geo, GeoRole, Gitaly, GitalyMode, GitalyStorage, InstallMethod, OpenAnswer, Os, Plan,
+    Postgresql, Redis, Topology, Versions,
 };
 use crate::version::parse_version;
 
@@ -429,14 +429,14 @@ impl EnvInfo {
             note("versions.current", current);
         }
         if let Some(edition) = self.edition {
-            versions(plan).edition = Some(edition);
+            versions(plan).edition = Some(edition.into());
             note("versions.edition", edition.label().to_string());
         }
         // An answer the user gave is not overridden by a guess from a path.
         if let Some((method, text)) = self.install_method() {
             let install = plan.install.get_or_insert_with(Default::default);
             if install.method.is_none() {
-                install.method = Some(method);
+                install.method = Some(method.into());
                 note("install.method", text.to_string());
             }
         }
@@ -474,22 +474,18 @@ impl EnvInfo {
                 .gitaly
                 .get_or_insert_with(Gitaly::default)
                 .storages = self.storages.clone();
-            let listed: Vec<String> = self
-                .storages
-                .iter()
-                .map(|s| match &s.address {
-                    Some(a) => format!("{} ({a})", s.name),
-                    None => s.name.clone(),
-                })
-                .collect();
+            let listed: Vec<String> = self.storages.iter().map(GitalyStorage::describe).collect();
             note("topology.gitaly.storages", listed.join(", "));
         }
         if let Some(mode) = self.gitaly_mode() {
             let gitaly = topology(plan).gitaly.get_or_insert_with(Gitaly::default);
-            let keep_cluster =
-                mode == GitalyMode::Sharded && gitaly.mode == Some(GitalyMode::Cluster);
-            if !keep_cluster {
-                gitaly.mode = Some(mode);
+            // A guess from the storages' addresses does not replace Gitaly Cluster, nor a
+            // mode this version does not know (the file's author knew better).
+            let keep = (mode == GitalyMode::Sharded
+                && gitaly.mode.known() == Some(GitalyMode::Cluster))
+                || gitaly.mode.unknown().is_some();
+            if !keep {
+                gitaly.mode = Some(mode.into());
                 let text = match mode {
                     GitalyMode::Bundled => "bundled (Gitaly on the GitLab node)",
                     GitalyMode::Sharded => "sharded (Gitaly on other nodes)",
@@ -513,7 +509,7 @@ impl EnvInfo {
             note("geo.enabled", yes_no_text(enabled));
         }
         if let Some(role) = self.geo_role {
-            plan.geo.get_or_insert_with(Geo::default).site_role = Some(role);
+            plan.geo.get_or_insert_with(Geo::default).site_role = Some(role.into());
             let text = match role {
                 GeoRole::Primary => "primary",
                 GeoRole::Secondary => "secondary",
@@ -627,7 +623,7 @@ mod tests {
         let plan = &prefill.plan;
         let versions = plan.versions.as_ref().ok_or("missing")?;
         assert_eq!(versions.current.as_deref(), Some("15.5.5"));
-        assert_eq!(versions.edition, Some(Edition::Ee));
+        assert_eq!(versions.edition, Some(Edition::Ee.into()));
         let os = plan.os.as_ref().ok_or("missing")?;
         assert_eq!(os.distribution.as_deref(), Some("ubuntu"));
         assert_eq!(os.version.as_deref(), Some("20.04"));
@@ -809,7 +805,7 @@ mod tests {
         let prefill = info.to_plan();
         let geo = prefill.plan.geo.as_ref().ok_or("missing")?;
         assert_eq!(geo.enabled, Some(true));
-        assert_eq!(geo.site_role, Some(GeoRole::Secondary));
+        assert_eq!(geo.site_role, Some(GeoRole::Secondary.into()));
         assert_eq!(
             filled_value(&prefill.filled, "geo.site_role"),
             Some("secondary")
@@ -952,13 +948,13 @@ mod tests {
                 ..Versions::default()
             }),
             install: Some(crate::plan::Install {
-                method: Some(InstallMethod::Docker),
+                method: Some(InstallMethod::Docker.into()),
                 ..crate::plan::Install::default()
             }),
             topology: Some(Topology {
-                kind: Some(TopologyKind::MultiNode),
+                kind: Some(TopologyKind::MultiNode.into()),
                 gitaly: Some(Gitaly {
-                    mode: Some(GitalyMode::Cluster),
+                    mode: Some(GitalyMode::Cluster.into()),
                     ..Gitaly::default()
                 }),
                 ..Topology::default()
@@ -1050,7 +1046,7 @@ mod tests {
         let info = parse(&paste("/opt/gitlab/embedded/service/gitlab-rails"))?;
         let mut plan = Plan::default();
         plan.install = Some(crate::plan::Install {
-            method: Some(InstallMethod::Docker),
+            method: Some(InstallMethod::Docker.into()),
             ..Default::default()
         });
         let filled = info.apply_to(&mut plan);

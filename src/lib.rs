@@ -16,6 +16,8 @@ pub mod path;
 pub mod plan;
 pub mod plan_file;
 pub mod secrets;
+pub mod text;
+pub mod timeline;
 pub mod ui;
 pub mod validate;
 pub mod version;

@@ -1,14 +1,22 @@
 //! Reading and writing plan files: tolerant where it can be, strict where it must be,
 //! and atomic on save.
 
+mod write;
+
 use std::fmt;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::plan::{FORMAT, Plan, SCHEMA_VERSION};
+use crate::text::{one_line, quote, scrub_quoted};
+
+pub use write::{
+    backup_path, check_readable, output_target, same_file, save, save_text, saveable_text,
+    starts_as_plan, to_json, write_atomic,
+};
 
 /// Why a plan file could not be read. Every variant names the file.
 #[derive(Debug)]
@@ -41,6 +49,14 @@ pub enum PlanFileErrorKind {
     NotAFile { what: &'static str },
     /// One text answer is longer than the wizard can edit.
     TextTooLong { field: String, chars: usize },
+    /// More JSON values (or more lists and objects) than any plan holds; the file was not
+    /// parsed. `limit` is the limit crossed, `what` what it counts.
+    TooManyValues {
+        limit: usize,
+        what: &'static str,
+        line: usize,
+        column: usize,
+    },
     /// A value has the wrong type or an unknown enum value.
     Invalid {
         field: String,
@@ -50,29 +66,47 @@ pub enum PlanFileErrorKind {
     },
     /// The plan could not be written.
     Write(std::io::Error),
+    /// An output that is not a regular file (a directory, a named pipe, a device, a link to
+    /// one); nothing was written.
+    NotWritable { what: String },
+    /// The text to be written would be refused when opened again; nothing was written.
+    NotSaved { cause: Box<PlanFileErrorKind> },
 }
 
 impl fmt::Display for PlanFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.path.display();
+        let p = one_line(&self.path.display().to_string()).into_owned();
         match &self.kind {
-            PlanFileErrorKind::Io(e) => write!(f, "{p}: cannot read the file: {e}"),
-            PlanFileErrorKind::Empty => write!(f, "{p}: the file is empty, it is not a plan"),
-            PlanFileErrorKind::NotUtf8 { detail } => {
-                write!(f, "{p}: not a plan file: {detail}")
-            }
+            PlanFileErrorKind::Syntax { line, column, .. }
+            | PlanFileErrorKind::Invalid {
+                line: Some(line),
+                column: Some(column),
+                ..
+            } => write!(f, "{p}:{line}:{column}: {}", self.kind),
+            _ => write!(f, "{p}: {}", self.kind),
+        }
+    }
+}
+
+impl fmt::Display for PlanFileErrorKind {
+    /// What is wrong, without the file name (the error's own `Display` puts it in front).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanFileErrorKind::Io(e) => write!(f, "cannot read the file: {e}"),
+            PlanFileErrorKind::Empty => write!(f, "the file is empty, it is not a plan"),
+            PlanFileErrorKind::NotUtf8 { detail } => write!(f, "not a plan file: {detail}"),
             PlanFileErrorKind::Syntax {
                 line,
                 column,
                 message,
             } => write!(
                 f,
-                "{p}:{line}:{column}: not valid JSON: {message} (line {line}, column {column})"
+                "not valid JSON: {message} (line {line}, column {column})"
             ),
-            PlanFileErrorKind::NotAPlan { message } => write!(f, "{p}: not a plan file: {message}"),
+            PlanFileErrorKind::NotAPlan { message } => write!(f, "not a plan file: {message}"),
             PlanFileErrorKind::TooNew { found } => write!(
                 f,
-                "{p}: this plan uses file format version {found}, but this Upgrade Planner reads up to version {SCHEMA_VERSION}; open it with a newer Upgrade Planner"
+                "this plan uses file format version {found}, but this Upgrade Planner reads up to version {SCHEMA_VERSION}; open it with a newer Upgrade Planner"
             ),
             PlanFileErrorKind::Invalid {
                 field,
@@ -82,24 +116,49 @@ impl fmt::Display for PlanFileError {
             } => match (line, column) {
                 (Some(l), Some(c)) => write!(
                     f,
-                    "{p}:{l}:{c}: invalid value at `{field}`: {message} (line {l}, column {c})"
+                    "invalid value at `{field}`: {message} (line {l}, column {c})"
                 ),
-                _ => write!(f, "{p}: invalid value at `{field}`: {message}"),
+                _ => write!(f, "invalid value at `{field}`: {message}"),
             },
             PlanFileErrorKind::TooLarge { size } => write!(
                 f,
-                "{p}: the file is {} ({size} bytes); a plan file is at most {} ({MAX_PLAN_BYTES} bytes), so this is not a plan",
+                "the file is {} ({size} bytes); a plan file is at most {} ({MAX_PLAN_BYTES} bytes), so this is not a plan",
                 human_size(*size),
                 human_size(MAX_PLAN_BYTES)
             ),
+            PlanFileErrorKind::TooManyValues {
+                limit,
+                what,
+                line,
+                column,
+            } => write!(
+                f,
+                "not a plan file: it holds more than {limit} {what} by line {line}, column {column}; a plan holds a few hundred"
+            ),
             PlanFileErrorKind::NotAFile { what } => {
-                write!(f, "{p}: not a plan file: it is {what}, not a regular file")
+                write!(f, "not a plan file: it is {what}, not a regular file")
             }
             PlanFileErrorKind::TextTooLong { field, chars } => write!(
                 f,
-                "{p}: invalid value at `{field}`: the text is {chars} characters long; a plan answer is at most {MAX_TEXT_CHARS} characters"
+                "invalid value at `{field}`: the text is {chars} characters long; a plan answer is at most {MAX_TEXT_CHARS} characters"
             ),
-            PlanFileErrorKind::Write(e) => write!(f, "{p}: cannot save the plan: {e}"),
+            PlanFileErrorKind::Write(e) => write!(f, "cannot save the plan: {e}"),
+            PlanFileErrorKind::NotWritable { what } => write!(
+                f,
+                "nothing was written: it is {what}, and only a regular file (or a new one) is written"
+            ),
+            PlanFileErrorKind::NotSaved { cause } => match cause.as_ref() {
+                PlanFileErrorKind::TooLarge { size } => write!(
+                    f,
+                    "nothing was written: the plan would be {} ({size} bytes), over the {} a plan file may be, and could not be opened again; shorten the longest answers or remove unknown keys",
+                    human_size(*size),
+                    human_size(MAX_PLAN_BYTES)
+                ),
+                other => write!(
+                    f,
+                    "nothing was written: the plan could not be opened again ({other})"
+                ),
+            },
         }
     }
 }
@@ -119,9 +178,23 @@ impl PlanFileError {
 /// leaves room for long notes while refusing files that would only exhaust memory.
 pub const MAX_PLAN_BYTES: u64 = 8 * 1024 * 1024;
 
-/// The longest single text answer (in characters). Longer texts make the wizard's text boxes
-/// unusable and no answer needs them; pasted logs belong in the ticket, not the plan.
+/// The longest single text answer, in characters (`char`s, not bytes): the per-answer limit.
+///
+/// Loading refuses a file with a longer text (naming the field), validation reports one as an
+/// error at its field (rule `text_too_long`), and the wizard's text boxes stop accepting
+/// characters at this length. Longer texts make the text boxes unusable and no answer needs
+/// them; pasted logs belong in the ticket, not the plan.
 pub const MAX_TEXT_CHARS: usize = 100_000;
+
+/// The most JSON values (each number, text, boolean, list and object counts one) a plan file
+/// may hold. A real plan holds a few hundred; with [`MAX_JSON_CONTAINERS`] the limit keeps the
+/// memory a file can make the reader use proportional to its size whatever its shape (a list of
+/// millions of zeros took ninety times its size once parsed).
+pub const MAX_JSON_VALUES: usize = 20_000;
+
+/// The most lists and objects a plan file may hold (each takes a few hundred bytes once
+/// parsed, for as little as three bytes of file). A real plan holds well under a hundred.
+pub const MAX_JSON_CONTAINERS: usize = 5_000;
 
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
@@ -178,7 +251,7 @@ pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
 }
 
 #[cfg(unix)]
-fn special_file_kind(meta: &fs::Metadata) -> &'static str {
+pub(crate) fn special_file_kind(meta: &fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_fifo() {
@@ -193,7 +266,7 @@ fn special_file_kind(meta: &fs::Metadata) -> &'static str {
 }
 
 #[cfg(not(unix))]
-fn special_file_kind(_meta: &fs::Metadata) -> &'static str {
+pub(crate) fn special_file_kind(_meta: &fs::Metadata) -> &'static str {
     "a special file"
 }
 
@@ -268,6 +341,16 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<usize> {
     })
 }
 
+/// A key as a message shows it in a field path: one line, and `[REDACTED]` when the key
+/// itself looks like a secret (unknown keys are free text).
+fn shown_key(key: &str) -> String {
+    if crate::secrets::contains_secret(key) {
+        crate::export::redact::REDACTED.to_string()
+    } else {
+        one_line(key).into_owned()
+    }
+}
+
 /// The first string in `v` longer than [`MAX_TEXT_CHARS`], with its field path.
 fn overlong_text(v: &Value, path: &mut String) -> Option<(String, usize)> {
     match v {
@@ -287,7 +370,7 @@ fn overlong_text(v: &Value, path: &mut String) -> Option<(String, usize)> {
             if !path.is_empty() {
                 path.push('.');
             }
-            path.push_str(key);
+            path.push_str(&shown_key(key));
             let found = overlong_text(item, path);
             path.truncate(len);
             found
@@ -296,7 +379,76 @@ fn overlong_text(v: &Value, path: &mut String) -> Option<(String, usize)> {
     }
 }
 
+/// Where `text` crosses [`MAX_JSON_VALUES`] or [`MAX_JSON_CONTAINERS`], if it does: the kind
+/// refused, the limit, and the line and column (from 1). Counted without parsing: each `[`, `{`
+/// and `,` outside strings starts at most one value or key-value pair, plus the first; each
+/// `[` and `{` is a container. Malformed JSON, and nesting deeper than the parser accepts (it
+/// says so, with the place), are left to the parser.
+fn too_many_values(text: &str) -> Option<PlanFileErrorKind> {
+    /// serde_json's nesting limit.
+    const PARSER_DEPTH: usize = 128;
+    let (mut values, mut containers, mut depth) = (1usize, 0usize, 0usize);
+    let (mut line, mut line_start) = (1usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let crossed = match b {
+            b'"' => {
+                in_string = true;
+                None
+            }
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+                None
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > PARSER_DEPTH {
+                    return None;
+                }
+                values += 1;
+                containers += 1;
+                if containers > MAX_JSON_CONTAINERS {
+                    Some((MAX_JSON_CONTAINERS, "lists and objects"))
+                } else {
+                    (values > MAX_JSON_VALUES).then_some((MAX_JSON_VALUES, "values"))
+                }
+            }
+            b',' => {
+                values += 1;
+                (values > MAX_JSON_VALUES).then_some((MAX_JSON_VALUES, "values"))
+            }
+            _ => None,
+        };
+        if let Some((limit, what)) = crossed {
+            return Some(PlanFileErrorKind::TooManyValues {
+                limit,
+                what,
+                line,
+                column: text[line_start..=i].chars().count(),
+            });
+        }
+    }
+    None
+}
+
 /// Parse the bytes of a plan file; `path` is only used in messages.
+///
+/// Memory stays proportional to the size: the number of values is checked before parsing,
+/// and the parsed tree used for the header checks is dropped before the plan itself is read.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     let err = |kind| PlanFileError::new(path, kind);
     if bytes.len() as u64 > MAX_PLAN_BYTES {
@@ -309,6 +461,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     if text.trim().is_empty() {
         return Err(err(PlanFileErrorKind::Empty));
     }
+    if let Some(kind) = too_many_values(text) {
+        return Err(err(kind));
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         err(PlanFileErrorKind::Syntax {
             line: e.line(),
@@ -316,55 +471,26 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
             message: syntax_message(&e),
         })
     })?;
-    let Value::Object(obj) = &value else {
-        return Err(err(PlanFileErrorKind::NotAPlan {
-            message: format!("the top level is {}, not an object", json_kind(&value)),
-        }));
-    };
-    match obj.get("format") {
-        Some(Value::String(s)) if s == FORMAT => {}
-        Some(other) => {
-            return Err(err(PlanFileErrorKind::NotAPlan {
-                message: format!("`format` is {other}, expected \"{FORMAT}\""),
-            }));
-        }
-        None if obj.contains_key("schema_version") => {}
-        None => {
-            return Err(err(PlanFileErrorKind::NotAPlan {
-                message: format!("it has no `format: \"{FORMAT}\"` key"),
-            }));
-        }
-    }
-    let version = match obj.get("schema_version") {
-        None => 0,
-        Some(v) => v.as_u64().ok_or_else(|| {
-            err(PlanFileErrorKind::Invalid {
-                field: "schema_version".into(),
-                line: None,
-                column: None,
-                message: format!("expected a whole number, found {v}"),
-            })
-        })?,
-    };
-    if version > u64::from(SCHEMA_VERSION) {
-        return Err(err(PlanFileErrorKind::TooNew { found: version }));
-    }
-    if let Some((field, chars)) = overlong_text(&value, &mut String::new()) {
-        return Err(err(PlanFileErrorKind::TextTooLong { field, chars }));
-    }
-    if version == u64::from(SCHEMA_VERSION) {
+    let version = check_header(&value).map_err(err)?;
+    // An older file is read from the text first too (into the current shape, where its keys
+    // are known or kept aside): type errors and duplicate keys carry their line and column
+    // there, which the migrated tree no longer has.
+    if version == u64::from(SCHEMA_VERSION) || version > 0 {
         // Deserialise from the text so that type errors carry a line and column.
         let mut de = serde_json::Deserializer::from_str(text);
-        return serde_path_to_error::deserialize::<_, Plan>(&mut de).map_err(|e| {
+        let plan = serde_path_to_error::deserialize::<_, Plan>(&mut de).map_err(|e| {
             let field = field_path(&e);
             let inner = e.into_inner();
             err(PlanFileErrorKind::Invalid {
                 field,
                 line: Some(inner.line()),
                 column: Some(inner.column()),
-                message: strip_position(&inner.to_string()),
+                message: scrub_quoted(&strip_position(&inner.to_string())),
             })
-        });
+        })?;
+        if version == u64::from(SCHEMA_VERSION) {
+            return Ok(plan);
+        }
     }
     let migrated = migrate(value, version);
     serde_path_to_error::deserialize::<_, Plan>(migrated).map_err(|e| {
@@ -373,31 +499,103 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
             field,
             line: None,
             column: None,
-            message: e.into_inner().to_string(),
+            message: scrub_quoted(&e.into_inner().to_string()),
         })
     })
 }
 
-/// The field a deserialisation error is about; the root is called "(top level)".
+/// The checks made on the parsed tree before the plan is read from it: an object, the right
+/// `format`, a `schema_version` this build reads, no overlong text. Returns the version.
+fn check_header(value: &Value) -> Result<u64, PlanFileErrorKind> {
+    let Value::Object(obj) = value else {
+        return Err(PlanFileErrorKind::NotAPlan {
+            message: format!("the top level is {}, not an object", json_kind(value)),
+        });
+    };
+    match obj.get("format") {
+        Some(Value::String(s)) if s == FORMAT => {}
+        Some(other) => {
+            return Err(PlanFileErrorKind::NotAPlan {
+                message: format!("`format` is {}, expected \"{FORMAT}\"", shown_value(other)),
+            });
+        }
+        None if obj.contains_key("schema_version") => {}
+        None => {
+            return Err(PlanFileErrorKind::NotAPlan {
+                message: format!("it has no `format: \"{FORMAT}\"` key"),
+            });
+        }
+    }
+    let version = match obj.get("schema_version") {
+        None => 0,
+        Some(v) => v.as_u64().ok_or_else(|| PlanFileErrorKind::Invalid {
+            field: "schema_version".into(),
+            line: None,
+            column: None,
+            message: format!("expected a whole number, found {}", shown_value(v)),
+        })?,
+    };
+    if version > u64::from(SCHEMA_VERSION) {
+        return Err(PlanFileErrorKind::TooNew { found: version });
+    }
+    if let Some((field, chars)) = overlong_text(value, &mut String::new()) {
+        return Err(PlanFileErrorKind::TextTooLong { field, chars });
+    }
+    Ok(version)
+}
+
+/// A value from the file as a message shows it: a text only when [`quote`] allows it, a
+/// number or a boolean as it is (when short), a list or an object by its kind.
+fn shown_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("the string {}", quote(s)),
+        Value::Array(_) | Value::Object(_) => json_kind(v).to_string(),
+        other => {
+            let text = other.to_string();
+            if text.len() <= crate::text::MAX_QUOTED_CHARS {
+                text
+            } else {
+                json_kind(other).to_string()
+            }
+        }
+    }
+}
+
+/// The field a deserialisation error is about; the root is called "(top level)". Key names
+/// that look like secrets are replaced.
 fn field_path<E>(e: &serde_path_to_error::Error<E>) -> String {
     match e.path().to_string() {
         p if p == "." || p.is_empty() => "(top level)".into(),
-        p => p,
+        p => one_line(&crate::export::redact::redact(&p)).into_owned(),
     }
 }
 
 /// Bring an older plan to the current schema version, one version at a time.
 ///
 /// Version 0 is a plan written before files carried a `schema_version` (early drafts); it
-/// has the same shape as version 1 and only gains the header keys.
+/// has the same shape as version 1 and only gains the header keys. Version 1 has one
+/// `window`; version 2 a list of `windows` (that window first) and dependency steps (none
+/// yet: the validator proposes the ones the path needs).
 fn migrate(mut value: Value, from: u64) -> Value {
     let mut version = from;
     while version < u64::from(SCHEMA_VERSION) {
-        if version == 0
-            && let Value::Object(obj) = &mut value
-        {
-            obj.insert("format".into(), Value::String(FORMAT.into()));
-            obj.insert("schema_version".into(), Value::from(1));
+        if let Value::Object(obj) = &mut value {
+            match version {
+                0 => {
+                    obj.insert("format".into(), Value::String(FORMAT.into()));
+                }
+                1 => {
+                    if let Some(w) = obj.remove("window") {
+                        let windows = match w {
+                            Value::Null => Vec::new(),
+                            w => vec![w],
+                        };
+                        obj.insert("windows".into(), Value::Array(windows));
+                    }
+                }
+                _ => {}
+            }
+            obj.insert("schema_version".into(), Value::from(version + 1));
         }
         version += 1;
     }
@@ -416,7 +614,7 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 fn syntax_message(e: &serde_json::Error) -> String {
-    let text = strip_position(&e.to_string());
+    let text = one_line(&strip_position(&e.to_string())).into_owned();
     if e.is_eof() {
         format!("{text}; the file looks truncated")
     } else {
@@ -430,130 +628,4 @@ fn strip_position(message: &str) -> String {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
-}
-
-/// The plan as the text of a plan file (pretty JSON, `format` and `schema_version` first).
-pub fn to_json(plan: &Plan) -> String {
-    let mut text = serde_json::to_string_pretty(plan).unwrap_or_else(|e| {
-        // Serialising plain data structures cannot fail; keep a readable trace if it ever does.
-        format!("{{\"error\": \"cannot serialise plan: {e}\"}}")
-    });
-    text.push('\n');
-    text
-}
-
-/// Write `contents` to `path` atomically: a temporary file beside it, flushed to disk, then
-/// renamed over the target. A crash leaves either the old file or the new one, never half.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
-    let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
-    let dir = parent_dir(path);
-    let tmp = flushed_temp_beside(path, &dir, contents).map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    sync_dir(&dir);
-    Ok(())
-}
-
-/// Where the previous version of a plan is kept: `<name>.bak` beside it.
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_else(|| "plan".into());
-    name.push(".bak");
-    path.with_file_name(name)
-}
-
-/// Save a plan atomically, keeping the previous version as `<name>.bak`.
-pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
-    save_text(path, to_json(plan).as_bytes())
-}
-
-/// Write the text of a plan to `path`, keeping the file it replaces as `<name>.bak`.
-///
-/// The order keeps both names whole at every moment, whatever instant the process dies:
-/// the new text goes to a temporary file first (flushed); the old plan is then linked (or,
-/// where links are not supported, copied and flushed) to a temporary name and renamed over
-/// `<name>.bak`; only then is the new file renamed over the plan. A crash leaves the old or
-/// the new plan at `path`, and an older or the previous plan at `<name>.bak`.
-pub fn save_text(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
-    let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
-    let dir = parent_dir(path);
-    let tmp = flushed_temp_beside(path, &dir, contents).map_err(werr)?;
-    if fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
-        keep_backup(path, &dir).map_err(|e| {
-            werr(std::io::Error::new(
-                e.kind(),
-                format!(
-                    "cannot keep the previous version as {}: {e}; the plan was not changed",
-                    backup_path(path).display()
-                ),
-            ))
-        })?;
-    }
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    sync_dir(&dir);
-    Ok(())
-}
-
-/// Replace `<name>.bak` by the current file at `path`, atomically.
-fn keep_backup(path: &Path, dir: &Path) -> std::io::Result<()> {
-    let bak = backup_path(path);
-    // A unique name for the link: create a temporary file, then replace it by the link.
-    let staged = temp_beside(path, dir)?.into_temp_path();
-    let staged_path = staged.to_path_buf();
-    fs::remove_file(&staged_path)?;
-    if fs::hard_link(path, &staged_path).is_err() {
-        // File systems without hard links: copy, then flush the copy.
-        fs::copy(path, &staged_path)?;
-        fs::File::open(&staged_path)?.sync_all()?;
-    }
-    let renamed = fs::rename(&staged_path, &bak);
-    if renamed.is_err() {
-        let _ = fs::remove_file(&staged_path);
-    }
-    // The temporary path object would delete `staged_path` on drop; it was renamed away
-    // (or removed) already.
-    let _ = staged.keep();
-    renamed
-}
-
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-fn temp_beside(path: &Path, dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "plan".into());
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-}
-
-/// A temporary file beside `path` holding `contents`, flushed to disk, ready to be renamed
-/// over `path`.
-fn flushed_temp_beside(
-    path: &Path,
-    dir: &Path,
-    contents: &[u8],
-) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut tmp = temp_beside(path, dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
-}
-
-/// Make renames in `dir` durable; failure here does not lose the new file.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }

@@ -37,6 +37,13 @@ impl fmt::Display for Minor {
     }
 }
 
+/// Written as `16.11` (in `--json` output and the export model).
+impl serde::Serialize for Minor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A version as the user gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserVersion {

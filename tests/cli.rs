@@ -154,11 +154,15 @@ fn validate_reports_the_os_error_naming_the_last_packaged_version() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
+    // The OS upgrade is a step of the timeline: where it can go, and where it is proposed.
     let line = out
         .lines()
-        .find(|l| l.starts_with("error: os.version"))
+        .find(|l| l.starts_with("error: dependency_upgrades") && l.contains("Ubuntu 18.04"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(line.contains("after 16.11"), "{line}");
+    assert!(
+        line.contains("up to GitLab 16.11") && line.contains("proposed: after 16.11"),
+        "{line}"
+    );
 }
 
 #[test]

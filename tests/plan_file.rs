@@ -25,7 +25,7 @@ fn samples_load_with_every_answer() {
     );
     assert_eq!(p.topology.as_ref().unwrap().nodes.len(), 10);
     assert_eq!(p.geo.as_ref().unwrap().secondaries[0].name, "eu-west");
-    assert_eq!(p.last_step, Some(Step::Review));
+    assert_eq!(p.last_step, Some(Step::Review.into()));
     let s = parse(SINGLE).unwrap();
     assert_eq!(
         s.contact.as_ref().unwrap().name.as_deref(),
@@ -113,10 +113,11 @@ fn wrong_type_names_the_field_and_position() {
     let msg = e.to_string();
     assert!(msg.contains("topology.nodes[0].count"), "{msg}");
     assert!(msg.contains("line "), "{msg}");
-    let text = MULTI.replace("\"method\": \"linux_package\"", "\"method\": \"ansible\"");
+    // A closed list's value that is not a string at all (an unknown string is kept).
+    let text = MULTI.replace("\"method\": \"linux_package\"", "\"method\": 7");
     let msg = parse(&text).unwrap_err().to_string();
     assert!(
-        msg.contains("install.method") && msg.contains("ansible"),
+        msg.contains("install.method") && msg.contains("expected a string"),
         "{msg}"
     );
 }
@@ -246,4 +247,86 @@ fn samples_conform_to_the_published_schema_keys() {
             "{v} missing from the schema"
         );
     }
+}
+
+#[test]
+fn what_cannot_be_opened_again_is_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    // An answer over the per-answer limit (the wizard's text boxes stop there too).
+    let mut long = parse(SINGLE).unwrap();
+    long.notes.get_or_insert_with(Default::default).unique_setup =
+        Some("x".repeat(plan_file::MAX_TEXT_CHARS + 1));
+    // A plan that grows over the size limit when written pretty: 19,000 numbers 120 levels
+    // deep (one per line behind 240 spaces) and long answers.
+    let mut deep = serde_json::json!(vec![0; 19_000]);
+    for _ in 0..120 {
+        deep = serde_json::json!({ "a": deep });
+    }
+    let mut wide = parse(SINGLE).unwrap();
+    wide.extra.insert("x_deep".into(), deep);
+    for i in 0..45 {
+        let text = "the same long answer, ".repeat(4_500);
+        wide.extra.insert(format!("x_note_{i}"), text.into());
+    }
+    let compact = serde_json::to_string(&wide).unwrap();
+    assert!(compact.len() < plan_file::MAX_PLAN_BYTES as usize);
+    for (plan, says) in [
+        (&long, "at most 100000 characters"),
+        (&wide, "over the 8.0 MB a plan file may be"),
+    ] {
+        let path = dir.path().join("p.upgrade-plan.json");
+        let e = plan_file::save(&path, plan).unwrap_err();
+        assert!(
+            matches!(e.kind, PlanFileErrorKind::NotSaved { .. }),
+            "{e:?}"
+        );
+        let message = e.to_string();
+        assert!(
+            message.starts_with(&path.display().to_string()),
+            "{message}"
+        );
+        assert!(message.contains("nothing was written"), "{message}");
+        assert!(message.contains(says), "{message}");
+        assert!(!path.exists(), "something was written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
+
+#[test]
+fn too_many_values_are_refused_before_parsing_with_the_place() {
+    let mut value: serde_json::Value = serde_json::from_str(SINGLE).unwrap();
+    value["x_zeros"] = serde_json::json!(vec![0; plan_file::MAX_JSON_VALUES]);
+    let e = parse(&serde_json::to_string(&value).unwrap()).unwrap_err();
+    match e.kind {
+        PlanFileErrorKind::TooManyValues { line, column, .. } => {
+            assert_eq!(line, 1);
+            assert!(column > 2 * (plan_file::MAX_JSON_VALUES - 100), "{column}");
+        }
+        other => panic!("expected too many values, got {other:?}"),
+    }
+    assert!(e.to_string().contains("more than 20000 values"), "{e}");
+    // Lists and objects cost more once parsed: fewer of them are accepted.
+    value["x_zeros"] = serde_json::json!(vec![[0]; plan_file::MAX_JSON_CONTAINERS]);
+    let e = parse(&serde_json::to_string_pretty(&value).unwrap()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("more than 5000 lists and objects by line"),
+        "{e}"
+    );
+    // A plan with many values, but fewer than the limits, loads.
+    value["x_zeros"] = serde_json::json!(vec![0; plan_file::MAX_JSON_VALUES / 2]);
+    parse(&serde_json::to_string(&value).unwrap()).unwrap();
+    value["x_zeros"] = serde_json::json!(vec![[0]; plan_file::MAX_JSON_CONTAINERS / 2]);
+    parse(&serde_json::to_string(&value).unwrap()).unwrap();
+}
+
+#[test]
+fn the_revision_stops_at_its_largest_value() {
+    let mut p = parse(SINGLE).unwrap();
+    p.revision = u32::MAX - 1;
+    assert_eq!(p.next_revision(), u32::MAX);
+    p.revision = u32::MAX;
+    assert_eq!(p.next_revision(), u32::MAX);
+    let text = plan_file::to_json(&p);
+    assert_eq!(parse(&text).unwrap().revision, u32::MAX);
 }

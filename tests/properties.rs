@@ -218,22 +218,83 @@ fn window() -> BoxedStrategy<Window> {
         prop::option::of(zone),
         prop::option::of(hours()),
         prop::option::of(any::<bool>()),
+        prop::option::of(prop_oneof![
+            select(vec!["16.11", "17.3", "18.2"]).prop_map(String::from),
+            text()
+        ]),
         extra(),
     )
         .prop_map(
-            |(start, time_zone, duration_hours, review_call, extra)| Window {
+            |(start, time_zone, duration_hours, review_call, last_hop, extra)| Window {
                 start,
                 time_zone,
                 duration_hours,
                 review_call,
+                last_hop,
                 extra,
             },
         )
         .boxed()
 }
 
-fn edition() -> BoxedStrategy<Edition> {
-    select(vec![Edition::Ce, Edition::Ee]).boxed()
+fn dependency_upgrade() -> BoxedStrategy<DependencyUpgrade> {
+    (
+        open(Component::ALL.to_vec()),
+        prop_oneof![
+            select(vec![
+                "16",
+                "17.2",
+                "7",
+                "ubuntu:22.04",
+                "gl18-git-data-dirs-removed"
+            ])
+            .prop_map(String::from),
+            text()
+        ],
+        prop_oneof![
+            select(vec!["16.11", "17.11", "18.11"]).prop_map(String::from),
+            text()
+        ],
+        extra(),
+    )
+        .prop_map(|(component, to, after, extra)| DependencyUpgrade {
+            component,
+            to,
+            after,
+            extra,
+        })
+        .boxed()
+}
+
+/// A value of a closed list, or now and then one this version does not know (a plausible
+/// newer id or any text), read as a file gives it: a text that happens to be a known id is
+/// that value.
+fn open<T>(known: Vec<T>) -> BoxedStrategy<Open<T>>
+where
+    T: Clone + std::fmt::Debug + serde::de::DeserializeOwned + 'static,
+{
+    let other = prop_oneof![
+        select(vec![
+            "pages",
+            "nix",
+            "kas",
+            "dependencies",
+            "arm64",
+            "Rails",
+            ""
+        ])
+        .prop_map(String::from),
+        text(),
+    ];
+    prop_oneof![
+        6 => select(known).prop_map(Open::Known),
+        1 => other.prop_map(|s| serde_json::from_value(Value::String(s)).unwrap()),
+    ]
+    .boxed()
+}
+
+fn edition() -> BoxedStrategy<Open<Edition>> {
+    open(vec![Edition::Ce, Edition::Ee])
 }
 
 fn versions() -> BoxedStrategy<Versions> {
@@ -270,8 +331,8 @@ fn conditions() -> BoxedStrategy<Conditions> {
         .boxed()
 }
 
-fn method() -> BoxedStrategy<InstallMethod> {
-    select(InstallMethod::ALL.to_vec()).boxed()
+fn method() -> BoxedStrategy<Open<InstallMethod>> {
+    open(InstallMethod::ALL.to_vec())
 }
 
 fn install() -> BoxedStrategy<Install> {
@@ -310,7 +371,7 @@ fn os() -> BoxedStrategy<Os> {
     (
         prop::option::of(distro),
         prop::option::of(ver),
-        prop::option::of(select(vec![Arch::X86_64, Arch::Aarch64])),
+        prop::option::of(open(vec![Arch::X86_64, Arch::Aarch64])),
         extra(),
     )
         .prop_map(|(distribution, version, arch, extra)| Os {
@@ -322,8 +383,8 @@ fn os() -> BoxedStrategy<Os> {
         .boxed()
 }
 
-fn role() -> BoxedStrategy<NodeRole> {
-    select(NodeRole::ALL.to_vec()).boxed()
+fn role() -> BoxedStrategy<Open<NodeRole>> {
+    open(NodeRole::ALL.to_vec())
 }
 
 fn node() -> BoxedStrategy<Node> {
@@ -352,7 +413,7 @@ fn node() -> BoxedStrategy<Node> {
 
 fn topology() -> BoxedStrategy<Topology> {
     let pg = (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             PostgresMode::Bundled,
             PostgresMode::BundledHa,
             PostgresMode::External,
@@ -372,7 +433,7 @@ fn topology() -> BoxedStrategy<Topology> {
         })
         .boxed();
     let redis = (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             RedisMode::Bundled,
             RedisMode::Sentinel,
             RedisMode::External,
@@ -395,7 +456,7 @@ fn topology() -> BoxedStrategy<Topology> {
         },
     );
     let gitaly = (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             GitalyMode::Bundled,
             GitalyMode::Sharded,
             GitalyMode::Cluster,
@@ -412,7 +473,7 @@ fn topology() -> BoxedStrategy<Topology> {
     let b = || prop::option::of(any::<bool>());
     let flags = (b(), b(), b(), b(), b(), b(), b(), b(), b(), b(), b()).boxed();
     (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             TopologyKind::SingleNode,
             TopologyKind::MultiNode,
         ])),
@@ -463,7 +524,7 @@ fn geo() -> BoxedStrategy<Geo> {
     let site = (
         text(),
         opt_text(),
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             TopologyKind::SingleNode,
             TopologyKind::MultiNode,
         ])),
@@ -479,7 +540,7 @@ fn geo() -> BoxedStrategy<Geo> {
         });
     (
         prop::option::of(any::<bool>()),
-        prop::option::of(select(vec![GeoRole::Primary, GeoRole::Secondary])),
+        prop::option::of(open(vec![GeoRole::Primary, GeoRole::Secondary])),
         prop::collection::vec(site, 0..4),
         extra(),
     )
@@ -509,7 +570,7 @@ fn backup() -> BoxedStrategy<Backup> {
         1 => text(),
     ];
     (
-        prop::option::of(select(vec![
+        prop::option::of(open(vec![
             BackupMethod::GitlabBackup,
             BackupMethod::Snapshot,
             BackupMethod::Both,
@@ -582,14 +643,14 @@ prop_compose! {
             any::<u32>(),
             prop::option::of(date_time()),
             prop::option::of(date_time()),
-            prop::option::of(select(Step::ALL.to_vec())),
+            prop::option::of(open(Step::ALL.to_vec())),
             known_issue_ids(),
             prop::option::of(any::<bool>()),
             extra(),
         ),
         a in (
             prop::option::of(contact()),
-            prop::option::of(window()),
+            prop::collection::vec(window(), 0..3),
             prop::option::of(versions()),
             prop::option::of(conditions()),
             prop::option::of(install()),
@@ -610,6 +671,8 @@ prop_compose! {
                 .prop_map(String::from),
                 0..3,
             ),
+            prop::collection::vec(dependency_upgrade(), 0..4),
+            prop::option::of(any::<bool>()),
         ),
     ) -> Plan {
         let (plan_id, revision, created_at, updated_at, last_step, reviewed, zero_downtime, extra) =
@@ -620,7 +683,7 @@ prop_compose! {
             created_at,
             updated_at,
             contact: a.0,
-            window: a.1,
+            windows: a.1,
             versions: a.2,
             conditions: a.3,
             zero_downtime,
@@ -634,6 +697,8 @@ prop_compose! {
             rollback: b.4,
             last_step,
             to_verify: b.5,
+            dependency_upgrades: b.6,
+            backup_every_hop: b.7,
             extra,
             ..Plan::default()
         }

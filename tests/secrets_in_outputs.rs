@@ -75,6 +75,80 @@ const SECRETS: &[(&str, &str, &str)] = &[
         "18.2 glptt-Tz4Wq8Er2Ty6Ui1Op3As",
         "Tz4Wq8Er2Ty6Ui1O",
     ),
+    // The kinds an adversarial pass exported (issue 14), in fields the PDF and the Markdown
+    // show as well as in unknown keys.
+    (
+        "topology.nodes[1].notes",
+        "SSO session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEiLCJpYXQiOjE3OTUwMDAwMDB9.Xc3vB8nM1qW7eR5tY2uI9oP4aS6dF0gH",
+        "Xc3vB8nM1qW7eR5tY2uI9oP4",
+    ),
+    (
+        "topology.nodes[2].notes",
+        "curl -H 'Authorization: Bearer Mq8Zr2Lw6Np4Xt9Vb3Kc' https://gitlab.example.com/api/v4/version",
+        "Mq8Zr2Lw6Np4Xt9Vb3Kc",
+    ),
+    (
+        "topology.nodes[3].notes",
+        "PRIVATE-TOKEN: Jd7Hs2Kf9Lq4Wm8Xn3Pv (a legacy token without glpat-)",
+        "Jd7Hs2Kf9Lq4Wm8Xn3Pv",
+    ),
+    (
+        "topology.nodes[4].notes",
+        "alerts to https://hooks.slack.com/services/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",
+        "Zq8Wm3Np6Rt9Vx2Yb5Kc7Lf1",
+    ),
+    (
+        "topology.nodes[5].notes",
+        "vault read with hvs.CAESIKq9Lw3Nz7Pr2Tx5Vb8Ym4Hd6Gf1Js0",
+        "Kq9Lw3Nz7Pr2Tx5Vb8Ym4Hd6",
+    ),
+    (
+        "topology.nodes[6].notes",
+        "//registry.npmjs.org/:_authToken=npm_Wq4Ez8Rt2Yu6Io1Pa5Sd9Fg3Hj7Kl0Zx2Cv4",
+        "Wq4Ez8Rt2Yu6Io1Pa5Sd9Fg3",
+    ),
+    (
+        "topology.nodes[7].notes",
+        "{\"auths\": {\"registry.example.com\": {\"auth\": \"cm9ib3Q6Uzd2ZXJ5U2VjcmV0UGFzcw==\"}}}",
+        "cm9ib3Q6Uzd2ZXJ5U2VjcmV0",
+    ),
+    (
+        "topology.nodes[8].notes",
+        "pgpass line: db.internal:5432:gitlabhq_production:gitlab:Vq7Pg3Sec9Zt",
+        "Vq7Pg3Sec9Zt",
+    ),
+    (
+        "topology.nodes[9].notes",
+        "encoded Z2xwYXQtUnQ1WW04Tmo0S2w3QnYyWHozUXc= for the job",
+        "Z2xwYXQtUnQ1WW04Tmo0S2w3",
+    ),
+    (
+        "rollback.trigger",
+        "token glpat-Hy6Tg4Rf2Ed\nWs8Qa1Zx3Cv for the mirror",
+        "Hy6Tg4Rf2Ed",
+    ),
+    (
+        "geo.secondaries[0].name",
+        "eu-west glpat-Pl9Ok8Ij\u{200b}7Uh6Yg5Tf4Rd",
+        "Pl9Ok8Ij",
+    ),
+    (
+        "backup.x_ci_token",
+        "Authorization: token 8c1f4e7a2b9d6035fa41",
+        "8c1f4e7a2b9d6035fa41",
+    ),
+    // Where a closed list's value goes: a value this version does not know is kept, so a
+    // secret pasted there is a kept value the scan must still see.
+    (
+        "install.method",
+        "glpat-Nb4Vc8Xz2Lk6Jh1Gf9Ds",
+        "Nb4Vc8Xz2Lk6Jh1G",
+    ),
+    (
+        "topology.nodes[1].role",
+        "glpat-Qw7Er3Ty9Ui5Op1As4Df",
+        "Qw7Er3Ty9Ui5Op1A",
+    ),
 ];
 
 fn root() -> &'static Path {
@@ -366,4 +440,70 @@ fn host_redaction_removes_every_host_ip_and_email_from_all_three_outputs() {
     assert!(original.contains("ada.admin@corp-example.com"));
     // The redacted JSON is still a plan that loads.
     plan_file::parse(Path::new("redacted.json"), json.as_bytes()).unwrap();
+}
+
+/// Unknown keys are free text: a secret used as the name of one is found (named without
+/// repeating it), the export is refused, and the plan file export renames the key.
+#[test]
+fn a_secret_used_as_a_key_name_is_found_and_never_output() {
+    const KEYS: [(&str, &str); 3] = [
+        ("notes", "glpat-Kk2Jj4Hh6Gg8Ff0Dd1Ss"),
+        ("backup", "AKIA2OGYBAH6TDQEXV9Q"),
+        ("", "db_password=Zz9Yy8Xx7Ww"),
+    ];
+    let text = std::fs::read_to_string(root().join(common::GEO)).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for (section, key) in KEYS {
+        let obj = if section.is_empty() {
+            &mut value
+        } else {
+            &mut value[section]
+        };
+        obj.as_object_mut().unwrap().insert(
+            key.to_string(),
+            serde_json::json!("kept from a newer version"),
+        );
+    }
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    let plan = plan_file::parse(Path::new("keys.json"), json.as_bytes()).unwrap();
+    let a = analyse(&plan, &Knowledge::embedded(), today());
+    let mut found: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == export::SECRET_RULE)
+        .map(|f| f.field.as_str())
+        .collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        ["[REDACTED]", "backup.[REDACTED]", "notes.[REDACTED]"],
+        "{:?}",
+        a.findings
+    );
+    let secret_parts = ["Kk2Jj4Hh6Gg8Ff0Dd1Ss", "2OGYBAH6TDQEXV9Q", "Zz9Yy8Xx7Ww"];
+    let exported = export::plan_json(&plan);
+    let md = markdown::render(&common::model(&plan, Paper::A4, true));
+    for part in secret_parts {
+        assert!(!exported.contains(part), "the plan JSON holds {part}");
+        assert!(!md.contains(part), "the Markdown holds {part}");
+    }
+    plan_file::parse(Path::new("exported.json"), exported.as_bytes()).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.upgrade-plan.json");
+    std::fs::write(&file, &json).unwrap();
+    let out = dir.path().join("out.md");
+    let (code, stdout, stderr) = cli(&[
+        "export",
+        &file.display().to_string(),
+        "--markdown",
+        &out.display().to_string(),
+        "--draft",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("secret: notes.[REDACTED] "), "{stderr}");
+    assert!(!out.exists());
+    for part in secret_parts {
+        assert!(!stdout.contains(part) && !stderr.contains(part), "{stderr}");
+    }
 }

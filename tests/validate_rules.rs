@@ -113,9 +113,21 @@ fn os_without_packages_for_a_hop_names_the_last_packaged_version() {
     let v = p.versions.as_mut().unwrap();
     v.current = Some("16.7.10".into());
     v.target = Some("17.3".into());
-    let f = expect(&p, "os_not_packaged", Severity::Error, "os.version");
-    assert!(f[0].message.contains("16.11"), "{}", f[0].message);
-    assert!(f[0].message.contains("17.3.7"), "{}", f[0].message);
+    // The OS upgrade is a step of the timeline: missing, it is an error that says where it
+    // can go (up to 16.11, the last version with 18.04 packages).
+    let f = expect(
+        &p,
+        "dependency_range",
+        Severity::Error,
+        "dependency_upgrades",
+    );
+    assert!(f[0].message.contains("Ubuntu 18.04"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("up to GitLab 16.11"),
+        "{}",
+        f[0].message
+    );
+    assert!(f[0].message.contains("17.3"), "{}", f[0].message);
 }
 
 #[test]
@@ -128,9 +140,10 @@ fn os_is_checked_at_every_hop_not_only_the_target() {
     let v = p.versions.as_mut().unwrap();
     v.current = Some("16.3.9".into());
     v.target = Some("17.3".into());
-    let f = expect(&p, "os_not_packaged", Severity::Error, "os.version");
+    // Not even the running version has packages for it: the OS entered cannot be right.
+    let f = expect(&p, "dependency_range", Severity::Error, "os.version");
     assert!(f[0].message.contains("17.1"), "{}", f[0].message);
-    assert!(f[0].message.contains("16.7.10"), "{}", f[0].message);
+    assert!(f[0].message.contains("16.3"), "{}", f[0].message);
 }
 
 #[test]
@@ -169,7 +182,7 @@ fn architecture_and_edition_must_be_packaged() {
     p.os = Some(Os {
         distribution: Some("oracle_linux".into()),
         version: Some("9".into()),
-        arch: Some(Arch::Aarch64),
+        arch: Some(Arch::Aarch64.into()),
         ..Default::default()
     });
     expect(&p, "os_arch", Severity::Error, "os.arch");
@@ -179,46 +192,57 @@ fn architecture_and_edition_must_be_packaged() {
         version: Some("15".into()),
         ..Default::default()
     });
-    p.versions.as_mut().unwrap().edition = Some(Edition::Ce);
+    p.versions.as_mut().unwrap().edition = Some(Edition::Ce.into());
     p.versions.as_mut().unwrap().current = Some("17.8.7".into());
     expect(&p, "os_edition", Severity::Error, "os.distribution");
 }
 
 #[test]
 fn postgresql_below_the_minimum_for_a_hop() {
-    let mut p = multi(); // external PostgreSQL: no automatic upgrade
-    p.topology
-        .as_mut()
-        .unwrap()
-        .postgresql
-        .as_mut()
-        .unwrap()
-        .version = Some("14.9".into());
+    // External PostgreSQL 14.11 with its upgrade to 16 after 16.11 planned: fine.
+    let mut p = multi();
+    assert!(!findings(&p).iter().any(|f| f.rule == "dependency_range"));
+    // Without the planned upgrade, 17.x (minimum 14.14) and 18.x (minimum 16.5) do not run.
+    p.dependency_upgrades.clear();
     let f = expect(
         &p,
-        "pg_minimum",
+        "dependency_range",
         Severity::Error,
-        "topology.postgresql.version",
+        "dependency_upgrades",
     );
-    assert!(f[0].message.contains("minimum 16"), "{}", f[0].message);
-    assert!(f[0].message.contains("18.2.8"), "{}", f[0].message);
+    assert!(f[0].message.contains("minimum 14.14"), "{}", f[0].message);
+    assert!(f[0].message.contains("16.10 to 17.11"), "{}", f[0].message);
+    // A planned step where the new version does not run yet names both ends of its range.
+    p.dependency_upgrades = vec![DependencyUpgrade {
+        component: Component::Postgresql.into(),
+        to: "16".into(),
+        after: "16.7".into(),
+        extra: Default::default(),
+    }];
+    let f = expect(
+        &p,
+        "dependency_range",
+        Severity::Error,
+        "dependency_upgrades[0]",
+    );
+    assert!(f[0].message.contains("16.10 to 17.11"), "{}", f[0].message);
 }
 
 #[test]
 fn bundled_single_node_postgresql_counts_the_automatic_upgrade() {
     let p = single(); // bundled PostgreSQL 14.11, path through 17.11 (auto upgrade to 16)
-    assert!(!findings(&p).iter().any(|f| f.rule == "pg_minimum"));
+    assert!(!findings(&p).iter().any(|f| f.rule == "dependency_range"));
     // Multi-node bundled HA gets no automatic upgrade.
     let mut p = single();
     let t = p.topology.as_mut().unwrap();
-    t.kind = Some(TopologyKind::MultiNode);
+    t.kind = Some(TopologyKind::MultiNode.into());
     t.nodes = vec![Node::new(NodeRole::Rails, 2)];
-    t.postgresql.as_mut().unwrap().mode = Some(PostgresMode::BundledHa);
+    t.postgresql.as_mut().unwrap().mode = Some(PostgresMode::BundledHa.into());
     expect(
         &p,
-        "pg_minimum",
+        "dependency_range",
         Severity::Error,
-        "topology.postgresql.version",
+        "dependency_upgrades",
     );
 }
 
@@ -227,6 +251,7 @@ fn redis_below_the_minimum_for_a_hop() {
     let mut p = multi();
     p.versions.as_mut().unwrap().current = Some("18.8.11".into());
     p.versions.as_mut().unwrap().target = Some("19.2".into());
+    p.dependency_upgrades.clear();
     p.topology
         .as_mut()
         .unwrap()
@@ -234,14 +259,20 @@ fn redis_below_the_minimum_for_a_hop() {
         .as_mut()
         .unwrap()
         .version = Some("17.2".into());
-    p.topology.as_mut().unwrap().redis.as_mut().unwrap().version = Some("6.2.14".into());
+    let redis = p.topology.as_mut().unwrap().redis.as_mut().unwrap();
+    redis.mode = Some(RedisMode::External.into());
+    redis.version = Some("6.2.14".into());
     let f = expect(
         &p,
-        "redis_minimum",
+        "dependency_range",
         Severity::Error,
-        "topology.redis.version",
+        "dependency_upgrades",
     );
-    assert!(f[0].message.contains("7.0"));
+    assert!(
+        f[0].message.contains("Redis 6.2.14") && f[0].message.contains("Redis 6.2.14 → 7"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
@@ -263,11 +294,11 @@ fn zero_downtime_needs_an_eligible_topology() {
     expect(&p, "zdu_ineligible", Severity::Error, "zero_downtime");
     let mut p = multi();
     p.zero_downtime = Some(true);
-    p.install.as_mut().unwrap().method = Some(InstallMethod::Docker);
+    p.install.as_mut().unwrap().method = Some(InstallMethod::Docker.into());
     expect(&p, "zdu_ineligible", Severity::Error, "zero_downtime");
     let mut p = multi();
     p.zero_downtime = Some(true);
-    p.topology.as_mut().unwrap().redis.as_mut().unwrap().mode = Some(RedisMode::Bundled);
+    p.topology.as_mut().unwrap().redis.as_mut().unwrap().mode = Some(RedisMode::Bundled.into());
     let f = expect(&p, "zdu_components", Severity::Warning, "zero_downtime");
     assert!(f[0].message.contains("Redis"));
 }
@@ -282,31 +313,35 @@ fn geo_without_secondaries() {
 #[test]
 fn window_in_the_past_or_too_soon() {
     let mut p = single();
-    p.window.as_mut().unwrap().start = Some("2026-11-01T20:00".into());
-    expect(&p, "window_in_past", Severity::Error, "window.start");
-    p.window.as_mut().unwrap().start = Some("2026-11-24T20:00".into());
-    expect(&p, "window_too_soon", Severity::Warning, "window.start");
+    p.first_window_mut().start = Some("2026-11-01T20:00".into());
+    expect(&p, "window_in_past", Severity::Error, "windows[0].start");
+    p.first_window_mut().start = Some("2026-11-24T20:00".into());
+    expect(&p, "window_too_soon", Severity::Warning, "windows[0].start");
 }
 
 #[test]
 fn window_too_short_for_the_path_and_rollback() {
     let mut p = multi();
-    p.window.as_mut().unwrap().duration_hours = Some(8.0);
+    p.first_window_mut().duration_hours = Some(8.0);
     let f = expect(
         &p,
         "window_too_short",
         Severity::Warning,
-        "window.duration_hours",
+        "windows[0].duration_hours",
     );
-    assert!(f[0].message.contains("9 hop(s)"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("Window 1") && f[0].message.contains("Split the upgrade over"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
 fn edition_or_method_change_is_outside_upgrade_assistance() {
     let mut p = single();
-    p.versions.as_mut().unwrap().edition = Some(Edition::Ce);
+    p.versions.as_mut().unwrap().edition = Some(Edition::Ce.into());
     p.versions.as_mut().unwrap().current = Some("17.8.7".into());
-    p.versions.as_mut().unwrap().target_edition = Some(Edition::Ee);
+    p.versions.as_mut().unwrap().target_edition = Some(Edition::Ee.into());
     expect(
         &p,
         "edition_change",
@@ -314,7 +349,7 @@ fn edition_or_method_change_is_outside_upgrade_assistance() {
         "versions.target_edition",
     );
     let mut p = single();
-    p.install.as_mut().unwrap().target_method = Some(InstallMethod::HelmChart);
+    p.install.as_mut().unwrap().target_method = Some(InstallMethod::HelmChart.into());
     expect(
         &p,
         "method_change",
@@ -354,7 +389,7 @@ fn backup_must_include_secrets_and_config() {
 #[test]
 fn snapshot_only_backup_is_outside_support_scope() {
     let mut p = single();
-    p.backup.as_mut().unwrap().method = Some(BackupMethod::Snapshot);
+    p.backup.as_mut().unwrap().method = Some(BackupMethod::Snapshot.into());
     let f = expect(&p, "snapshot_only", Severity::Warning, "backup.method");
     assert!(f[0].message.contains("outside the scope"));
 }
@@ -516,9 +551,9 @@ fn required_answers_and_formats() {
         "contact.organization",
         "contact.name",
         "contact.email",
-        "window.start",
-        "window.time_zone",
-        "window.duration_hours",
+        "windows[0].start",
+        "windows[0].time_zone",
+        "windows[0].duration_hours",
         "versions.current",
         "versions.edition",
         "install.method",
@@ -537,11 +572,11 @@ fn required_answers_and_formats() {
     p.contact.as_mut().unwrap().email = Some("zoe at example".into());
     expect(&p, "email_format", Severity::Error, "contact.email");
     let mut p = single();
-    p.window.as_mut().unwrap().time_zone = Some("Europe/Atlantis".into());
-    expect(&p, "time_zone", Severity::Error, "window.time_zone");
+    p.first_window_mut().time_zone = Some("Europe/Atlantis".into());
+    expect(&p, "time_zone", Severity::Error, "windows[0].time_zone");
     let mut p = single();
-    p.window.as_mut().unwrap().start = Some("next saturday".into());
-    expect(&p, "datetime_format", Severity::Error, "window.start");
+    p.first_window_mut().start = Some("next saturday".into());
+    expect(&p, "datetime_format", Severity::Error, "windows[0].start");
     let mut p = single();
     p.versions.as_mut().unwrap().target = Some("latest".into());
     expect(&p, "version_format", Severity::Error, "versions.target");

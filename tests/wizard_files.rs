@@ -181,7 +181,7 @@ fn open_sample(dir: &Path, mut p: ScriptedPlatform) -> Harness<'static, WizardAp
         include_bytes!("../assets/samples/single-node.upgrade-plan.json"),
     )
     .unwrap();
-    plan.last_step = Some(Step::Contact);
+    plan.last_step = Some(Step::Contact.into());
     upgrade_planner::plan_file::save(&path, &plan).unwrap();
     p.open_answers.push(Some(path.clone()));
     let mut h = harness(p, true);

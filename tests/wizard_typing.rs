@@ -6,115 +6,36 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use upgrade_planner::knowledge::Knowledge;
 use upgrade_planner::plan::*;
-use upgrade_planner::ui::app::WizardApp;
-use upgrade_planner::ui::platform::ScriptedPlatform;
 
-fn knowledge() -> &'static Knowledge {
-    static K: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-    K.get_or_init(Knowledge::embedded)
-}
+#[path = "common/wizard.rs"]
+mod wizard;
+use wizard::{H, answer, choose, click, keys, next, type_into};
 
-fn app(data_dir: &Path, open: Option<PathBuf>, save: Option<PathBuf>) -> WizardApp {
-    let p = ScriptedPlatform {
-        data_dir: Some(data_dir.to_path_buf()),
-        now: Some(
-            chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
-                .unwrap()
-                .into(),
-        ),
-        open_answers: vec![open],
-        save_answers: vec![save],
-        ..Default::default()
-    };
-    let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    WizardApp::new(Box::new(p), knowledge(), today).with_inline_jobs()
-}
-
-fn harness(app: WizardApp) -> Harness<'static, WizardApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 4000.0))
-        .with_context_setup(upgrade_planner::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut WizardApp| app.show(ui), app)
-}
-
-/// Press and release the key of `c` with its text in between, as a keyboard does. A line break
-/// is the Enter key; characters without a key of their own (é, @) come as text only, as an
-/// input method sends them.
-fn key_event(h: &Harness<'_, WizardApp>, c: char) {
-    if c == '\n' {
-        h.key_press(egui::Key::Enter);
-        return;
-    }
-    let key = egui::Key::from_name(&c.to_uppercase().to_string());
-    if let Some(key) = key {
-        h.key_down(key);
-    }
-    h.event(egui::Event::Text(c.to_string()));
-    if let Some(key) = key {
-        h.key_up(key);
-    }
-}
-
-/// Type `text` into the focused input, letting the app draw (and its error lines come and go)
-/// after every key.
-fn keys(h: &mut Harness<'_, WizardApp>, text: &str) {
-    for c in text.chars() {
-        key_event(h, c);
-        h.run();
-    }
-}
-
-/// Click into the input labelled `label`, select what it holds (Ctrl+A) and type `text`.
-fn type_into(h: &mut Harness<'_, WizardApp>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    assert!(h.get_by_label(label).is_focused(), "{label} has no focus");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    keys(h, text);
-}
-
-fn click(h: &mut Harness<'_, WizardApp>, label: &str) {
-    h.get_by_label(label).click();
-    h.run();
-}
-
-/// Answer a radio-button question: one click.
-fn answer(h: &mut Harness<'_, WizardApp>, question: &str, option: &str) {
-    h.get_by_label(question).get_by_label(option).click();
-    h.run();
-}
-
-fn choose(h: &mut Harness<'_, WizardApp>, dropdown: &str, option: &str) {
-    click(h, dropdown);
-    h.get_by_label(option).scroll_to_me();
-    h.run();
-    click(h, option);
+/// The wizard in a tall window (every field of a long step on screen), saving to and opening
+/// from the given files.
+fn harness(open: Option<PathBuf>, save: Option<PathBuf>, dir: &std::path::Path) -> H {
+    wizard::harness(
+        wizard::app(wizard::platform_answering(dir, open, save)),
+        1280.0,
+        4000.0,
+    )
 }
 
 /// Press Next on a step with nothing filled in yet: it refuses and shows every error, so the
 /// typing that follows makes error lines and the error box vanish above the fields.
-fn reveal_errors(h: &mut Harness<'_, WizardApp>, step: Step) {
+fn reveal_errors(h: &mut H, step: Step) {
     click(h, "Next ▶");
     assert_eq!(h.state().step, step, "Next left {step:?} with errors");
     assert!(h.query_by_label_contains("error(s) to fix").is_some());
 }
 
-fn next(h: &mut Harness<'_, WizardApp>, expected: Step) {
-    click(h, "Next ▶");
-    assert_eq!(h.state().step, expected, "status: {:?}", h.state().status);
-}
-
 /// The labels of every text input on the page (single and multi-line).
-fn text_inputs(h: &Harness<'_, WizardApp>) -> BTreeSet<String> {
+fn text_inputs(h: &H) -> BTreeSet<String> {
     [Role::TextInput, Role::MultilineTextInput]
         .into_iter()
         .flat_map(|role| h.query_all_by_role(role).collect::<Vec<_>>())
@@ -123,7 +44,7 @@ fn text_inputs(h: &Harness<'_, WizardApp>) -> BTreeSet<String> {
 }
 
 /// Type each (label, text) pair, and check they were every text input of the step.
-fn type_step(h: &mut Harness<'_, WizardApp>, fields: &[(&str, &str)]) {
+fn type_step(h: &mut H, fields: &[(&str, &str)]) {
     for (label, text) in fields {
         type_into(h, label, text);
     }
@@ -140,8 +61,7 @@ fn type_step(h: &mut Harness<'_, WizardApp>, fields: &[(&str, &str)]) {
 fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("typed.upgrade-plan.json");
-    let mut h = harness(app(dir.path(), None, Some(saved.clone())));
-    h.run();
+    let mut h = harness(None, Some(saved.clone()), dir.path());
 
     // 1. Start: the env-info paste box (typed too: the paste arrives as keys over some remote
     // desktops), which then prefills the plan.
@@ -236,7 +156,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
         "Yes",
     );
     answer(&mut h, "Search engine", "OpenSearch");
-    // Counts typed at a component add its node group (groups 3 to 6 here).
+    // Counts typed at a component add its node group (groups 3 to 7 here).
     for (label, text) in [
         ("Nodes in group 1", "3"),
         ("Nodes in group 2", "2"),
@@ -244,6 +164,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
         ("PostgreSQL nodes (Patroni)", "3"),
         ("Redis version", "7.0"),
         ("Redis nodes (with Sentinel)", "3"),
+        ("Gitaly nodes", "2"),
         ("PgBouncer nodes", "3"),
         ("Consul nodes", "3"),
         ("Search engine version", "2.11"),
@@ -264,14 +185,17 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
             ("Host names of group 3", "pg-1, pg-2, pg-3"),
             ("Nodes in group 4", "3"),
             ("Host names of group 4", "redis-1, redis-2, redis-3"),
-            ("Nodes in group 5", "3"),
-            ("Host names of group 5", "pgb-1"),
+            ("Nodes in group 5", "2"),
+            ("Host names of group 5", "gitaly-1, gitaly-2"),
             ("Nodes in group 6", "3"),
-            ("Host names of group 6", "consul-1"),
+            ("Host names of group 6", "pgb-1"),
+            ("Nodes in group 7", "3"),
+            ("Host names of group 7", "consul-1"),
             ("PostgreSQL version", "14.10"),
             ("PostgreSQL nodes (Patroni)", "3"),
             ("Redis version", "7.0"),
             ("Redis nodes (with Sentinel)", "3"),
+            ("Gitaly nodes", "2"),
             ("PgBouncer nodes", "3"),
             ("Consul nodes", "3"),
             ("Search engine version", "2.11"),
@@ -376,14 +300,14 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
             Some("512345".into())
         )
     );
-    let w = p.window.clone().unwrap();
+    let w = p.first_window().cloned().unwrap();
     assert_eq!(w.start.as_deref(), Some("2026-12-12T20:00"));
     assert_eq!(w.time_zone.as_deref(), Some("Europe/Berlin"));
     assert_eq!(w.duration_hours, Some(10.0));
     assert_eq!(w.review_call, Some(true));
     let v = p.versions.clone().unwrap();
     assert_eq!(
-        (v.current.as_deref(), v.target.as_deref(), v.edition),
+        (v.current.as_deref(), v.target.as_deref(), v.edition.known()),
         (Some("16.8.3-ee"), Some("18.11"), Some(Edition::Ee))
     );
     let t = p.topology.clone().unwrap();
@@ -444,8 +368,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
 
     // Reopen, and retype the target: its first key ("1") is a downgrade, an error above the
     // field, which the next keys resolve.
-    let mut h = harness(app(dir.path(), Some(saved.clone()), Some(saved.clone())));
-    h.run();
+    let mut h = harness(Some(saved.clone()), Some(saved.clone()), dir.path());
     click(&mut h, "Open plan…");
     h.state_mut().go_to(Step::Versions);
     h.run();

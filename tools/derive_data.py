@@ -362,16 +362,41 @@ def derive_requirements(retrieved_at):
              "note": "Doc versions name 12.7 or 12.10 as the patch level."},
             {"gitlab_major": 15, "minimum": "12.10", "verified": True},
             {"gitlab_major": 16, "minimum": "13.6", "verified": True},
-            {"gitlab_major": 17, "minimum": "14", "verified": True,
-             "note": "Some doc versions name 14.9."},
-            {"gitlab_major": 18, "minimum": "16", "verified": True,
-             "note": "PostgreSQL 16 is required; the minimum patch level is UNVERIFIED (doc copies say 16.5 or 16.8)."},
+            {"gitlab_major": 17, "minimum": "14.14", "verified": True,
+             "note": "The requirements table (late 2026) names 14.14; older doc versions said 14 or 14.9."},
+            {"gitlab_major": 18, "minimum": "16.5", "verified": True,
+             "note": "The requirements table (late 2026) names 16.5; some doc copies said 16.8."},
             {"gitlab_major": 19, "minimum": "17", "verified": True},
         ],
         "redis_minimums": [
             {"gitlab_major": 19, "minimum": "7.0", "verified": True,
              "note": "Redis 6 is no longer supported in 19.0: use Redis 7.0+ (7.2 recommended) or Valkey 7.2.",
              "doc_url": CHANGES_DOC.format(19) + "#redis-6-support-removed"},
+        ],
+        # Which PostgreSQL majors each GitLab version supports (minimum AND maximum):
+        # shared/docs/dependency-compat.md, from the "Supported versions" table of
+        # https://docs.gitlab.com/install/requirements/#postgresql. `from`/`until` are the first and
+        # last GitLab minors that support the major (null: before the data / still supported).
+        "postgresql_support_source": "shared/docs/dependency-compat.md (docs.gitlab.com/install/requirements/#postgresql, Supported versions table), researched 2026-12-01",
+        "postgresql_support": [
+            {"postgresql": "12", "from": None, "until": "15.11", "verified": True},
+            {"postgresql": "13", "from": None, "until": "16.11", "verified": True},
+            {"postgresql": "14", "from": "15.0", "until": "17.11", "verified": False,
+             "note": "GitLab 16.x supports PostgreSQL 14; with 15.x an older copy of the page allows it only under a footnote (UNVERIFIED for 15.x)."},
+            {"postgresql": "15", "from": "16.1", "until": "17.11", "verified": True,
+             "note": "The 16.x row's maximum 15.x is tested against GitLab 16.1 and later."},
+            {"postgresql": "16", "from": "16.10", "until": "18.11", "verified": True,
+             "note": "The 17.x row's maximum 16.x is tested against GitLab 16.10 and later."},
+            {"postgresql": "17", "from": "17.10", "until": None, "verified": True,
+             "note": "The 18.x row's maximum 17.x is tested against GitLab 17.10 and later."},
+        ],
+        # Redis: 6.0 or newer from GitLab 16.0 (gitlab-org/gitlab MR 128900 made the requirement
+        # "6.0 or higher"), Redis 6 unsupported from 19.0 (gitlab-upgrade-facts.md section 8).
+        "redis_support_source": "docs.gitlab.com/install/requirements/#redis (gitlab-org/gitlab!128900: 6.0 or higher from 16.0); gitlab_19_changes (Redis 6 removed)",
+        "redis_support": [
+            {"redis": "6", "from": None, "until": "18.11", "verified": True},
+            {"redis": "7", "from": "16.0", "until": None, "verified": True,
+             "note": "Redis 7.2 or Valkey 7.2 is recommended."},
         ],
         "bundled_postgresql_auto_upgrade": [
             {"minor": "15.11", "postgresql": "13", "note": "single-node Linux package installs only"},
@@ -403,8 +428,8 @@ def derive_requirements(retrieved_at):
 # Machine-checkable forms of the free-text conditions, where the plan can answer them.
 REQUIRES = {
     "gl16-postgresql-13-minimum": {"postgresql_below": "13.6"},
-    "gl17-postgresql-14-minimum": {"postgresql_below": "14"},
-    "gl18-postgresql-16-minimum": {"postgresql_below": "16"},
+    "gl17-postgresql-14-minimum": {"postgresql_below": "14.14"},
+    "gl18-postgresql-16-minimum": {"postgresql_below": "16.5"},
     "gl19-postgresql-17-minimum": {"postgresql_below": "17"},
     "gl19-redis-6-removed": {"redis_below": "7.0"},
     "gl16-1680-redis60": {"redis_below": "6.2"},

@@ -1,16 +1,17 @@
 //! Building the export model from the plan, the knowledge and the analysis.
 
 use super::*;
-use crate::plan::{OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, SEARCH_ENGINES, option_label};
+use crate::plan::{GeoRole, InstallMethod, OpenAnswer};
+use crate::text::one_line;
 
-fn text(s: &Option<String>) -> Option<String> {
+pub(super) fn text(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
 }
 
-fn yes_no(b: Option<bool>) -> String {
+pub(super) fn yes_no(b: Option<bool>) -> String {
     match b {
         Some(true) => "yes".into(),
         Some(false) => "no".into(),
@@ -72,7 +73,7 @@ fn fmt_local(dt: NaiveDateTime) -> String {
 }
 
 fn window_info(plan: &Plan) -> WindowInfo {
-    let w = plan.window.clone().unwrap_or_default();
+    let w = plan.first_window().cloned().unwrap_or_default();
     let tz_name = text(&w.time_zone);
     let tz: Option<chrono_tz::Tz> = tz_name.as_deref().and_then(|t| t.parse().ok());
     let start = text(&w.start).and_then(|s| parse_local_datetime(&s));
@@ -189,171 +190,6 @@ fn path_info(p: &UpgradePath) -> PathInfo {
     }
 }
 
-fn os_label(k: &Knowledge, os: &crate::plan::Os) -> Option<String> {
-    let dist = text(&os.distribution)?;
-    let ver = text(&os.version).unwrap_or_default();
-    let name = match k.os_entry(&dist, &ver) {
-        Some(e) => e.display_name(),
-        None => {
-            let n = k
-                .distributions()
-                .into_iter()
-                .find(|(id, _)| *id == dist)
-                .map_or(dist.clone(), |(_, n)| n.to_string());
-            format!("{n} {ver}").trim().to_string()
-        }
-    };
-    Some(match os.arch {
-        Some(a) => format!("{name}, {}", a.id()),
-        None => name,
-    })
-}
-
-fn environment_info(plan: &Plan, k: &Knowledge) -> EnvironmentInfo {
-    let t = plan.topology.clone().unwrap_or_default();
-    let install = plan.install.clone().unwrap_or_default();
-    let mut details = Vec::new();
-    if let Some(target) = install.target_method.filter(|m| Some(*m) != install.method) {
-        details.push(("Changing to".to_string(), target.label().to_string()));
-    }
-    if let Some(c) = text(&install.chart_version) {
-        details.push(("Helm chart now".to_string(), c));
-    }
-    if let Some(i) = text(&install.docker_image) {
-        details.push(("Docker image now".to_string(), i));
-    }
-    if let Some(c) = text(&install.container_name) {
-        details.push(("Container".to_string(), c));
-    }
-    let nodes = t
-        .nodes
-        .iter()
-        .map(|n| NodeRow {
-            role: n.role.label().to_string(),
-            count: n.count,
-            also: n
-                .additional_roles
-                .iter()
-                .map(|r| r.label().to_string())
-                .collect(),
-            hosts: n.hosts.clone(),
-            os: n.os.as_ref().and_then(|o| os_label(k, o)),
-            notes: text(&n.notes),
-        })
-        .collect();
-    let mut components = Vec::new();
-    let pg = t.postgresql.clone().unwrap_or_default();
-    components.push((
-        "PostgreSQL".to_string(),
-        [
-            pg.mode.map(|m| match m {
-                crate::plan::PostgresMode::Bundled => "bundled".to_string(),
-                crate::plan::PostgresMode::BundledHa => "bundled, Patroni HA".to_string(),
-                crate::plan::PostgresMode::External => "external".to_string(),
-            }),
-            text(&pg.provider).map(|p| option_label(&POSTGRES_PROVIDERS, &p)),
-            text(&pg.version).map(|v| format!("version {v}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
-    ));
-    let redis = t.redis.clone().unwrap_or_default();
-    components.push((
-        "Redis".to_string(),
-        [
-            redis.mode.map(|m| match m {
-                crate::plan::RedisMode::Bundled => "bundled".to_string(),
-                crate::plan::RedisMode::Sentinel => "Sentinel HA".to_string(),
-                crate::plan::RedisMode::External => "external".to_string(),
-            }),
-            text(&redis.version).map(|v| format!("version {v}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
-    ));
-    let gitaly = t.gitaly.clone().unwrap_or_default();
-    let mut g = gitaly
-        .mode
-        .map(|m| match m {
-            crate::plan::GitalyMode::Bundled => "bundled".to_string(),
-            crate::plan::GitalyMode::Sharded => "external, sharded".to_string(),
-            crate::plan::GitalyMode::Cluster => "Gitaly Cluster (Praefect)".to_string(),
-        })
-        .unwrap_or_default();
-    if !gitaly.storages.is_empty() {
-        let names: Vec<String> = gitaly
-            .storages
-            .iter()
-            .map(|s| match &s.address {
-                Some(a) => format!("{} ({a})", s.name),
-                None => s.name.clone(),
-            })
-            .collect();
-        if !g.is_empty() {
-            g.push_str("; ");
-        }
-        g.push_str(&format!("storages: {}", names.join(", ")));
-    }
-    components.push(("Gitaly".to_string(), g));
-    for (label, value, detail) in [
-        ("PgBouncer", t.pgbouncer, None),
-        ("Consul", t.consul, None),
-        ("Load balancer", t.load_balancer, None),
-        (
-            "Object storage",
-            t.object_storage,
-            text(&t.object_storage_provider).map(|p| option_label(&OBJECT_STORAGE_PROVIDERS, &p)),
-        ),
-        (
-            "Elasticsearch/OpenSearch",
-            t.elasticsearch,
-            search_detail(&t),
-        ),
-        ("Container registry", t.container_registry, None),
-        ("Bundled Mattermost", t.mattermost, None),
-        ("GitLab Runner", t.runners, None),
-        ("LDAP", t.ldap, None),
-        ("GitLab Duo", t.gitlab_duo, None),
-        ("ClickHouse", t.clickhouse, None),
-    ] {
-        if value.is_some() {
-            let mut v = yes_no(value);
-            if let Some(d) = detail.filter(|_| value == Some(true)) {
-                v.push_str(", ");
-                v.push_str(&d);
-            }
-            components.push((label.to_string(), v));
-        }
-    }
-    for c in &mut components {
-        if c.1.is_empty() {
-            c.1 = "not answered".into();
-        }
-    }
-    EnvironmentInfo {
-        install_method: plan.method().map(|m| m.label().to_string()),
-        install_details: details,
-        edition: plan
-            .versions
-            .as_ref()
-            .and_then(|v| v.edition)
-            .map(|e| e.label().to_string()),
-        os: plan.os.as_ref().and_then(|o| os_label(k, o)),
-        topology: t.kind.map(|k| match k {
-            TopologyKind::SingleNode => "Single node".to_string(),
-            TopologyKind::MultiNode => "Multi-node".to_string(),
-        }),
-        reference_architecture: text(&t.reference_architecture),
-        total_nodes: t.total_nodes(),
-        nodes,
-        components,
-    }
-}
-
 /// The attention lines of a hop: blockers and warnings, one line each.
 fn attention(h: &HopRow) -> Vec<(NoteSeverity, String)> {
     h.notes
@@ -385,10 +221,9 @@ fn ticket_label(t: &str) -> String {
 impl ExportModel {
     /// Build the model. `plan` may hold secrets: every text is redacted here.
     pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
-        let mut plan = redact::redact_plan(plan);
-        if meta.redact_hosts {
-            plan = redact::redact_hosts_plan(&plan);
-        }
+        // Every string enters the model here: secrets redacted, hosts if asked, control
+        // characters escaped.
+        let plan = redact::display_plan(plan, meta.redact_hosts);
         let counts = Counts {
             errors: analysis.count(Severity::Error),
             warnings: analysis.count(Severity::Warning),
@@ -397,7 +232,7 @@ impl ExportModel {
         let (verdict, verdict_text) = verdict(&counts, analysis);
         let contact = plan.contact.clone().unwrap_or_default();
         let versions = plan.versions.clone().unwrap_or_default();
-        let edition = versions.edition.unwrap_or(Edition::Ee);
+        let edition = versions.edition.known().unwrap_or(Edition::Ee);
         let edition_short = edition.id().to_uppercase();
         let path = analysis.path.as_ref().map(path_info);
         let ctx = runbook::Context::from_plan(&plan);
@@ -417,7 +252,7 @@ impl ExportModel {
             plan_id: if plan.plan_id.trim().is_empty() {
                 "(no id)".into()
             } else {
-                plan.plan_id.clone()
+                one_line(&plan.plan_id).into_owned()
             },
             revision: plan.revision,
             generated_at: meta.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -444,7 +279,7 @@ impl ExportModel {
                 current: current.clone(),
                 target: text(&versions.target),
                 target_resolved: target_resolved.clone(),
-                edition: versions.edition.map(|e| e.label().to_string()),
+                edition: versions.edition.map(|e| e.shown(Edition::label)),
                 edition_short: edition_short.clone(),
             },
             verdict,
@@ -460,7 +295,7 @@ impl ExportModel {
                 ticket.as_deref(),
             ),
             path,
-            environment: environment_info(&plan, k),
+            environment: super::environment::environment_info(&plan, k),
             diagram: diagram::build(&plan),
             geo: geo_info(&plan, &ctx),
             notes: NotesInfo {
@@ -545,7 +380,7 @@ fn estimate(plan: &Plan, p: &PathInfo) -> Estimate {
         .filter(|h| *h > 0.0)
         .unwrap_or(DEFAULT_ROLLBACK_HOURS);
     let upgrade = per * p.hops.len() as f64;
-    let window_hours = plan.window.as_ref().and_then(|w| w.duration_hours);
+    let window_hours = plan.first_window().and_then(|w| w.duration_hours);
     Estimate {
         hops: p.hops.len(),
         hours_per_hop: per,
@@ -602,6 +437,10 @@ fn runbook_of(
         })
         .unwrap_or_default();
     Runbook {
+        commands_for: plan
+            .method()
+            .map_or("the Linux package", InstallMethod::label)
+            .to_string(),
         before: runbook::preparation(ctx, &hop_versions),
         order,
         zero_downtime: plan.zero_downtime == Some(true),
@@ -670,12 +509,11 @@ fn backup_info(plan: &Plan, release: &Release<'_>) -> BackupInfo {
     };
     BackupInfo {
         method: b.method.map(|m| {
-            match m {
+            m.shown(|m| match m {
                 BackupMethod::GitlabBackup => "GitLab backup tool",
                 BackupMethod::Snapshot => "Snapshots of every node (outside Support scope)",
                 BackupMethod::Both => "GitLab backup tool and snapshots of every node",
-            }
-            .to_string()
+            })
         }),
         facts,
         backup_steps: steps(runbook::backup_steps),
@@ -690,8 +528,9 @@ fn rollback_info(plan: &Plan, release: &Release<'_>) -> RollbackInfo {
     let r = plan.rollback.clone().unwrap_or_default();
     let deadline = text(&r.decision_deadline).and_then(|d| parse_local_datetime(&d));
     let window_end = match (
-        text(&plan.window.clone().unwrap_or_default().start).and_then(|s| parse_local_datetime(&s)),
-        plan.window.as_ref().and_then(|w| w.duration_hours),
+        text(&plan.first_window().cloned().unwrap_or_default().start)
+            .and_then(|s| parse_local_datetime(&s)),
+        plan.first_window().and_then(|w| w.duration_hours),
     ) {
         (Some(start), Some(h)) => add_hours(start, h),
         _ => None,
@@ -741,9 +580,11 @@ fn geo_info(plan: &Plan, ctx: &runbook::Context) -> GeoInfo {
     let g = plan.geo.clone().unwrap_or_default();
     GeoInfo {
         enabled: g.enabled,
-        site_role: g.site_role.map(|r| match r {
-            crate::plan::GeoRole::Primary => "primary".to_string(),
-            crate::plan::GeoRole::Secondary => "secondary".to_string(),
+        site_role: g.site_role.map(|r| {
+            r.shown(|r| match r {
+                GeoRole::Primary => "primary",
+                GeoRole::Secondary => "secondary",
+            })
         }),
         secondaries: g
             .secondaries
@@ -751,9 +592,11 @@ fn geo_info(plan: &Plan, ctx: &runbook::Context) -> GeoInfo {
             .map(|s| GeoSiteRow {
                 name: s.name.clone(),
                 location: text(&s.location),
-                topology: s.kind.map(|k| match k {
-                    TopologyKind::SingleNode => "single node".to_string(),
-                    TopologyKind::MultiNode => "multi-node".to_string(),
+                topology: s.kind.as_ref().map(|k| {
+                    k.shown(|k| match k {
+                        TopologyKind::SingleNode => "single node",
+                        TopologyKind::MultiNode => "multi-node",
+                    })
                 }),
                 node_count: s.node_count,
             })
@@ -797,13 +640,14 @@ fn finding_rows(k: &Knowledge, analysis: &Analysis, meta: &ExportMeta) -> Vec<Fi
             severity: f.severity,
             step: f.step.title().to_string(),
             step_number: f.step.number(),
-            field: f.field.clone(),
-            label: crate::validate::field_label(k, &f.field),
-            message: if meta.redact_hosts {
+            field: one_line(&f.field).into_owned(),
+            label: one_line(&crate::validate::field_label(k, &f.field)).into_owned(),
+            message: one_line(&if meta.redact_hosts {
                 redact::redact_hosts(&redact::redact(&f.message))
             } else {
                 redact::redact(&f.message)
-            },
+            })
+            .into_owned(),
             doc_url: f.doc_url.clone(),
         })
         .collect()
@@ -818,16 +662,6 @@ fn answer(plan: &Plan, field: &str, value: Option<bool>) -> String {
 }
 
 /// `OpenSearch 2.11`: the search back end and its version, as far as the plan says.
-fn search_detail(t: &crate::plan::Topology) -> Option<String> {
-    let engine = text(&t.search_engine).map(|e| option_label(&SEARCH_ENGINES, &e));
-    match (engine, text(&t.search_version)) {
-        (Some(e), Some(v)) => Some(format!("{e} {v}")),
-        (Some(e), None) => Some(e),
-        (None, Some(v)) => Some(format!("version {v}")),
-        (None, None) => None,
-    }
-}
-
 fn ctx_is_kubernetes(plan: &Plan) -> bool {
     matches!(
         plan.method(),

@@ -521,7 +521,7 @@ fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
                 vec![
                     severity_chip(f.severity),
                     sp(),
-                    Span::plain(f.message.clone()),
+                    Span::plain(crate::validate::labelled(&f.label, &f.message)),
                     Span::plain(format!(" ({})", f.step)).color(GREY),
                 ]
             })
@@ -1359,7 +1359,7 @@ fn geo(flow: &mut Flow<'_>, m: &ExportModel) {
             m.geo
                 .site_role
                 .as_deref()
-                .map(|r| format!(" (the plan was prefilled from the {r} site)"))
+                .map(|r| format!(" (the plan was prefilled from a site whose Geo role is {r})"))
                 .unwrap_or_default(),
             count(m.geo.secondaries.len(), "secondary site", "secondary sites")
         ))],
@@ -1632,7 +1632,7 @@ fn runbook(flow: &mut Flow<'_>, m: &ExportModel) {
     flow.paragraph(
         &[Span::plain(format!(
             "Tick each box as you go. Commands are for {}{}, {} {}; a line ending in \\ continues on the next line. Stop and follow section 8 Rollback if a check fails and cannot be fixed before the decision deadline{}.",
-            e.install_method.as_deref().unwrap_or("the Linux package"),
+            m.runbook.commands_for,
             e.os.as_deref().map(|o| format!(" on {o}")).unwrap_or_default(),
             "GitLab",
             m.versions.edition_short,

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use crate::plan::{
-    GitalyMode, InstallMethod, NodeRole, Plan, PostgresMode, RedisMode, Topology, TopologyKind,
+    GitalyMode, InstallMethod, NodeRole, OpenAnswer, Plan, PostgresMode, RedisMode, Topology,
+    TopologyKind,
 };
 
 /// What a block stands for; renderers style them differently.
@@ -146,7 +147,7 @@ fn pg_block(t: &Topology, count: u32) -> Option<Block> {
         .as_deref()
         .map(|v| format!("PostgreSQL {v}"))
         .unwrap_or_else(|| "PostgreSQL".into());
-    match pg.mode {
+    match pg.mode.known() {
         Some(PostgresMode::External) => Some(
             Block::service(version)
                 .line(format!(
@@ -176,7 +177,7 @@ fn redis_block(t: &Topology, count: u32, sentinel_with_redis: bool) -> Option<Bl
         .as_deref()
         .map(|v| format!("Redis {v}"))
         .unwrap_or_else(|| "Redis".into());
-    match r.mode {
+    match r.mode.known() {
         Some(RedisMode::External) => Some(Block::service(version).line("external")),
         Some(RedisMode::Sentinel) => Some(Block::node(version, count.max(1)).line(
             if sentinel_with_redis {
@@ -193,10 +194,10 @@ fn redis_block(t: &Topology, count: u32, sentinel_with_redis: bool) -> Option<Bl
 
 /// Roles the nodes carrying `role` as their main role also run.
 fn also(t: &Topology, role: NodeRole) -> Option<String> {
-    let mut extra: Vec<&str> = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
     for n in t.nodes.iter().filter(|n| n.role == role) {
         for r in &n.additional_roles {
-            let l = r.label();
+            let l = r.shown(NodeRole::label);
             if !extra.contains(&l) {
                 extra.push(l);
             }
@@ -220,7 +221,7 @@ pub fn build(plan: &Plan) -> Diagram {
     if let Some(m) = method {
         subtitle.push(m.label().to_string());
     }
-    match t.kind {
+    match t.kind.known() {
         Some(TopologyKind::SingleNode) => subtitle.push("single node".into()),
         Some(TopologyKind::MultiNode) => subtitle.push(format!("multi-node, {total} nodes")),
         None => {}
@@ -247,8 +248,8 @@ pub fn build(plan: &Plan) -> Diagram {
         method,
         Some(InstallMethod::HelmChart | InstallMethod::Operator)
     );
-    let single_node = t.kind == Some(TopologyKind::SingleNode)
-        || (t.kind.is_none() && t.nodes.is_empty() && !kubernetes);
+    let single_node = t.kind.known() == Some(TopologyKind::SingleNode)
+        || (t.kind.known().is_none() && t.nodes.is_empty() && !kubernetes);
     let mut services: Vec<Block> = Vec::new();
 
     if single_node {
@@ -465,7 +466,7 @@ pub fn build(plan: &Plan) -> Diagram {
             .map(|s| GeoSecondary {
                 name: s.name.clone(),
                 location: s.location.clone().filter(|l| !l.trim().is_empty()),
-                detail: match (s.kind, s.node_count) {
+                detail: match (s.kind.known(), s.node_count) {
                     (Some(TopologyKind::SingleNode), _) => "single node".into(),
                     (Some(TopologyKind::MultiNode), Some(n)) => format!("multi-node, {n} nodes"),
                     (Some(TopologyKind::MultiNode), None) => "multi-node".into(),
@@ -513,7 +514,7 @@ mod tests {
             "Praefect x3",
             "Gitaly x3",
             "PgBouncer x3",
-            "PostgreSQL 16.4 x0",
+            "PostgreSQL 14.11 x0",
             "Redis 7.2 x3",
             "Consul x3",
             "Load balancer x1",
@@ -524,7 +525,7 @@ mod tests {
                 "{want} missing from {titles:?}"
             );
         }
-        let pg = d.blocks().find(|b| b.title == "PostgreSQL 16.4").unwrap();
+        let pg = d.blocks().find(|b| b.title == "PostgreSQL 14.11").unwrap();
         assert_eq!(pg.kind, BlockKind::Service);
         assert!(pg.lines.iter().any(|l| l.contains("AWS RDS")));
         assert_eq!(d.site_title, "Primary site");
@@ -556,16 +557,16 @@ mod tests {
     fn external_databases_are_services_outside_the_node() {
         let mut plan = Plan::default();
         let t = plan.topology.get_or_insert_with(Default::default);
-        t.kind = Some(TopologyKind::MultiNode);
+        t.kind = Some(TopologyKind::MultiNode.into());
         t.nodes = vec![Node::new(NodeRole::Rails, 2)];
         t.postgresql = Some(Postgresql {
-            mode: Some(PostgresMode::External),
+            mode: Some(PostgresMode::External.into()),
             provider: Some("gcp_cloud_sql".into()),
             version: Some("16.2".into()),
             ..Default::default()
         });
         t.redis = Some(Redis {
-            mode: Some(RedisMode::External),
+            mode: Some(RedisMode::External.into()),
             version: Some("7.2".into()),
             ..Default::default()
         });

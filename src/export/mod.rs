@@ -9,6 +9,7 @@
 mod build;
 pub mod compose;
 pub mod diagram;
+mod environment;
 pub mod layout;
 pub mod markdown;
 mod model;

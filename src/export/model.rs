@@ -222,6 +222,9 @@ pub struct RollbackInfo {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Runbook {
+    /// The installation the commands are written for: the plan's method, or the Linux
+    /// package when the method is not answered (or is one this version does not know).
+    pub commands_for: String,
     pub before: Vec<RunbookStep>,
     /// Node roles in upgrade order (multi-node).
     pub order: Vec<String>,

@@ -11,7 +11,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::plan::Plan;
-use crate::secrets::find_secrets;
+use crate::secrets::{contains_secret, find_secrets};
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[REDACTED]";
@@ -84,9 +84,15 @@ pub fn redact_hosts(text: &str) -> String {
 }
 
 /// A copy of the plan with host names, IP addresses and email addresses removed from every
-/// string; a node's `hosts` entries are replaced whole (they may be single-label names).
+/// string (and unknown key name); a node's `hosts` entries are replaced whole (they may be
+/// single-label names).
 pub fn redact_hosts_plan(plan: &Plan) -> Plan {
     let mut plan = plan.clone();
+    replace_node_hosts(&mut plan);
+    transform_plan(&plan, &|s| changed(s, redact_hosts(s)))
+}
+
+fn replace_node_hosts(plan: &mut Plan) {
     if let Some(t) = plan.topology.as_mut() {
         for node in &mut t.nodes {
             for h in &mut node.hosts {
@@ -94,19 +100,85 @@ pub fn redact_hosts_plan(plan: &Plan) -> Plan {
             }
         }
     }
-    let Ok(mut value) = serde_json::to_value(&plan) else {
-        return plan;
-    };
-    hosts_value(&mut value);
-    serde_json::from_value(value).unwrap_or(plan)
 }
 
-fn hosts_value(v: &mut Value) {
+/// The plan as the export model shows it: secrets redacted, host names too when asked, and
+/// control characters other than line breaks and tabs escaped (`\x1b`), in every string and
+/// key name, in one pass.
+pub fn display_plan(plan: &Plan, hosts: bool) -> Plan {
+    let mut owned;
+    let plan = if hosts {
+        owned = plan.clone();
+        replace_node_hosts(&mut owned);
+        &owned
+    } else {
+        plan
+    };
+    transform_plan(plan, &|s| {
+        let mut out = if contains_secret(s) {
+            redact(s)
+        } else {
+            s.to_string()
+        };
+        if hosts {
+            out = redact_hosts(&out);
+        }
+        let out = crate::text::escape_controls(&out).into_owned();
+        changed(s, out)
+    })
+}
+
+fn changed(old: &str, new: String) -> Option<String> {
+    (new != old).then_some(new)
+}
+
+/// A copy of `plan` with every string and key name passed through `f` (which returns the
+/// replacement, or `None` to keep it). Nothing is copied when nothing changes.
+fn transform_plan(plan: &Plan, f: &dyn Fn(&str) -> Option<String>) -> Plan {
+    let Ok(mut value) = serde_json::to_value(plan) else {
+        return plan.clone();
+    };
+    if !transform_value(&mut value, f) {
+        return plan.clone();
+    }
+    serde_json::from_value(value).unwrap_or_else(|_| plan.clone())
+}
+
+/// Apply `f` in place; whether anything changed. A renamed key that meets an existing one
+/// gets ` 2`, ` 3`… after it.
+fn transform_value(v: &mut Value, f: &dyn Fn(&str) -> Option<String>) -> bool {
     match v {
-        Value::String(s) => *s = redact_hosts(s),
-        Value::Array(items) => items.iter_mut().for_each(hosts_value),
-        Value::Object(map) => map.values_mut().for_each(hosts_value),
-        _ => {}
+        Value::String(s) => match f(s) {
+            Some(new) => {
+                *s = new;
+                true
+            }
+            None => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |c, i| transform_value(i, f) | c),
+        Value::Object(map) => {
+            let mut any = map
+                .values_mut()
+                .fold(false, |c, i| transform_value(i, f) | c);
+            if map.keys().any(|k| f(k).is_some()) {
+                let old = std::mem::take(map);
+                for (key, item) in old {
+                    let base = f(&key).unwrap_or(key);
+                    let mut key = base.clone();
+                    let mut n = 1;
+                    while map.contains_key(&key) {
+                        n += 1;
+                        key = format!("{base} {n}");
+                    }
+                    map.insert(key, item);
+                }
+                any = true;
+            }
+            any
+        }
+        _ => false,
     }
 }
 
@@ -122,7 +194,9 @@ pub fn redact(text: &str) -> String {
         };
         let start = floor_char_boundary(&out, hit.start);
         let end = if pass < 16 {
-            secret_end(&out, start, hit.kind)
+            // What the scanner matched (a token split by a line break or an invisible
+            // character goes on past the first blank) or the heuristic end, whichever is later.
+            secret_end(&out, start, hit.kind).max(ceil_char_boundary(&out, hit.end))
         } else {
             line_end(&out, start)
         };
@@ -141,28 +215,24 @@ pub fn redact(text: &str) -> String {
         .join("\n")
 }
 
-/// A copy of the plan with every string redacted (keys and numbers untouched).
+/// A copy of the plan with every secret redacted, in strings and in key names (unknown keys
+/// are free text too). Numbers are untouched.
 pub fn redact_plan(plan: &Plan) -> Plan {
-    let Ok(mut value) = serde_json::to_value(plan) else {
-        return plan.clone();
-    };
-    redact_value(&mut value);
-    serde_json::from_value(value).unwrap_or_else(|_| plan.clone())
-}
-
-fn redact_value(v: &mut Value) {
-    match v {
-        Value::String(s) if !find_secrets(s).is_empty() => *s = redact(s),
-        Value::Array(items) => items.iter_mut().for_each(redact_value),
-        Value::Object(map) => map.values_mut().for_each(redact_value),
-        _ => {}
-    }
+    transform_plan(plan, &|s| contains_secret(s).then(|| redact(s)))
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
     }
     i
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::environment::os_family;
 use crate::path::NoteSeverity;
 use crate::plan::{
-    BackupMethod, Edition, InstallMethod, NodeRole, Plan, PostgresMode, RedisMode, TopologyKind,
+    BackupMethod, Edition, InstallMethod, NodeRole, OpenAnswer, Plan, PostgresMode, RedisMode,
+    TopologyKind,
 };
 use crate::version::Minor;
 
@@ -97,7 +98,7 @@ impl Context {
             edition: plan
                 .versions
                 .as_ref()
-                .and_then(|v| v.edition)
+                .and_then(|v| v.edition.known())
                 .unwrap_or(Edition::Ee),
             package,
             multi_node: plan.topology_kind() == Some(TopologyKind::MultiNode),
@@ -120,7 +121,7 @@ impl Context {
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty() && !c.contains(char::is_whitespace))
                 .unwrap_or_else(|| "gitlab".to_string()),
-            backup_method: plan.backup.as_ref().and_then(|b| b.method),
+            backup_method: plan.backup.as_ref().and_then(|b| b.method.known()),
             backup_location: plan
                 .backup
                 .as_ref()
@@ -1093,7 +1094,7 @@ mod tests {
     fn plan(method: InstallMethod, dist: &str, ver: &str, edition: Edition) -> Plan {
         Plan {
             install: Some(Install {
-                method: Some(method),
+                method: Some(method.into()),
                 ..Default::default()
             }),
             os: Some(Os {
@@ -1103,7 +1104,7 @@ mod tests {
                 extra: Default::default(),
             }),
             versions: Some(Versions {
-                edition: Some(edition),
+                edition: Some(edition.into()),
                 ..Default::default()
             }),
             ..Default::default()

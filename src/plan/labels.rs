@@ -21,9 +21,33 @@ pub fn field_label(field: &str) -> Cow<'static, str> {
             "os.arch" => format!("Architecture of group {group}"),
             "notes" => format!("Notes on group {group}"),
             "" => format!("Node group {group}"),
-            other => format!("Node group {group}: {}", readable(other)),
+            other => match indexed(other, "additional_roles[") {
+                Some((n, "")) => format!("Further role {n} of group {group}"),
+                _ => format!("Node group {group}: {}", readable(other)),
+            },
         };
         return Cow::Owned(label);
+    }
+    if let Some((n, rest)) = indexed(field, "windows[") {
+        let label = match rest {
+            "start" => format!("Start of window {n}"),
+            "time_zone" => format!("Time zone of window {n}"),
+            "duration_hours" => format!("Length of window {n} (hours)"),
+            "last_hop" => format!("Last hop of window {n}"),
+            "" => format!("Window {n}"),
+            other => format!("Window {n}: {}", readable(other)),
+        };
+        return Cow::Owned(label);
+    }
+    if let Some((n, rest)) = indexed(field, "dependency_upgrades[") {
+        let label = match rest {
+            "" => format!("Dependency upgrade {n}"),
+            other => format!("Dependency upgrade {n}: {}", readable(other)),
+        };
+        return Cow::Owned(label);
+    }
+    if let Some(minor) = field.strip_prefix("hop_hours.") {
+        return Cow::Owned(format!("Rehearsed hours for {minor}"));
     }
     if let Some((site, rest)) = indexed(field, "geo.secondaries[") {
         let label = match rest {
@@ -46,10 +70,12 @@ fn static_label(field: &str) -> Option<&'static str> {
         "contact.name" => "Contact name",
         "contact.email" => "Contact email",
         "contact.ticket" => "Support ticket number",
-        "window.start" => "Window start",
-        "window.time_zone" => "Time zone",
-        "window.duration_hours" => "Window length (hours)",
-        "window.review_call" => "Do you want a review call with GitLab Support?",
+        "windows[0].start" => "Window start",
+        "windows[0].time_zone" => "Time zone",
+        "windows[0].duration_hours" => "Window length (hours)",
+        "windows[0].review_call" => "Do you want a review call with GitLab Support?",
+        "windows[0].last_hop" => "Last hop of window 1",
+        "dependency_upgrades" => "Dependency upgrades on the path",
         "versions.current" => "Current GitLab version",
         "versions.edition" => "Edition",
         "versions.target" => "Target GitLab version",
@@ -75,6 +101,8 @@ fn static_label(field: &str) -> Option<&'static str> {
         "topology.redis.nodes" => "Redis nodes (with Sentinel)",
         "topology.gitaly.mode" => "How Gitaly runs",
         "topology.gitaly.storages" => "Gitaly storages",
+        "topology.gitaly.nodes" => "Gitaly nodes",
+        "topology.gitaly.praefect_nodes" => "Praefect nodes",
         "topology.pgbouncer" => "PgBouncer",
         "topology.pgbouncer.nodes" => "PgBouncer nodes",
         "topology.consul" => "Consul",
@@ -98,6 +126,7 @@ fn static_label(field: &str) -> Option<&'static str> {
         "notes.current_known_issues" => "Known issues you already see on the current version",
         "known_issues_reviewed" => "Known issues on your path",
         "backup.method" => "Backup method",
+        "backup_every_hop" => "Take a backup before every hop too?",
         "backup.secrets_backed_up" => "Are the secrets backed up?",
         "backup.config_backed_up" => "Is the configuration backed up?",
         "backup.object_storage_backed_up" => {
@@ -144,12 +173,11 @@ pub const POSTGRES_PROVIDERS: [(&str, &str); 7] = [
 ];
 
 /// Providers of object storage, as stored in `topology.object_storage_provider`.
-pub const OBJECT_STORAGE_PROVIDERS: [(&str, &str); 6] = [
+pub const OBJECT_STORAGE_PROVIDERS: [(&str, &str); 5] = [
     ("aws_s3", "Amazon S3"),
     ("gcs", "Google Cloud Storage"),
     ("azure_blob", "Azure Blob Storage"),
     ("s3_compatible", "S3-compatible storage, e.g. MinIO or Ceph"),
-    ("local_nfs", "No object storage service: local or NFS disks"),
     ("other", "Other"),
 ];
 
@@ -181,6 +209,10 @@ mod tests {
         assert_eq!(
             field_label("topology.nodes[0].os.version"),
             "Operating system version of group 1"
+        );
+        assert_eq!(
+            field_label("topology.nodes[1].additional_roles[0]"),
+            "Further role 1 of group 2"
         );
         assert_eq!(
             field_label("custom_keys.api_token"),

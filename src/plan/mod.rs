@@ -11,15 +11,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 mod labels;
+mod open;
+mod steps;
 mod topology;
 
 pub use labels::*;
+pub use open::*;
+pub use steps::*;
 pub use topology::*;
 
 /// The value of the `format` key of every plan file.
 pub const FORMAT: &str = "gitlab-upgrade-plan";
 /// The newest plan file schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Keys of a JSON object that this version of the tool does not know; kept verbatim.
 pub type Extra = BTreeMap<String, Value>;
@@ -44,8 +48,9 @@ pub struct Plan {
     pub updated_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window: Option<Window>,
+    /// The maintenance windows, in order (version 2; a version 1 `window` becomes the first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<Window>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Versions>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,12 +77,21 @@ pub struct Plan {
     pub rollback: Option<Rollback>,
     /// The wizard step the plan was saved at.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_step: Option<Step>,
+    pub last_step: Option<Open<Step>>,
     /// Field paths of yes/no questions answered "not sure": their value stays unset, they are
     /// listed as "to verify" in every export, and a conditional stop they decide stays on the
     /// path until the answer is known.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub to_verify: Vec<String>,
+    /// Dependency upgrades scheduled between the GitLab hops (version 2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependency_upgrades: Vec<DependencyUpgrade>,
+    /// Hours a hop took in a rehearsal, by GitLab `major.minor`: they replace the estimates.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub hop_hours: BTreeMap<String, f64>,
+    /// Take a backup before every hop, not only at the start of each window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_every_hop: Option<bool>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -92,7 +106,7 @@ impl Default for Plan {
             created_at: None,
             updated_at: None,
             contact: None,
-            window: None,
+            windows: Vec::new(),
             versions: None,
             conditions: None,
             zero_downtime: None,
@@ -106,6 +120,9 @@ impl Default for Plan {
             rollback: None,
             last_step: None,
             to_verify: Vec::new(),
+            dependency_upgrades: Vec::new(),
+            hop_hours: BTreeMap::new(),
+            backup_every_hop: None,
             extra: Extra::new(),
         }
     }
@@ -121,14 +138,25 @@ impl Plan {
         }
     }
 
+    /// The revision the next save gets: one more, or the largest a plan file holds when it
+    /// is already there (a revision never wraps back to 0).
+    pub fn next_revision(&self) -> u32 {
+        self.revision.saturating_add(1)
+    }
+
     /// The install method, when answered.
     pub fn method(&self) -> Option<InstallMethod> {
-        self.install.as_ref().and_then(|i| i.method)
+        self.install.as_ref().and_then(|i| i.method.known())
     }
 
     /// The topology kind, when answered.
     pub fn topology_kind(&self) -> Option<TopologyKind> {
-        self.topology.as_ref().and_then(|t| t.kind)
+        self.topology.as_ref().and_then(|t| t.kind.known())
+    }
+
+    /// The wizard step the plan was saved at, when it is one this version has.
+    pub fn saved_step(&self) -> Option<Step> {
+        self.last_step.known()
     }
 
     /// Whether Geo is used, when answered.
@@ -154,6 +182,19 @@ impl Plan {
             })
             .map(|(k, _)| (*k).to_string())
             .collect()
+    }
+
+    /// The first maintenance window, when there is one.
+    pub fn first_window(&self) -> Option<&Window> {
+        self.windows.first()
+    }
+
+    /// The first maintenance window, added when the plan has none yet.
+    pub fn first_window_mut(&mut self) -> &mut Window {
+        if self.windows.is_empty() {
+            self.windows.push(Window::default());
+        }
+        &mut self.windows[0]
     }
 
     /// Whether the question at `field` was answered "not sure".
@@ -191,9 +232,11 @@ impl Plan {
             ($($f:ident),*) => {$(if !keep(&p.$f) { p.$f = None; })*};
         }
         drop_empty!(
-            contact, window, versions, conditions, install, os, topology, geo, notes, backup,
-            rollback
+            contact, versions, conditions, install, os, topology, geo, notes, backup, rollback
         );
+        if p.windows.len() == 1 && p.windows[0] == Window::default() {
+            p.windows.clear();
+        }
         p
     }
 }
@@ -230,9 +273,13 @@ pub struct Window {
         serialize_with = "whole_numbers_plain"
     )]
     pub duration_hours: Option<f64>,
-    /// Whether a review call with GitLab Support is wanted.
+    /// Whether a review call with GitLab Support is wanted (asked once, on the first window).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_call: Option<bool>,
+    /// The GitLab `major.minor` of the last hop done in this window; `None` on the last window
+    /// (it takes the rest of the path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_hop: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -271,10 +318,10 @@ pub struct Versions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edition: Option<Edition>,
+    pub edition: Option<Open<Edition>>,
     /// Set only when the edition changes during the upgrade (outside Upgrade Assistance scope).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_edition: Option<Edition>,
+    pub target_edition: Option<Open<Edition>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -360,10 +407,10 @@ impl InstallMethod {
 #[serde(default)]
 pub struct Install {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<InstallMethod>,
+    pub method: Option<Open<InstallMethod>>,
     /// Set only when the installation method changes (outside Upgrade Assistance scope).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_method: Option<InstallMethod>,
+    pub target_method: Option<Open<InstallMethod>>,
     /// Helm: the chart version currently deployed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_version: Option<String>,
@@ -405,7 +452,7 @@ pub struct Os {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub arch: Option<Arch>,
+    pub arch: Option<Open<Arch>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -419,6 +466,7 @@ fn whole_numbers_plain<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S:
     }
 }
 
+/// The Geo role of the site a plan was prefilled from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GeoRole {
@@ -434,7 +482,7 @@ pub struct GeoSite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<TopologyKind>,
+    pub kind: Option<Open<TopologyKind>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_count: Option<u32>,
     #[serde(flatten)]
@@ -448,7 +496,7 @@ pub struct Geo {
     pub enabled: Option<bool>,
     /// The role of the site this plan was prefilled from (from `gitlab:env:info`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_role: Option<GeoRole>,
+    pub site_role: Option<Open<GeoRole>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secondaries: Vec<GeoSite>,
     #[serde(flatten)]
@@ -467,6 +515,7 @@ pub struct Notes {
     pub extra: Extra,
 }
 
+/// How the instance is backed up before the upgrade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BackupMethod {
@@ -481,7 +530,7 @@ pub enum BackupMethod {
 #[serde(default)]
 pub struct Backup {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<BackupMethod>,
+    pub method: Option<Open<BackupMethod>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secrets_backed_up: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]

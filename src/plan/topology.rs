@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Extra, Os};
+use super::{Extra, Open, OpenAnswer, Os};
 
 /// Single or multi-node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -76,12 +76,12 @@ impl NodeRole {
 /// A group of identical nodes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Node {
-    pub role: NodeRole,
+    pub role: Open<NodeRole>,
     #[serde(default = "one")]
     pub count: u32,
     /// Further roles the same nodes carry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub additional_roles: Vec<NodeRole>,
+    pub additional_roles: Vec<Open<NodeRole>>,
     /// Host names, when the customer wants them in the plan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<String>,
@@ -101,7 +101,7 @@ fn one() -> u32 {
 impl Node {
     pub fn new(role: NodeRole, count: u32) -> Node {
         Node {
-            role,
+            role: Open::Known(role),
             count,
             additional_roles: Vec::new(),
             hosts: Vec::new(),
@@ -112,10 +112,11 @@ impl Node {
     }
     /// Whether this node group carries `role`.
     pub fn has_role(&self, role: NodeRole) -> bool {
-        self.role == role || self.additional_roles.contains(&role)
+        self.role == role || self.additional_roles.iter().any(|r| *r == role)
     }
 }
 
+/// How PostgreSQL runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PostgresMode {
@@ -131,7 +132,7 @@ pub enum PostgresMode {
 #[serde(default)]
 pub struct Postgresql {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<PostgresMode>,
+    pub mode: Option<Open<PostgresMode>>,
     /// Provider of an external database, e.g. `aws_rds`, `gcp_cloud_sql`, `azure`, `self_managed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
@@ -142,6 +143,7 @@ pub struct Postgresql {
     pub extra: Extra,
 }
 
+/// How Redis runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RedisMode {
@@ -154,13 +156,14 @@ pub enum RedisMode {
 #[serde(default)]
 pub struct Redis {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<RedisMode>,
+    pub mode: Option<Open<RedisMode>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+/// How Gitaly runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GitalyMode {
@@ -186,6 +189,14 @@ pub struct GitalyStorage {
 }
 
 impl GitalyStorage {
+    /// `default (unix:/var/opt/gitlab/gitaly/gitaly.socket)`: the name and, when known, where.
+    pub fn describe(&self) -> String {
+        match &self.address {
+            Some(a) => format!("{} ({a})", self.name),
+            None => self.name.clone(),
+        }
+    }
+
     /// A storage reached over TCP/TLS is on another host.
     pub fn is_remote(&self) -> bool {
         self.address
@@ -198,7 +209,7 @@ impl GitalyStorage {
 #[serde(default)]
 pub struct Gitaly {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<GitalyMode>,
+    pub mode: Option<Open<GitalyMode>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub storages: Vec<GitalyStorage>,
     #[serde(flatten)]
@@ -210,7 +221,7 @@ pub struct Gitaly {
 #[serde(default)]
 pub struct Topology {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<TopologyKind>,
+    pub kind: Option<Open<TopologyKind>>,
     /// Reference architecture size, e.g. `1k`, `2k`, `3k`, `5k`, `10k`, `25k`, `50k`, or `custom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_architecture: Option<String>,
@@ -231,7 +242,7 @@ pub struct Topology {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage: Option<bool>,
     /// Who provides the object storage: an id from `OBJECT_STORAGE_PROVIDERS` (`aws_s3`,
-    /// `gcs`, `azure_blob`, `s3_compatible`, `local_nfs`, `other`).
+    /// `gcs`, `azure_blob`, `s3_compatible`, `other`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_storage_provider: Option<String>,
     /// Advanced search with Elasticsearch or OpenSearch.
@@ -263,13 +274,13 @@ pub struct Topology {
 
 impl Topology {
     pub fn pg_mode(&self) -> Option<PostgresMode> {
-        self.postgresql.as_ref().and_then(|p| p.mode)
+        self.postgresql.as_ref().and_then(|p| p.mode.known())
     }
     pub fn redis_mode(&self) -> Option<RedisMode> {
-        self.redis.as_ref().and_then(|r| r.mode)
+        self.redis.as_ref().and_then(|r| r.mode.known())
     }
     pub fn gitaly_mode(&self) -> Option<GitalyMode> {
-        self.gitaly.as_ref().and_then(|g| g.mode)
+        self.gitaly.as_ref().and_then(|g| g.mode.known())
     }
     /// Total nodes carrying `role`.
     pub fn count_role(&self, role: NodeRole) -> u32 {
@@ -303,7 +314,7 @@ impl Topology {
             ([], None) => true,
             ([], Some(c)) => {
                 let mut n = Node::new(role, c);
-                n.additional_roles = also.to_vec();
+                n.additional_roles = also.iter().copied().map(Open::Known).collect();
                 self.nodes.push(n);
                 true
             }

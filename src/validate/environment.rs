@@ -2,19 +2,23 @@
 //! minimums, zero-downtime eligibility.
 
 use super::*;
-use crate::plan::NodeRole;
+use crate::plan::{GitalyMode, NodeRole, OpenAnswer};
 
 pub(super) fn check_install(plan: &Plan, out: &mut Out) {
     let install = plan.install.clone().unwrap_or_default();
-    let Some(method) = install.method else {
+    if install.method.is_none() {
         out.error(
             "required",
             "install.method",
             "Choose how GitLab is installed.",
         );
+    }
+    // A method this version does not know is an answer (see `check_kept_values`), but nothing
+    // can be said about it.
+    let Some(method) = install.method.known() else {
         return;
     };
-    if let Some(target) = install.target_method.filter(|t| *t != method) {
+    if let Some(target) = install.target_method.known().filter(|t| *t != method) {
         out.push_doc(
             Severity::Warning,
             "method_change",
@@ -90,7 +94,7 @@ pub(super) fn check_one_os(
     if !needs_os {
         return;
     }
-    if let Some(arch) = os.arch
+    if let Some(arch) = os.arch.known()
         && !entry.architectures.is_empty()
         && !entry.architectures.iter().any(|a| a == arch.id())
     {
@@ -104,7 +108,7 @@ pub(super) fn check_one_os(
             ),
         );
     }
-    if let Some(edition) = plan.versions.as_ref().and_then(|v| v.edition)
+    if let Some(edition) = plan.versions.as_ref().and_then(|v| v.edition.known())
         && !entry.editions.iter().any(|e| e == edition.id())
     {
         out.error(
@@ -120,14 +124,16 @@ pub(super) fn check_one_os(
     let Some(p) = p else {
         return;
     };
-    // The current version too: it must be installable for a restore on the same OS.
+    // The nodes' OS: packages at every hop, and an OS upgrade the plan schedules, are the
+    // timeline's check; an OS whose end of packages is UNVERIFIED is only a warning here.
+    let main_os = field == "os";
     for hop in &p.hops {
         let minor = hop.minor();
         match os_support(entry, minor) {
             OsSupport::Ended {
                 last,
                 verified: true,
-            } => {
+            } if !main_os => {
                 out.push_doc(
                     Severity::Error,
                     "os_not_packaged",
@@ -158,7 +164,7 @@ pub(super) fn check_one_os(
                 );
                 return;
             }
-            OsSupport::TooEarly { first } => {
+            OsSupport::TooEarly { first } if !main_os => {
                 out.push_doc(
                     Severity::Error,
                     "os_not_packaged",
@@ -172,7 +178,7 @@ pub(super) fn check_one_os(
                 );
                 return;
             }
-            OsSupport::LastPackaged | OsSupport::Packaged => {}
+            _ => {}
         }
     }
     if entry.status == "ending" {
@@ -194,11 +200,11 @@ pub(super) fn check_one_os(
 
 // ------------------------------------------------------------------ topology
 
-pub(super) fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>, out: &mut Out) {
+pub(super) fn check_topology(plan: &Plan, p: Option<&UpgradePath>, out: &mut Out) {
     let t = plan.topology.clone().unwrap_or_default();
     let method = plan.method();
-    match t.kind {
-        None => out.error(
+    match t.kind.known() {
+        None if t.kind.is_none() => out.error(
             "required",
             "topology.kind",
             "Choose single-node or multi-node.",
@@ -238,41 +244,15 @@ pub(super) fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>
             "Say how PostgreSQL runs (bundled, Patroni HA or external).",
         );
     }
-    if pg.mode == Some(PostgresMode::External) && text(&pg.version).is_none() {
+    if pg.mode.known() == Some(PostgresMode::External) && text(&pg.version).is_none() {
         out.error(
             "pg_version_missing",
             "topology.postgresql.version",
             "Enter the version of the external PostgreSQL: GitLab needs a minimum version for each major.",
         );
     }
-    if let (Some(p), Some(have)) = (p, text(&pg.version)) {
-        check_pg_minimum(plan, k, p, have, out);
-    }
-    let redis = t.redis.clone().unwrap_or_default();
-    if let (Some(p), Some(have)) = (p, text(&redis.version))
-        && redis.mode != Some(RedisMode::Bundled)
-    {
-        for hop in &p.hops {
-            if let Some(min) = k.redis_minimum(hop.semver.major)
-                && version_below(have, &min.minimum)
-            {
-                out.push_doc(
-                    Severity::Error,
-                    "redis_minimum",
-                    "topology.redis.version",
-                    format!(
-                        "Redis {have} is below the minimum {} for GitLab {} (hop {}). {}",
-                        min.minimum,
-                        hop.semver.major,
-                        hop.display_version(),
-                        min.note.clone().unwrap_or_default()
-                    ),
-                    min.doc_url.as_deref(),
-                );
-                break;
-            }
-        }
-    }
+    // Whether PostgreSQL and Redis fit every hop (minimum and maximum) is the timeline's
+    // check, with the upgrades the plan schedules between hops.
     if t.mattermost == Some(true)
         && let Some(p) = p
         && p.hops.iter().any(|h| h.semver.major >= 19)
@@ -295,7 +275,7 @@ pub(super) fn check_topology(plan: &Plan, k: &Knowledge, p: Option<&UpgradePath>
 /// What a plan needs to say about the components it uses: how many nodes run them (multi-node),
 /// who provides the external services, which search engine and version.
 fn check_components(t: &crate::plan::Topology, out: &mut Out) {
-    if t.kind == Some(TopologyKind::MultiNode) {
+    if t.kind.known() == Some(TopologyKind::MultiNode) {
         let counts = [
             (
                 t.pgbouncer == Some(true),
@@ -321,6 +301,21 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
                 "topology.postgresql.nodes",
                 "PostgreSQL",
             ),
+            (
+                matches!(
+                    t.gitaly_mode(),
+                    Some(GitalyMode::Sharded | GitalyMode::Cluster)
+                ),
+                t.count_role(NodeRole::Gitaly),
+                "topology.gitaly.nodes",
+                "Gitaly",
+            ),
+            (
+                t.gitaly_mode() == Some(GitalyMode::Cluster),
+                t.count_role(NodeRole::Praefect),
+                "topology.gitaly.praefect_nodes",
+                "Praefect",
+            ),
         ];
         for (used, count, field, name) in counts {
             if used && count == 0 {
@@ -335,7 +330,7 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
         }
     }
     let pg = t.postgresql.clone().unwrap_or_default();
-    if pg.mode == Some(PostgresMode::External) && text(&pg.provider).is_none() {
+    if pg.mode.known() == Some(PostgresMode::External) && text(&pg.provider).is_none() {
         out.warn(
             "pg_provider",
             "topology.postgresql.provider",
@@ -367,59 +362,9 @@ fn check_components(t: &crate::plan::Topology, out: &mut Out) {
     }
 }
 
-pub(super) fn check_pg_minimum(
-    plan: &Plan,
-    k: &Knowledge,
-    p: &UpgradePath,
-    have: &str,
-    out: &mut Out,
-) {
-    let t = plan.topology.clone().unwrap_or_default();
-    let auto = t.kind == Some(TopologyKind::SingleNode)
-        && t.pg_mode() == Some(PostgresMode::Bundled)
-        && plan
-            .method()
-            .is_some_and(|m| matches!(m, InstallMethod::LinuxPackage | InstallMethod::Docker));
-    let mut effective = have.to_string();
-    for hop in &p.hops {
-        if let Some(min) = k.postgresql_minimum(hop.semver.major)
-            && version_below(&effective, &min.minimum)
-        {
-            let hint = if t.pg_mode() == Some(PostgresMode::External) {
-                "Upgrade the external database before this hop."
-            } else {
-                "Upgrade the bundled database (gitlab-ctl pg-upgrade) before this hop."
-            };
-            out.push_doc(
-                Severity::Error,
-                "pg_minimum",
-                "topology.postgresql.version",
-                format!(
-                    "PostgreSQL {have} is below the minimum {} for GitLab {} (hop {}). {hint}",
-                    min.minimum,
-                    hop.semver.major,
-                    hop.display_version()
-                ),
-                Some(&format!(
-                    "https://docs.gitlab.com/update/versions/gitlab_{}_changes/",
-                    hop.semver.major
-                )),
-            );
-            return;
-        }
-        if auto {
-            for a in &k.requirements.bundled_postgresql_auto_upgrade {
-                if a.minor_parsed == Some(hop.minor()) && version_below(&effective, &a.postgresql) {
-                    effective = a.postgresql.clone();
-                }
-            }
-        }
-    }
-}
-
 pub(super) fn check_zero_downtime(plan: &Plan, t: &crate::plan::Topology, out: &mut Out) {
     let method = plan.method();
-    if t.kind == Some(TopologyKind::SingleNode) {
+    if t.kind.known() == Some(TopologyKind::SingleNode) {
         out.push_doc(
             Severity::Error,
             "zdu_ineligible",

@@ -20,7 +20,7 @@ pub(super) fn check_geo(plan: &Plan, out: &mut Out) {
                         "Give the secondary site a name.",
                     );
                 }
-                if s.node_count.is_none() && s.kind == Some(TopologyKind::MultiNode) {
+                if s.node_count.is_none() && s.kind.known() == Some(TopologyKind::MultiNode) {
                     out.warn(
                         "node_count",
                         &format!("geo.secondaries[{i}].node_count"),
@@ -82,7 +82,7 @@ pub(super) fn check_known_issues(plan: &Plan, p: Option<&UpgradePath>, out: &mut
 
 pub(super) fn check_backup(plan: &Plan, today: NaiveDate, out: &mut Out) {
     let b = plan.backup.clone().unwrap_or_default();
-    let Some(method) = b.method else {
+    let Some(method) = b.method.clone() else {
         out.error(
             "required",
             "backup.method",
@@ -171,12 +171,10 @@ pub(super) fn check_backup(plan: &Plan, today: NaiveDate, out: &mut Out) {
     }
 }
 
-pub(super) fn check_rollback(
-    plan: &Plan,
-    window: Option<WindowInfo>,
-    p: Option<&UpgradePath>,
-    out: &mut Out,
-) {
+/// The rollback: confirmed, a trigger, its duration, and a decision time inside the first
+/// window that leaves room to roll back. (Whether each window holds its work and rollback
+/// reserve is the timeline's check.)
+pub(super) fn check_rollback(plan: &Plan, window: Option<WindowInfo>, out: &mut Out) {
     let r = plan.rollback.clone().unwrap_or_default();
     if r.confirmed != Some(true) {
         out.push_doc(
@@ -211,24 +209,20 @@ pub(super) fn check_rollback(
             format!("`{d}` is not a date and time (expected YYYY-MM-DDTHH:MM)."),
         );
     }
-    let Some(w) = window else {
-        return;
-    };
-    let Some(hours) = w.hours else {
+    let Some((start, hours)) = window.and_then(|w| Some((w.start?, w.hours?))) else {
         return;
     };
     // The window length is at most 168 hours here; the end can still leave the calendar for a
     // start at the end of its range.
     let end = chrono::Duration::try_minutes((hours * 60.0) as i64)
-        .and_then(|d| w.start.checked_add_signed(d));
+        .and_then(|d| start.checked_add_signed(d));
     if let (Some((_, Some(dl))), Some(end)) = (deadline, end) {
-        if dl < w.start || dl > end {
+        if dl < start || dl > end {
             out.warn(
                 "deadline_outside_window",
                 "rollback.decision_deadline",
                 format!(
-                    "The rollback decision time {dl} is outside the window ({} to {end}).",
-                    w.start
+                    "The rollback decision time {dl} is outside the first window ({start} to {end}).",
                 ),
             );
         } else if let Some(rh) = r.duration_hours {
@@ -240,26 +234,6 @@ pub(super) fn check_rollback(
                     format!("After the decision time only {left:.1} h of the window remain, but a rollback takes {rh} h."),
                 );
             }
-        }
-    }
-    if let Some(p) = p {
-        let per_hop = if plan.topology_kind() == Some(TopologyKind::MultiNode) {
-            HOURS_PER_HOP_MULTI
-        } else {
-            HOURS_PER_HOP_SINGLE
-        };
-        let hops = p.hops.len() as f64;
-        let rollback = r.duration_hours.unwrap_or(DEFAULT_ROLLBACK_HOURS);
-        let needed = hops * per_hop + rollback;
-        if hours < needed {
-            out.warn(
-                "window_too_short",
-                "window.duration_hours",
-                format!(
-                    "A {hours} h window is short for {} hop(s) (about {per_hop} h each, plus waiting for background migrations) and a {rollback} h rollback: about {needed} h are needed. Lengthen the window or split the upgrade over several windows.",
-                    p.hops.len()
-                ),
-            );
         }
     }
 }

@@ -13,7 +13,7 @@ pub(super) fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Optio
             "Choose the edition: CE or EE.",
         );
     }
-    if let (Some(from), Some(to)) = (v.edition, v.target_edition)
+    if let (Some(from), Some(to)) = (v.edition.known(), v.target_edition.known())
         && from != to
     {
         out.push_doc(
@@ -43,7 +43,7 @@ pub(super) fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Optio
             return None;
         }
     };
-    if let (Some(suffix), Some(edition)) = (cur.edition, v.edition)
+    if let (Some(suffix), Some(edition)) = (cur.edition, v.edition.known())
         && suffix != edition
     {
         out.warn(

@@ -155,20 +155,29 @@ impl WizardApp {
     }
 
     pub(super) fn status_bar(&mut self, ui: &mut Ui) {
+        let message = match &self.status {
+            Some((msg, sev)) => RichText::new(msg).color(widgets::severity_color(ui, *sev)),
+            None => RichText::new(format!(
+                "{} error(s), {} warning(s) in the plan",
+                self.analysis.count(Severity::Error),
+                self.analysis.count(Severity::Warning)
+            )),
+        };
+        let data = RichText::new(self.knowledge.data_summary()).weak().small();
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if let Some((msg, sev)) = &self.status {
-                    let color = widgets::severity_color(ui, *sev);
-                    ui.label(RichText::new(msg).color(color));
-                } else {
-                    let e = self.analysis.count(Severity::Error);
-                    let w = self.analysis.count(Severity::Warning);
-                    ui.label(format!("{e} error(s), {w} warning(s) in the plan"));
-                }
+            // Side by side when there is room; otherwise one under the other, the message
+            // wrapped: a message is never cut off at the window's edge.
+            if ui.available_width() >= 900.0 {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(RichText::new(self.knowledge.data_summary()).weak().small());
+                    ui.label(data);
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        ui.add(egui::Label::new(message).wrap());
+                    });
                 });
-            });
+            } else {
+                ui.add(egui::Label::new(message).wrap());
+                ui.add(egui::Label::new(data).wrap());
+            }
         });
     }
 
@@ -274,6 +283,7 @@ impl WizardApp {
             reveal_all: reveal,
             focus: &mut self.focus,
             focus_first: &mut self.focus_first,
+            auto_focused: &mut self.auto_focused,
             drafts: &mut self.drafts,
             knowledge: self.knowledge,
         };

@@ -318,12 +318,12 @@ impl WizardApp {
 
     pub(super) fn save_to(&mut self, path: &Path) {
         let now = self.platform.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        self.plan.revision += 1;
+        self.plan.revision = self.plan.next_revision();
         self.plan.updated_at = Some(now.clone());
         if self.plan.created_at.is_none() {
             self.plan.created_at = Some(now);
         }
-        self.plan.last_step = Some(self.step);
+        self.plan.last_step = Some(self.step.into());
         let snapshot = Box::new(self.plan.clone());
         let text = plan_file::to_json(&snapshot);
         let job_path = path.to_path_buf();
@@ -548,7 +548,7 @@ impl WizardApp {
         };
         let now = self.platform.now();
         let mut plan = self.plan.clone();
-        plan.last_step = Some(self.step);
+        plan.last_step = Some(self.step.into());
         if let Err(e) = draft::write(&dir, &plan, self.file.as_deref(), now) {
             self.status = Some((format!("Autosave failed: {e}"), Severity::Warning));
         }

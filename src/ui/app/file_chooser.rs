@@ -254,7 +254,12 @@ impl FileChooser {
         // focused button does not also confirm.
         let mut acted = false;
         egui::Modal::new(egui::Id::unique("file_chooser")).show(ctx, |ui| {
-            ui.set_width(600.0);
+            // 600 points, or less in a narrow or zoomed window.
+            ui.set_width(
+                600.0_f32
+                    .min(ui.ctx().content_rect().width() - 48.0)
+                    .max(200.0),
+            );
             ui.heading(&self.title);
             if let Some(note) = &self.note {
                 ui.label(RichText::new(note).color(crate::ui::widgets::warning_color(ui)));

@@ -138,6 +138,8 @@ pub struct WizardApp {
     pub focus: Option<String>,
     /// Focus the first input of the step on the next frame (the step was just entered).
     pub focus_first: bool,
+    /// The input focused by the app on entering a step, until the user types into it.
+    auto_focused: Option<String>,
     /// Text typed into number, date and time inputs that is not a value yet.
     pub drafts: widgets::Drafts,
     /// Scroll the step page to its top on the next frame.
@@ -203,6 +205,7 @@ impl WizardApp {
             touched: BTreeSet::new(),
             focus: None,
             focus_first: false,
+            auto_focused: None,
             drafts: widgets::Drafts::default(),
             scroll_to_top: false,
             analysis,
@@ -423,9 +426,10 @@ impl WizardApp {
         }
         let typed = self.drafts.problems_on(self.step);
         if let Some((field, problem)) = typed.first() {
+            let label = crate::validate::field_label(self.knowledge, field);
             return Some(format!(
-                "{BLOCKED} {}: {problem}",
-                crate::validate::field_label(self.knowledge, field)
+                "{BLOCKED} {}",
+                crate::validate::labelled(&label, problem)
             ));
         }
         let errors = self.step_errors(self.step);
@@ -446,7 +450,7 @@ impl WizardApp {
 
     /// Replace the open plan (after New/Open/Recover).
     fn load_plan(&mut self, plan: Plan, file: Option<PathBuf>, saved: Plan) {
-        let step = plan.last_step.unwrap_or(Step::Start);
+        let step = plan.saved_step().unwrap_or(Step::Start);
         self.plan = plan;
         self.saved_plan = saved;
         // A plan from a file is a document with answers: every step can be visited. A new plan
@@ -483,7 +487,8 @@ impl WizardApp {
                 area = area.vertical_scroll_offset(0.0);
             }
             area.show(ui, |ui| {
-                ui.set_max_width(900.0);
+                // Never wider than the window (a zoomed or narrow one): text wraps instead.
+                ui.set_max_width(ui.available_width().min(900.0));
                 self.step_page(ui);
             });
         });

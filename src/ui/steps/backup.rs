@@ -11,7 +11,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let object_storage = ctx.plan.topology.as_ref().and_then(|t| t.object_storage) == Some(true);
     let plan = &mut *ctx.plan;
     let b = plan.backup.get_or_insert_with(Default::default);
-    form.field("backup.method").required().radio(
+    form.field("backup.method").required().open_radio(
         ui,
         &mut b.method,
         &[
@@ -53,6 +53,12 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             .required()
             .yes_no_unsure(ui, &mut b.object_storage_backed_up, &mut plan.to_verify);
     }
+    form.field("backup_every_hop")
+        .yes_no(ui, &mut plan.backup_every_hop);
+    widgets::help(
+        ui,
+        "The runbook takes a backup at the start of each window and before each database or OS upgrade; say Yes to take one before every hop as well.",
+    );
     form.field("backup.location")
         .hint("e.g. s3://backups/gitlab, NFS on backup01")
         .text(ui, &mut b.location);

@@ -24,26 +24,52 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         .text(ui, &mut contact.ticket);
 
     section(ui, "Upgrade window");
-    let window = ctx.plan.window.get_or_insert_with(Default::default);
-    form.field("window.start")
-        .required()
-        .date_time(ui, &mut window.start);
-    time_zone(ui, form, &mut window.time_zone, &mut ctx.ui_state.tz_search);
-    form.field("window.duration_hours")
-        .required()
-        .hint("e.g. 8")
-        .hours(ui, &mut window.duration_hours);
-    form.field("window.review_call")
-        .required()
-        .yes_no(ui, &mut window.review_call);
+    ctx.plan.first_window_mut();
+    let count = ctx.plan.windows.len();
+    for (i, window) in ctx.plan.windows.iter_mut().enumerate() {
+        if count > 1 {
+            ui.label(RichText::new(format!("Window {} of {count}", i + 1)).strong());
+        }
+        form.field(&format!("windows[{i}].start"))
+            .required()
+            .date_time(ui, &mut window.start);
+        time_zone(
+            ui,
+            form,
+            i,
+            &mut window.time_zone,
+            &mut ctx.ui_state.tz_search,
+        );
+        form.field(&format!("windows[{i}].duration_hours"))
+            .required()
+            .hint("e.g. 8")
+            .hours(ui, &mut window.duration_hours);
+        if i == 0 {
+            form.field("windows[0].review_call")
+                .required()
+                .yes_no(ui, &mut window.review_call);
+            widgets::help(
+                ui,
+                "The call is optional (30 minutes, screen share); Support sends a scheduling link at least 2-3 days before the upgrade. Engineers are not present during the upgrade itself.",
+            );
+        }
+        ui.add_space(6.0);
+    }
     widgets::help(
         ui,
-        "The call is optional (30 minutes, screen share); Support sends a scheduling link at least 2-3 days before the upgrade. Engineers are not present during the upgrade itself.",
+        "A long path can be split over several windows (weekends), with the background migrations finished in between: step 3 shows the timeline and where to split.",
     );
 }
 
-fn time_zone(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>, search: &mut String) {
-    let field = "window.time_zone";
+fn time_zone(
+    ui: &mut Ui,
+    form: &mut Form<'_>,
+    window: usize,
+    value: &mut Option<String>,
+    search: &mut String,
+) {
+    let field = format!("windows[{window}].time_zone");
+    let field = field.as_str();
     let label = form.label_of(field);
     ui.scope_builder(
         egui::UiBuilder::new().scope_id(egui::Id::unique(("upgrade-planner-field", field))),
@@ -53,13 +79,13 @@ fn time_zone(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>, searc
             let before = value.clone();
             let inner = egui::ComboBox::from_id_salt(field)
                 .selected_text(selected)
-                .width(widgets::FIELD_WIDTH - 10.0)
+                .width(widgets::input_width(ui) - 10.0)
                 .height(320.0)
                 .show_ui(ui, |ui| {
                     let sl = ui.label("Search time zones");
                     ui.add(
                         egui::TextEdit::singleline(search)
-                            .id(widgets::input_id("window.time_zone#search"))
+                            .id(widgets::input_id(&format!("{field}#search")))
                             .hint_text("Berlin, New_York, UTC…"),
                     )
                     .labelled_by(sl.id)

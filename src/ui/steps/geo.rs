@@ -35,7 +35,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
                 .text(ui, &mut site.location);
             form.field(&format!("geo.secondaries[{i}].kind"))
                 .required()
-                .radio(
+                .open_radio(
                     ui,
                     &mut site.kind,
                     &[
@@ -60,7 +60,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     if ui.button("Add a secondary site").clicked() {
         geo.secondaries.push(GeoSite {
             node_count: Some(1),
-            kind: Some(TopologyKind::SingleNode),
+            kind: Some(TopologyKind::SingleNode.into()),
             ..Default::default()
         });
     }

@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::{StepCtx, section};
-use crate::plan::InstallMethod;
+use crate::plan::{InstallMethod, OpenAnswer};
 use crate::ui::widgets::{self, Form};
 use crate::version::parse_version;
 
@@ -21,12 +21,12 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let install = ctx.plan.install.get_or_insert_with(Default::default);
     form.field("install.method")
         .required()
-        .radio(ui, &mut install.method, &method_options());
+        .open_radio(ui, &mut install.method, &method_options());
     widgets::help(
         ui,
         "Cloud marketplace images (AWS AMI and others) are the Linux package: choose Linux package.",
     );
-    match install.method {
+    match install.method.known() {
         Some(InstallMethod::HelmChart | InstallMethod::Operator) => {
             form.field("install.chart_version")
                 .hint("e.g. 7.3.9")
@@ -57,8 +57,9 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     options.extend(method_options());
     form.field("install.target_method")
         .hint("Same as now")
-        .choice(ui, &mut install.target_method, &options);
-    if install.target_method.is_some() && install.target_method == install.method {
+        .open_choice(ui, &mut install.target_method, &options);
+    // Picking the method in use means no change; a value kept as written stays as it is.
+    if install.target_method.known().is_some() && install.target_method == install.method {
         install.target_method = None;
     }
     ui.label(RichText::new("Moving to another method (for example Linux package to Helm) is a migration, outside Upgrade Assistance scope.").small().weak());

@@ -20,6 +20,7 @@ pub mod os;
 pub mod review;
 pub mod rollback;
 pub mod start;
+pub mod timeline;
 pub mod topology;
 pub mod versions;
 

@@ -64,7 +64,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     } else {
         form.show_findings(ui, "os.version");
     }
-    form.field("os.arch").required().radio(
+    form.field("os.arch").required().open_radio(
         ui,
         &mut os.arch,
         &[

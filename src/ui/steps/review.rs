@@ -98,10 +98,9 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         ui.label(RichText::new(format!("{}. {}", step.number(), step.title())).strong());
         for f in list {
             let text = RichText::new(format!(
-                "{} {}: {}",
+                "{} {}",
                 widgets::severity_icon(f.severity),
-                form.label_of(&f.field),
-                f.message
+                crate::validate::labelled(&form.label_of(&f.field), &f.message)
             ))
             .color(widgets::severity_color(ui, f.severity));
             if ui.link(text).on_hover_text("Go to this field").clicked() {

@@ -9,7 +9,7 @@ use crate::validate::{DEFAULT_ROLLBACK_HOURS, parse_local_datetime};
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let model = ctx.model;
     let has_method = ctx.plan.method().is_some();
-    let window = ctx.plan.window.clone().unwrap_or_default();
+    let window = ctx.plan.first_window().cloned().unwrap_or_default();
     let r = ctx.plan.rollback.get_or_insert_with(Default::default);
 
     section(ui, "Rollback steps");
@@ -99,7 +99,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             ),
         );
     }
-    form.show_findings(ui, "window.duration_hours");
+    form.show_findings(ui, "windows[0].duration_hours");
 }
 
 /// Window end minus the rollback time: the last moment to decide and still roll back in time.

@@ -4,8 +4,8 @@ use egui::Ui;
 
 use super::{StepCtx, section};
 use crate::plan::{
-    GitalyMode, Node, NodeRole, OBJECT_STORAGE_PROVIDERS, POSTGRES_PROVIDERS, PostgresMode,
-    RedisMode, SEARCH_ENGINES, Topology, TopologyKind,
+    GitalyMode, Node, NodeRole, OBJECT_STORAGE_PROVIDERS, OpenAnswer, POSTGRES_PROVIDERS,
+    PostgresMode, RedisMode, SEARCH_ENGINES, Topology, TopologyKind,
 };
 use crate::ui::widgets::{self, Form};
 
@@ -23,7 +23,7 @@ const REFERENCE_ARCHITECTURES: [(&str, &str); 8] = [
 pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     let mattermost_matters = mattermost_matters(ctx);
     let t = ctx.plan.topology.get_or_insert_with(Default::default);
-    form.field("topology.kind").required().radio(
+    form.field("topology.kind").required().open_radio(
         ui,
         &mut t.kind,
         &[
@@ -34,14 +34,14 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             (TopologyKind::MultiNode, "Multi-node"),
         ],
     );
-    let multi = t.kind == Some(TopologyKind::MultiNode);
+    let multi = t.kind.known() == Some(TopologyKind::MultiNode);
     if multi {
         reference_architecture(ui, form, t);
         node_groups(ui, form, t);
     }
     postgresql(ui, form, t, multi);
     redis(ui, form, t, multi);
-    gitaly(ui, form, t);
+    gitaly(ui, form, t, multi);
     other_components(ui, form, t, multi);
     if mattermost_matters || t.mattermost.is_some() {
         form.field("topology.mattermost")
@@ -97,29 +97,24 @@ fn node_groups(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
     for (i, node) in t.nodes.iter_mut().enumerate() {
         let n = i + 1;
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                let mut role = Some(node.role);
-                ui.vertical(|ui| {
-                    if form
-                        .field(&format!("topology.nodes[{i}].role"))
-                        .required()
-                        .choice(ui, &mut role, &roles)
-                        && let Some(r) = role
-                    {
-                        node.role = r;
-                    }
-                });
-                ui.vertical(|ui| {
-                    let mut count = Some(node.count);
-                    if form
-                        .field(&format!("topology.nodes[{i}].count"))
-                        .required()
-                        .count(ui, &mut count)
-                    {
-                        node.count = count.unwrap_or(0);
-                    }
-                });
-            });
+            // One under the other: side by side they ran off a narrow or zoomed window.
+            let mut role = Some(node.role.clone());
+            if form
+                .field(&format!("topology.nodes[{i}].role"))
+                .required()
+                .open_choice(ui, &mut role, &roles)
+                && let Some(r) = role
+            {
+                node.role = r;
+            }
+            let mut count = Some(node.count);
+            if form
+                .field(&format!("topology.nodes[{i}].count"))
+                .required()
+                .count(ui, &mut count)
+            {
+                node.count = count.unwrap_or(0);
+            }
             form.field(&format!("topology.nodes[{i}].hosts"))
                 .hint("optional, comma-separated")
                 .list(ui, &mut node.hosts);
@@ -173,7 +168,7 @@ fn role_count(
 fn postgresql(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "PostgreSQL");
     let pg = t.postgresql.get_or_insert_with(Default::default);
-    form.field("topology.postgresql.mode").radio(
+    form.field("topology.postgresql.mode").open_radio(
         ui,
         &mut pg.mode,
         &[
@@ -185,10 +180,10 @@ fn postgresql(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
             ),
         ],
     );
-    if pg.mode == Some(PostgresMode::External) {
+    if pg.mode.known() == Some(PostgresMode::External) {
         provider(ui, form, &mut pg.provider);
     }
-    let mode = pg.mode;
+    let mode = pg.mode.known();
     form.field("topology.postgresql.version")
         .hint("e.g. 16.4 (DB Version in gitlab:env:info)")
         .text(ui, &mut pg.version);
@@ -240,7 +235,7 @@ fn provider(ui: &mut Ui, form: &mut Form<'_>, value: &mut Option<String>) {
 fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Redis");
     let redis = t.redis.get_or_insert_with(Default::default);
-    form.field("topology.redis.mode").radio(
+    form.field("topology.redis.mode").open_radio(
         ui,
         &mut redis.mode,
         &[
@@ -255,7 +250,7 @@ fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     form.field("topology.redis.version")
         .hint("e.g. 7.2")
         .text(ui, &mut redis.version);
-    if multi && redis.mode == Some(RedisMode::Sentinel) {
+    if multi && redis.mode.known() == Some(RedisMode::Sentinel) {
         // Reference architectures run Sentinel on the Redis nodes.
         role_count(
             ui,
@@ -268,10 +263,10 @@ fn redis(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     }
 }
 
-fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
+fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology, multi: bool) {
     section(ui, "Gitaly");
     let gitaly = t.gitaly.get_or_insert_with(Default::default);
-    form.field("topology.gitaly.mode").radio(
+    form.field("topology.gitaly.mode").open_radio(
         ui,
         &mut gitaly.mode,
         &[
@@ -281,12 +276,22 @@ fn gitaly(ui: &mut Ui, form: &mut Form<'_>, t: &mut Topology) {
         ],
     );
     if !gitaly.storages.is_empty() {
-        let list: Vec<String> = gitaly
-            .storages
-            .iter()
-            .map(|s| format!("{} ({})", s.name, s.address.as_deref().unwrap_or("?")))
-            .collect();
+        let list: Vec<String> = gitaly.storages.iter().map(|s| s.describe()).collect();
         widgets::help(ui, &format!("Storages: {}", list.join(", ")));
+    }
+    let mode = gitaly.mode.known();
+    if multi && matches!(mode, Some(GitalyMode::Sharded | GitalyMode::Cluster)) {
+        role_count(ui, form, t, "topology.gitaly.nodes", NodeRole::Gitaly, &[]);
+    }
+    if multi && mode == Some(GitalyMode::Cluster) {
+        role_count(
+            ui,
+            form,
+            t,
+            "topology.gitaly.praefect_nodes",
+            NodeRole::Praefect,
+            &[],
+        );
     }
 }
 

@@ -24,7 +24,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
     {
         infer_edition(versions);
     }
-    form.field("versions.edition").required().radio(
+    form.field("versions.edition").required().open_radio(
         ui,
         &mut versions.edition,
         &[
@@ -66,6 +66,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
             );
         }
     }
+    super::timeline::show(plan, ctx.analysis, form, ui);
 }
 
 /// A version typed with its edition (`16.8.3-ee`) answers the edition question, unless the
@@ -78,7 +79,7 @@ fn infer_edition(versions: &mut Versions) {
             .and_then(|c| parse_version(c).ok())
             .and_then(|v| v.edition)
     {
-        versions.edition = Some(edition);
+        versions.edition = Some(edition.into());
     }
 }
 

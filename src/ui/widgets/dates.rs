@@ -37,25 +37,9 @@ impl<'a> Field<'_, 'a> {
             let unreadable = value.is_some() && date.is_none();
             let mut changed = false;
             ui.horizontal_wrapped(|ui| {
-                let r = parsed_input(
-                    ui,
-                    form,
-                    field,
-                    label,
-                    "YYYY-MM-DD",
-                    &mut date,
-                    110.0,
-                    &render_date,
-                    &parse_date,
-                );
-                changed |= r.changed();
+                let (c, r) = date_input(ui, form, field, label, &mut date);
+                changed |= c;
                 settle(form, field, &r);
-                if let Some(picked) = calendar(ui, field, date) {
-                    date = Some(picked);
-                    form.drafts.remove(field);
-                    form.touched.insert(field.to_string());
-                    changed = true;
-                }
                 if let Some(d) = date {
                     ui.label(RichText::new(d.format("%A %-d %B %Y").to_string()).weak());
                 }
@@ -101,25 +85,9 @@ impl<'a> Field<'_, 'a> {
             let mut changed = false;
             let mut focused = false;
             ui.horizontal_wrapped(|ui| {
-                let r = parsed_input(
-                    ui,
-                    form,
-                    &date_key,
-                    label,
-                    "YYYY-MM-DD",
-                    &mut date,
-                    110.0,
-                    &render_date,
-                    &parse_date,
-                );
-                changed |= r.changed();
+                let (c, r) = date_input(ui, form, &date_key, label, &mut date);
+                changed |= c;
                 focused |= r.has_focus();
-                if let Some(picked) = calendar(ui, field, date) {
-                    date = Some(picked);
-                    form.drafts.set(&date_key, render_date(&picked), None);
-                    form.touched.insert(field.to_string());
-                    changed = true;
-                }
                 let tl = ui.label("at");
                 let r = parsed_input(
                     ui,
@@ -208,6 +176,37 @@ fn half_answer(
         }
         _ => {}
     }
+}
+
+/// The date's text input and its calendar button; returns whether the date changed and the
+/// text input's response. A picked date is kept as the input's text until it becomes a value.
+fn date_input(
+    ui: &mut Ui,
+    form: &mut Form<'_>,
+    key: &str,
+    label: egui::Id,
+    date: &mut Option<NaiveDate>,
+) -> (bool, egui::Response) {
+    let r = parsed_input(
+        ui,
+        form,
+        key,
+        label,
+        "YYYY-MM-DD",
+        date,
+        110.0,
+        &render_date,
+        &parse_date,
+    );
+    let mut changed = r.changed();
+    let field = super::field_of(key).to_string();
+    if let Some(picked) = calendar(ui, &field, *date) {
+        *date = Some(picked);
+        form.drafts.set(key, render_date(&picked), None);
+        form.touched.insert(field);
+        changed = true;
+    }
+    (changed, r)
 }
 
 /// A "Calendar" button that opens a month view; returns the date picked, if one was.

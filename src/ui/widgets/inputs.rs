@@ -3,6 +3,7 @@
 use egui::{RichText, Ui, UiBuilder};
 
 use super::{FIELD_WIDTH, Form, input_id};
+use crate::plan::{Open, OpenAnswer, other_label};
 
 /// One field being drawn: its path, label, hint and whether it is required.
 pub struct Field<'f, 'a> {
@@ -70,39 +71,30 @@ impl<'f, 'a> Field<'f, 'a> {
 
     /// A single-line text input bound to an optional string.
     pub fn text(self, ui: &mut Ui, value: &mut Option<String>) -> bool {
-        let hint = self.hint.clone();
-        self.draw(ui, |ui, form, field, label| {
-            let mut buf = value.clone().unwrap_or_default();
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut buf)
-                        .id(input_id(field))
-                        .hint_text(hint)
-                        .desired_width(input_width(ui)),
-                )
-                .labelled_by(label);
-            let changed = r.changed();
-            if changed {
-                *value = if buf.is_empty() { None } else { Some(buf) };
-            }
-            form.track(ui, field, &r);
-            changed
-        })
+        self.text_edit(ui, value, false)
     }
 
     /// A multi-line text input.
     pub fn multiline(self, ui: &mut Ui, value: &mut Option<String>) -> bool {
+        self.text_edit(ui, value, true)
+    }
+
+    fn text_edit(self, ui: &mut Ui, value: &mut Option<String>, multiline: bool) -> bool {
         let hint = self.hint.clone();
         self.draw(ui, |ui, form, field, label| {
             let mut buf = value.clone().unwrap_or_default();
+            let edit = if multiline {
+                egui::TextEdit::multiline(&mut buf)
+                    .desired_rows(4)
+                    .desired_width(ui.available_width())
+            } else {
+                egui::TextEdit::singleline(&mut buf).desired_width(input_width(ui))
+            };
+            // What the app writes it must be able to read: an answer stops at the limit a
+            // plan file allows.
+            let edit = edit.char_limit(crate::plan_file::MAX_TEXT_CHARS);
             let r = ui
-                .add(
-                    egui::TextEdit::multiline(&mut buf)
-                        .id(input_id(field))
-                        .hint_text(hint)
-                        .desired_rows(4)
-                        .desired_width(ui.available_width()),
-                )
+                .add(edit.id(input_id(field)).hint_text(hint))
                 .labelled_by(label);
             let changed = r.changed();
             if changed {
@@ -181,6 +173,30 @@ impl<'f, 'a> Field<'f, 'a> {
             }
             changed
         })
+    }
+
+    /// [`radio`](Self::radio) for an answer that may hold a value this version does not
+    /// know: that value is one more button, `other: <value>`, selected until the user picks a
+    /// known one (only then is the kept value replaced).
+    pub fn open_radio<T: Copy + PartialEq>(
+        self,
+        ui: &mut Ui,
+        value: &mut Option<Open<T>>,
+        options: &[(T, &str)],
+    ) -> bool {
+        with_kept(value, options, |pick, opts| self.radio(ui, pick, opts))
+    }
+
+    /// [`choice`](Self::choice) for an answer that may hold a value this version does not
+    /// know: the dropdown shows `other: <value>` (also as an entry of its own) until the user
+    /// picks a known value.
+    pub fn open_choice<T: Copy + PartialEq>(
+        self,
+        ui: &mut Ui,
+        value: &mut Option<Open<T>>,
+        options: &[(T, &str)],
+    ) -> bool {
+        with_kept(value, options, |pick, opts| self.choice(ui, pick, opts))
     }
 
     /// A yes/no question: two radio buttons.
@@ -345,6 +361,42 @@ pub fn parse_hours(t: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{t}` is not a number of hours (for example 8 or 2.5)."
         )),
+    }
+}
+
+/// An entry of an option list drawn for an [`Open`] answer: a known value, or the value kept
+/// as written.
+#[derive(Clone, Copy, PartialEq)]
+enum Pick<T> {
+    Known(T),
+    Kept,
+}
+
+/// Draw `options` (plus `other: <value>` when `value` holds one this version does not know)
+/// with `draw`, and store a known value the user picked. Whether the answer changed.
+fn with_kept<T: Copy + PartialEq>(
+    value: &mut Option<Open<T>>,
+    options: &[(T, &str)],
+    draw: impl FnOnce(&mut Option<Pick<T>>, &[(Pick<T>, &str)]) -> bool,
+) -> bool {
+    let kept = value.unknown().map(other_label);
+    let mut list: Vec<(Pick<T>, &str)> =
+        options.iter().map(|(t, l)| (Pick::Known(*t), *l)).collect();
+    if let Some(label) = &kept {
+        list.push((Pick::Kept, label.as_str()));
+    }
+    let mut pick = value.as_ref().map(|v| match v {
+        Open::Known(t) => Pick::Known(*t),
+        Open::Unknown(_) => Pick::Kept,
+    });
+    let before = pick;
+    draw(&mut pick, &list);
+    match pick {
+        Some(Pick::Known(t)) if pick != before => {
+            *value = Some(Open::Known(t));
+            true
+        }
+        _ => false,
     }
 }
 

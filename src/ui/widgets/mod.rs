@@ -87,6 +87,9 @@ pub struct Form<'a> {
     pub focus: &'a mut Option<String>,
     /// Focus the first input drawn (the step was just entered).
     pub focus_first: &'a mut bool,
+    /// The field the app focused by itself on entering the step, until the user types into
+    /// it: leaving it untouched is not "touching" it (no error for a field never used).
+    pub auto_focused: &'a mut Option<String>,
     pub drafts: &'a mut Drafts,
     pub knowledge: &'static Knowledge,
 }
@@ -146,13 +149,19 @@ impl<'a> Form<'a> {
         self.reveal_all || self.touched.contains(field)
     }
 
+    /// Whether a finding is shown: once its field was touched (or Next was pressed), or from
+    /// the start for one about the file as it was opened (a value kept as written).
+    fn shown(&self, f: &Finding) -> bool {
+        f.severity != Severity::Info
+            && (self.visible(&f.field) || f.rule == crate::validate::UNKNOWN_VALUE_RULE)
+    }
+
     /// Show this field's findings under it, once it was touched (or Next was pressed). Text
     /// that is not a valid answer yet says so instead.
     pub fn show_findings(&self, ui: &mut Ui, field: &str) {
-        if !self.visible(field) {
-            return;
-        }
-        if let Some(problem) = self.drafts.problem(field) {
+        if self.visible(field)
+            && let Some(problem) = self.drafts.problem(field)
+        {
             ui.label(
                 RichText::new(format!("{} {problem}", severity_icon(Severity::Error)))
                     .color(error_color(ui)),
@@ -160,7 +169,7 @@ impl<'a> Form<'a> {
             return;
         }
         for f in self.findings.iter().filter(|f| f.field == field) {
-            if f.severity == Severity::Info {
+            if !self.shown(f) {
                 continue;
             }
             ui.label(
@@ -172,7 +181,13 @@ impl<'a> Form<'a> {
 
     /// Bookkeeping after drawing an input: touched when it loses focus, focused on request.
     pub fn track(&mut self, ui: &Ui, field: &str, response: &egui::Response) {
-        if response.lost_focus() || response.changed() && !response.has_focus() {
+        let auto = self.auto_focused.as_deref() == Some(field);
+        if (response.changed() || response.clicked()) && auto {
+            *self.auto_focused = None;
+        }
+        if response.lost_focus() && auto {
+            *self.auto_focused = None;
+        } else if response.lost_focus() || response.changed() && !response.has_focus() {
             self.touched.insert(field.to_string());
         }
         if self.focus.as_deref() == Some(field) {
@@ -184,6 +199,7 @@ impl<'a> Form<'a> {
         } else if *self.focus_first && self.focus.is_none() {
             response.request_focus();
             *self.focus_first = false;
+            *self.auto_focused = Some(field.to_string());
         }
     }
 
@@ -218,10 +234,7 @@ pub fn step_header(ui: &mut Ui, number: usize, total: usize, title: &str, intro:
 /// The box at the top of a step listing the errors and warnings the user has been shown: of
 /// fields they left, or all of them once Next was pressed. Nothing on arrival.
 pub fn findings_summary(ui: &mut Ui, form: &Form<'_>, findings: &[&Finding]) {
-    let shown: Vec<&&Finding> = findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info && form.visible(&f.field))
-        .collect();
+    let shown: Vec<&&Finding> = findings.iter().filter(|f| form.shown(f)).collect();
     let errors = shown
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -248,10 +261,9 @@ pub fn findings_summary(ui: &mut Ui, form: &Form<'_>, findings: &[&Finding]) {
             for f in shown {
                 ui.label(
                     RichText::new(format!(
-                        "{} {}: {}",
+                        "{} {}",
                         severity_icon(f.severity),
-                        form.label_of(&f.field),
-                        f.message
+                        crate::validate::labelled(&form.label_of(&f.field), &f.message)
                     ))
                     .color(severity_color(ui, f.severity)),
                 );

@@ -1,0 +1,115 @@
+//! The command line's arguments (clap): what each subcommand takes and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use super::long_version;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "upgrade-planner",
+    version = long_version(),
+    about = "Plan a GitLab Self-Managed upgrade: compute the upgrade path, validate and export the plan GitLab Support asks for.",
+    after_help = "Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be read or parsed.\nWithout a subcommand the wizard opens (with PLAN loaded, if given)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A plan file to open in the wizard.
+    pub plan: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the upgrade path from one version to another, with the reason for every hop.
+    #[command(
+        after_help = "Versions are accepted as users paste them: 16.3.4, 16.3.4-ee, v16.3.4, 16.3 (a target given as major.minor resolves to its latest patch).\n\n--json prints {\"from\", \"to\", \"to_requested\", \"zero_downtime\", \"conditions\", \"hops\": [{\"version\", \"minor\", \"patch_known\", \"kind\", \"reason\", \"optional\", \"verified\", \"doc_url\", \"notes\": [{\"kind\", \"severity\", \"id\", \"message\", \"check\", \"doc_url\", \"verified\"}]}], \"known_issues\", \"notes\", \"data_date\"}."
+    )]
+    Path {
+        /// The version running now.
+        from: String,
+        /// The version to reach (default: the newest version the data knows).
+        to: Option<String>,
+        /// Zero-downtime upgrade: visit every minor in order.
+        #[arg(long)]
+        zero_downtime: bool,
+        /// A condition that adds a conditional stop (repeatable): multiple_web_nodes,
+        /// large_users_table, npm_packages, large_pipeline_variables, large_pipeline_messages.
+        #[arg(long = "condition", value_name = "NAME")]
+        conditions: Vec<String>,
+        /// The PostgreSQL version running now: the dependency steps it needs are placed on the
+        /// path, each with the range of versions where it may go.
+        #[arg(long, value_name = "VERSION")]
+        postgresql: Option<String>,
+        /// How PostgreSQL runs: bundled (single node: the package upgrades it), bundled_ha
+        /// (Patroni) or external (default).
+        #[arg(long, value_name = "MODE", value_parser = ["bundled", "bundled_ha", "external"])]
+        postgresql_mode: Option<String>,
+        /// The version of an external Redis.
+        #[arg(long, value_name = "VERSION")]
+        redis: Option<String>,
+        /// The nodes' OS as ID:VERSION, e.g. ubuntu:20.04 or rhel:8 (Linux package installs).
+        #[arg(long, value_name = "ID:VERSION")]
+        os: Option<String>,
+        /// The installation method (default linux_package).
+        #[arg(long, value_name = "METHOD", value_parser = ["linux_package", "docker", "helm_chart", "operator", "self_compiled", "environment_toolkit"])]
+        method: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a plan file and list every finding (errors, warnings, hints).
+    #[command(
+        after_help = "Exit code 0: no errors (warnings allowed); 1: the plan has errors; 2: the file could not be read or parsed.\n\n--json prints {\"file\", \"data_date\", \"counts\": {\"error\", \"warning\", \"info\"}, \"findings\": [{\"severity\": \"error|warning|info\", \"field\", \"message\", \"step\", \"rule\", \"doc_url\"}]}."
+    )]
+    Validate {
+        /// The plan file.
+        plan: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Validate as if today were this date (YYYY-MM-DD), e.g. to review an older plan.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Print a prefilled plan (JSON) from the output of `gitlab-rake gitlab:env:info`.
+    #[command(name = "env-info")]
+    EnvInfo {
+        /// File with the pasted output, or `-` for standard input.
+        input: String,
+    },
+    /// Export a plan: the PDF for the ticket, the Markdown summary for its body, the plan file.
+    #[command(
+        group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["pdf", "markdown", "json"])),
+        after_help = "Exit code 0: written (warnings allowed); 1: the plan has errors and --draft was not given (nothing is written); 2: the plan could not be read or an output could not be written.\n\nThe generation time is the current time, or SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC) when that environment variable is set: the same plan and the same SOURCE_DATE_EPOCH give byte-identical files.\n\nA plan with what looks like a secret (token, private key, password, cloud key, connection string with a password) in any text is not exported at all, drafts included: exit 1, nothing is written, the message names the field."
+    )]
+    Export {
+        /// The plan file.
+        plan: PathBuf,
+        /// Write the PDF here.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Write the Markdown summary (for the ticket body) here.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Write the plan file itself here, normalised (for the ticket attachment).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Paper size of the PDF.
+        #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = ["a4", "letter"])]
+        paper: String,
+        /// Export a plan that still has errors, with every page marked DRAFT.
+        #[arg(long)]
+        draft: bool,
+        /// Replace host names, IP addresses and email addresses by [HOST], [IP] and [EMAIL]
+        /// in every output (the plan file itself is not changed).
+        #[arg(long)]
+        redact_hosts: bool,
+        /// Validate as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Print the JSON Schema of the plan file format.
+    Schema,
+}

@@ -1,0 +1,236 @@
+//! The command line: `path`, `validate`, `export`, `env-info` and `schema`.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
+//! read or parsed.
+//!
+//! Everything printed that comes from a file, a paste or an argument goes through
+//! [`crate::text`]: one line per message, control characters escaped, secrets redacted.
+
+mod args;
+mod env_info;
+mod export;
+mod path;
+mod validate;
+
+use std::ffi::OsString;
+use std::fmt::Display;
+use std::io::Write;
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+use crate::export::Paper;
+use crate::export::redact::redact;
+use crate::knowledge::Knowledge;
+use crate::path::PathRequest;
+use crate::text::{escape_controls, json_safe, one_line};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_INPUT: u8 = 2;
+
+/// `--version` text: the tool version and the date of the GitLab data it carries.
+pub fn long_version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let k = Knowledge::embedded();
+        format!("{} ({})", env!("CARGO_PKG_VERSION"), k.data_summary())
+    })
+}
+
+/// What a subcommand prints, gathered and written at the end.
+struct Output {
+    out: String,
+    err: String,
+}
+
+impl Output {
+    /// One line on standard output; control characters and line breaks in it are escaped.
+    fn say(&mut self, line: impl Display) {
+        self.out.push_str(&one_line(&line.to_string()));
+        self.out.push('\n');
+    }
+
+    /// One line on standard error, escaped like [`Output::say`].
+    fn warn(&mut self, line: impl Display) {
+        self.err.push_str(&one_line(&line.to_string()));
+        self.err.push('\n');
+    }
+
+    /// A JSON document on standard output.
+    fn json(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn flush(self) {
+        // The last guard: whatever slipped through unescaped is escaped here (line breaks and
+        // tabs between lines stay). A closed pipe (e.g. `| head`) is not worth a panic.
+        let _ = std::io::stdout().write_all(escape_controls(&self.out).as_bytes());
+        let _ = std::io::stderr().write_all(escape_controls(&self.err).as_bytes());
+    }
+}
+
+/// What the binary should do after parsing the command line.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A subcommand ran (or the arguments were wrong): exit with this code.
+    Exit(ExitCode),
+    /// No subcommand: open the wizard, with this plan loaded if given.
+    OpenWizard(Option<std::path::PathBuf>),
+}
+
+/// Parse the arguments and run a subcommand. Never opens a window itself.
+pub fn run<I, T>(args: I) -> Outcome
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return Outcome::Exit(ExitCode::from(if e.use_stderr() {
+                EXIT_INPUT
+            } else {
+                EXIT_OK
+            }));
+        }
+    };
+    let Some(cmd) = cli.command else {
+        return Outcome::OpenWizard(cli.plan);
+    };
+    let mut o = Output {
+        out: String::new(),
+        err: String::new(),
+    };
+    let code = run_command(cmd, &mut o);
+    o.flush();
+    Outcome::Exit(ExitCode::from(code))
+}
+
+fn knowledge(o: &mut Output) -> &'static Knowledge {
+    let k = Knowledge::global();
+    for w in &k.warnings {
+        o.warn(format_args!("warning: {w}"));
+    }
+    k
+}
+
+fn run_command(cmd: Command, o: &mut Output) -> u8 {
+    match cmd {
+        Command::Path {
+            from,
+            to,
+            zero_downtime,
+            conditions,
+            postgresql,
+            postgresql_mode,
+            redis,
+            os,
+            method,
+            json,
+        } => {
+            let request = PathRequest {
+                from,
+                to,
+                zero_downtime,
+                conditions,
+            };
+            let env = path::Dependencies {
+                postgresql,
+                postgresql_mode,
+                redis,
+                os,
+                method,
+            };
+            path::run(&request, &env, json, o)
+        }
+        Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
+        Command::EnvInfo { input } => env_info::run(&input, o),
+        Command::Schema => {
+            o.json(&schema_json());
+            EXIT_OK
+        }
+        Command::Export {
+            plan,
+            pdf,
+            markdown,
+            json,
+            paper,
+            draft,
+            redact_hosts,
+            today,
+        } => {
+            let request = export::ExportRequest {
+                plan,
+                pdf,
+                markdown,
+                json,
+                paper: Paper::parse(&paper).unwrap_or_default(),
+                draft,
+                redact_hosts,
+                today,
+            };
+            export::run(&request, o)
+        }
+    }
+}
+
+/// A message built from what a user or a file supplied: secrets redacted (the caller's
+/// [`Output`] makes it one line).
+fn shown(message: impl Display) -> String {
+    redact(&message.to_string())
+}
+
+/// `--today`, or the local date.
+fn parse_today(today: Option<&str>) -> Result<NaiveDate, String> {
+    match today {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+            format!(
+                "--today {} is not a date (YYYY-MM-DD)",
+                crate::text::quote(t)
+            )
+        }),
+    }
+}
+
+/// Environment variable that fixes the generation time of exports (seconds since the epoch).
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// The generation time: `SOURCE_DATE_EPOCH` when set, else now.
+fn generation_time() -> Result<DateTime<Utc>, String> {
+    match std::env::var(SOURCE_DATE_EPOCH) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Utc.timestamp_opt(s, 0).single())
+            .ok_or_else(|| {
+                format!(
+                    "{SOURCE_DATE_EPOCH}={} is not a number of seconds since 1970-01-01",
+                    crate::text::quote(&v)
+                )
+            }),
+        _ => Ok(Utc::now()),
+    }
+}
+
+/// The JSON Schema of the plan file format.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(crate::plan::Plan);
+    to_json(&schema)
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_string_pretty(v) {
+        Ok(mut s) => {
+            s.push('\n');
+            json_safe(s)
+        }
+        Err(e) => format!("{{\"error\": \"{}\"}}\n", one_line(&e.to_string())),
+    }
+}
