@@ -106,6 +106,7 @@ fn path_15_0_to_19_3(bencher: Bencher) {
         to: Some("19.3".into()),
         zero_downtime: false,
         conditions: Vec::new(),
+        today: None,
     };
     let env = Environment::unknown();
     bencher.bench_local(|| path::compute(k, &req, &env).unwrap().hops.len());

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::environment::Environment;
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, VersionStatus};
 use crate::path::{self, NoteSeverity, OsSupport, PathRequest, UpgradePath, os_support};
 use crate::plan::{
     BackupMethod, InstallMethod, OpenAnswer, Os, Plan, PostgresMode, RedisMode, Step, TopologyKind,
@@ -184,7 +184,10 @@ pub fn analyse(plan: &Plan, k: &Knowledge, today: NaiveDate) -> Analysis {
     check_kept_values(plan, &mut out);
     check_contact(plan, &mut out);
     let windows = check_windows(plan, today, &mut out);
-    let mut path = check_versions(plan, k, &mut out);
+    let mut path = check_versions(plan, k, today, &mut out);
+    if let Some(st) = k.staleness(today) {
+        out.info("data_behind_calendar", "versions.target", st.message());
+    }
     let schedule = path
         .as_mut()
         .and_then(|p| timeline::check_timeline(plan, k, p, &windows, &mut out));
