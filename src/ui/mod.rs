@@ -24,7 +24,9 @@ enum BenchMode {
     /// `UPGRADE_PLANNER_BENCH_TIMING`: when the second frame begins (the first has then been
     /// painted and presented), print the time since `main` began and the wall clock, then close.
     FirstFrame,
-    /// `UPGRADE_PLANNER_BENCH_FRAMES`: print one line per frame, so a script can count repaints.
+    /// `UPGRADE_PLANNER_BENCH_FRAMES`: print one line per frame (with the step shown and
+    /// whether a widget has the focus), so a script can count repaints and check its input;
+    /// the first frame also names the renderer.
     Frames,
 }
 
@@ -49,6 +51,8 @@ struct Shell {
     bench: BenchMode,
     /// When `main` began (for the first-frame measurement).
     started: Instant,
+    /// The panels' colours, which the window is cleared to.
+    backdrop: Backdrop,
 }
 
 impl Shell {
@@ -74,110 +78,274 @@ impl Shell {
                 }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            BenchMode::Frames => {
-                let _ = writeln!(
-                    err,
-                    "bench: frame {} since_main_us={}",
-                    self.frames + 1,
-                    since_start.as_micros()
-                );
-            }
-            BenchMode::Off => {}
+            BenchMode::Frames | BenchMode::Off => {}
         }
+    }
+
+    /// Called at the end of every frame in the frames mode: one line per frame with the step
+    /// shown and whether a widget has the keyboard focus, so a script can count repaints and
+    /// check that its input arrived. The first frame also names the renderer.
+    fn bench_frame_done(&self, ctx: &egui::Context, frame: &eframe::Frame) {
+        let mut err = std::io::stderr().lock();
+        if self.frames == 1 {
+            let _ = writeln!(err, "bench: renderer {}", renderer_summary(frame));
+        }
+        let focused = ctx.memory(|m| m.focused().is_some());
+        let events = ctx.input(|i| i.events.len());
+        // Why egui ran this frame: the calls that asked for it (paths into the cargo registry
+        // shortened to the crate).
+        let causes: Vec<String> = ctx
+            .repaint_causes()
+            .iter()
+            .map(|c| {
+                let file = c
+                    .file
+                    .split_once("/registry/src/")
+                    .and_then(|(_, rest)| rest.split_once('/'))
+                    .map_or(c.file, |(_, rest)| rest);
+                format!("{file}:{}", c.line)
+            })
+            .collect();
+        let _ = writeln!(
+            err,
+            "bench: frame {} pass={} since_main_us={} step={} focused={} events={events} causes={}",
+            ctx.cumulative_frame_nr() + 1,
+            ctx.current_pass_index(),
+            self.started.elapsed().as_micros(),
+            self.app.step.id(),
+            if focused { "yes" } else { "no" },
+            causes.join(";")
+        );
     }
 }
 
+/// Which graphics adapter draws the window, as the renderer reports it.
+fn renderer_summary(frame: &eframe::Frame) -> String {
+    if let Some(state) = frame.wgpu_render_state() {
+        let info = state.adapter.get_info();
+        return format!(
+            "wgpu {:?}: {} ({:?}; {} {})",
+            info.backend, info.name, info.device_type, info.driver, info.driver_info
+        );
+    }
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    if frame.gl().is_some() {
+        return "glow (OpenGL)".to_owned();
+    }
+    "unknown".to_owned()
+}
+
 impl eframe::App for Shell {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         if self.bench != BenchMode::Off {
             self.bench_frame(ui.ctx());
         }
         self.app.show(ui);
         self.frames += 1;
+        if self.bench == BenchMode::Frames {
+            self.bench_frame_done(ui.ctx(), frame);
+        }
         if self.smoke && self.frames >= 2 {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
+    /// The panels have no fill of their own (see [`clear_panel_fills`]): the window is cleared
+    /// to their colour.
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        let color = if visuals.dark_mode {
+            self.backdrop.dark
+        } else {
+            self.backdrop.light
+        };
+        color.to_normalized_gamma_f32()
+    }
+
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.app.on_exit();
+    }
+
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )))]
     fn on_exit(&mut self) {
         self.app.on_exit();
     }
 }
 
+/// The renderers to try, in order. On Linux and the BSDs OpenGL (glow) comes first: under
+/// software rendering (Mesa's llvmpipe, in VMs and remote desktops without a GPU) it draws a
+/// frame for a fraction of the CPU time wgpu takes on Mesa's Vulkan rasteriser (BENCHMARKS.md),
+/// and wgpu follows for a system where OpenGL cannot start. Elsewhere only wgpu is built in:
+/// DX12 on Windows (with the WARP software rasteriser where there is no GPU), Metal on macOS.
+/// `UPGRADE_PLANNER_RENDERER=glow` or `=wgpu` tries only that one.
+fn renderers() -> Vec<eframe::Renderer> {
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    let all = vec![eframe::Renderer::Glow, eframe::Renderer::Wgpu];
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )))]
+    let all = vec![eframe::Renderer::Wgpu];
+    let chosen = std::env::var("UPGRADE_PLANNER_RENDERER").unwrap_or_default();
+    let picked: Vec<eframe::Renderer> = all
+        .iter()
+        .copied()
+        .filter(|r| r.to_string().eq_ignore_ascii_case(chosen.trim()))
+        .collect();
+    if picked.is_empty() { all } else { picked }
+}
+
+/// What the app needs at start-up, whichever renderer opens the window.
+#[derive(Clone)]
+struct Launch {
+    plan: Option<PathBuf>,
+    started: Instant,
+    smoke: bool,
+    bench: BenchMode,
+}
+
 /// Open the wizard window, with `plan` loaded when given. `started` is when `main` began.
 pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
-    let smoke = std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some();
-    let bench = BenchMode::from_env();
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Upgrade Planner")
-            .with_inner_size([1180.0, 780.0])
-            .with_min_inner_size([760.0, 480.0])
-            .with_drag_and_drop(true)
-            .with_app_id("upgrade-planner"),
-        ..Default::default()
+    let launch = Launch {
+        plan,
+        started,
+        smoke: std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some(),
+        bench: BenchMode::from_env(),
     };
     // A window without our icon is better than no window: a bad icon only costs the picture.
-    let options = match window_icon() {
-        Ok(icon) => eframe::NativeOptions {
-            viewport: options.viewport.with_icon(icon),
-            ..options
-        },
+    let icon = match window_icon() {
+        Ok(icon) => Some(icon),
         Err(e) => {
-            use std::io::Write;
             let _ = writeln!(
                 std::io::stderr(),
                 "upgrade-planner: window icon not used: {e}"
             );
-            options
+            None
         }
     };
-    let result = eframe::run_native(
-        "Upgrade Planner",
-        options,
-        Box::new(move |cc| {
-            let creating = started.elapsed();
-            install_fonts(&cc.egui_ctx);
-            quiet_cursor(&cc.egui_ctx);
-            let platform = DesktopPlatform::new(Some(cc.egui_ctx.clone()));
-            let today = chrono::Local::now().date_naive();
-            let mut app = WizardApp::new(Box::new(platform), Knowledge::global(), today);
-            match std::env::var("UPGRADE_PLANNER_THEME").as_deref() {
-                Ok("light") => app.set_theme(&cc.egui_ctx, app::ThemeChoice::Light),
-                Ok("dark") => app.set_theme(&cc.egui_ctx, app::ThemeChoice::Dark),
-                _ => {}
-            }
-            if let Some(p) = plan {
-                app.commands.push(Command::OpenPath(p));
-                app.run_commands();
-            }
-            if bench == BenchMode::FirstFrame {
-                // Where start-up time goes: window and renderer (before), the app (during).
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "bench: app-created window_and_renderer_us={} app_us={}",
-                    creating.as_micros(),
-                    started.elapsed().saturating_sub(creating).as_micros()
-                );
-            }
-            Ok(Box::new(Shell {
-                app,
-                smoke,
-                frames: 0,
-                bench,
-                started,
-            }))
-        }),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    let renderers = renderers();
+    for (i, renderer) in renderers.iter().enumerate() {
+        // Set once the app exists: a failure after that is not the renderer failing to start.
+        let created = std::rc::Rc::new(std::cell::Cell::new(false));
+        let (launch, flag) = (launch.clone(), std::rc::Rc::clone(&created));
+        let result = eframe::run_native(
+            "Upgrade Planner",
+            native_options(*renderer, icon.clone()),
+            Box::new(move |cc| {
+                flag.set(true);
+                Ok(Box::new(create_shell(cc, launch)))
+            }),
+        );
+        let e = match result {
+            Ok(()) => return ExitCode::SUCCESS,
+            Err(e) => e,
+        };
+        if let Some(next) = renderers.get(i + 1).filter(|_| !created.get()) {
+            // eframe keeps its event loop between runs, so the next renderer can try.
             let _ = writeln!(
                 std::io::stderr(),
-                "upgrade-planner: cannot open the window: {e}"
+                "upgrade-planner: the {renderer} renderer could not start ({e}); trying {next}"
             );
-            ExitCode::from(crate::cli::EXIT_INPUT)
+            continue;
         }
+        let _ = writeln!(
+            std::io::stderr(),
+            "upgrade-planner: cannot open the window: {e}"
+        );
+        break;
+    }
+    ExitCode::from(crate::cli::EXIT_INPUT)
+}
+
+/// The window's options for `renderer`.
+fn native_options(
+    renderer: eframe::Renderer,
+    icon: Option<egui::IconData>,
+) -> eframe::NativeOptions {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Upgrade Planner")
+        .with_inner_size([1180.0, 780.0])
+        .with_min_inner_size([760.0, 480.0])
+        .with_drag_and_drop(true)
+        .with_app_id("upgrade-planner");
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(icon);
+    }
+    eframe::NativeOptions {
+        viewport,
+        renderer,
+        ..Default::default()
+    }
+}
+
+/// The app in its window: fonts, style, the wizard, the plan opened.
+fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
+    let Launch {
+        plan,
+        started,
+        smoke,
+        bench,
+    } = launch;
+    let creating = started.elapsed();
+    install_fonts(&cc.egui_ctx);
+    quiet_cursor(&cc.egui_ctx);
+    quiet_motion(&cc.egui_ctx);
+    let backdrop = clear_panel_fills(&cc.egui_ctx);
+    let platform = DesktopPlatform::new(Some(cc.egui_ctx.clone()));
+    let today = chrono::Local::now().date_naive();
+    let mut app = WizardApp::new(Box::new(platform), Knowledge::global(), today);
+    match std::env::var("UPGRADE_PLANNER_THEME").as_deref() {
+        Ok("light") => app.set_theme(&cc.egui_ctx, app::ThemeChoice::Light),
+        Ok("dark") => app.set_theme(&cc.egui_ctx, app::ThemeChoice::Dark),
+        _ => {}
+    }
+    if let Some(p) = plan {
+        app.commands.push(Command::OpenPath(p));
+        app.run_commands();
+    }
+    if bench == BenchMode::FirstFrame {
+        // Where start-up time goes: window and renderer (before), the app (during).
+        let _ = writeln!(
+            std::io::stderr(),
+            "bench: app-created window_and_renderer_us={} app_us={}",
+            creating.as_micros(),
+            started.elapsed().saturating_sub(creating).as_micros()
+        );
+    }
+    Shell {
+        app,
+        smoke,
+        frames: 0,
+        bench,
+        started,
+        backdrop,
     }
 }
 
@@ -199,6 +367,37 @@ pub fn window_icon() -> Result<egui::IconData, String> {
 /// of a CPU while the user only reads.
 pub fn quiet_cursor(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| style.visuals.text_cursor.blink = false);
+}
+
+/// No animations. egui animates by drawing a frame after frame until the motion ends: a
+/// scroll bar fading in on every step page newly shown took about 20 frames, most of what a
+/// step change cost under software rendering. Scrolling to a field jumps there too.
+pub fn quiet_motion(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.animation_time = 0.0;
+        style.scroll_animation = egui::style::ScrollAnimation::none();
+    });
+}
+
+/// The panels' background colour in the dark and the light theme.
+#[derive(Debug, Clone, Copy)]
+struct Backdrop {
+    dark: egui::Color32,
+    light: egui::Color32,
+}
+
+/// Draw the panels without a fill, returning their colours for the window to be cleared to
+/// instead ([`eframe::App::clear_color`]): the pixels are the same, but under software
+/// rendering filling the window with rectangles cost more than the rest of a frame, and a
+/// clear costs next to nothing. Only panels use `panel_fill`; menus, tooltips and dialogs
+/// have their own.
+fn clear_panel_fills(ctx: &egui::Context) -> Backdrop {
+    let backdrop = Backdrop {
+        dark: ctx.style_of(egui::Theme::Dark).visuals.panel_fill,
+        light: ctx.style_of(egui::Theme::Light).visuals.panel_fill,
+    };
+    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+    backdrop
 }
 
 /// Fonts with broad coverage: egui's own first, then DejaVu (Latin, Greek, Cyrillic, symbols

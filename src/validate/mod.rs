@@ -11,7 +11,7 @@ use crate::path::{self, NoteSeverity, OsSupport, PathRequest, UpgradePath, os_su
 use crate::plan::{
     BackupMethod, InstallMethod, OpenAnswer, Os, Plan, PostgresMode, RedisMode, Step, TopologyKind,
 };
-use crate::secrets::find_secrets;
+use crate::secrets::first_secret_kind;
 use crate::version::{Minor, parse_version};
 
 mod contact;
@@ -287,13 +287,12 @@ fn check_secrets(plan: &Plan, out: &mut Out) {
 fn check_texts(v: &Value, path: &mut String, out: &mut Out) {
     match v {
         Value::String(s) => {
-            if let Some(first) = find_secrets(s).first() {
+            if let Some(kind) = first_secret_kind(s) {
                 out.error(
                     "secret_in_text",
                     path,
                     format!(
-                        "This field contains what looks like a secret ({}). Remove it: plans are attached to Support tickets and must never carry credentials.",
-                        first.kind
+                        "This field contains what looks like a secret ({kind}). Remove it: plans are attached to Support tickets and must never carry credentials."
                     ),
                 );
             }
@@ -323,14 +322,13 @@ fn check_texts(v: &Value, path: &mut String, out: &mut Out) {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                if let Some(first) = find_secrets(key).first() {
+                if let Some(kind) = first_secret_kind(key) {
                     path.push_str(crate::export::redact::REDACTED);
                     out.error(
                         "secret_in_text",
                         path,
                         format!(
-                            "The name of this key looks like a secret ({}). Remove the key: plans are attached to Support tickets and must never carry credentials.",
-                            first.kind
+                            "The name of this key looks like a secret ({kind}). Remove the key: plans are attached to Support tickets and must never carry credentials."
                         ),
                     );
                 } else {

@@ -287,8 +287,10 @@ impl WizardApp {
     }
 
     pub(super) fn step_page(&mut self, ui: &mut Ui) {
+        // Analysed before the frame; the step may have changed since (stepper, Back, Next).
+        self.ensure_export_model();
         let step = self.step;
-        let findings: Vec<Finding> = self.analysis.findings.clone();
+        let findings: &[Finding] = &self.analysis.findings;
         let step_findings: Vec<&Finding> = findings.iter().filter(|f| f.step == step).collect();
         let reveal = self.revealed.contains(&step);
         widgets::step_header(
@@ -299,7 +301,7 @@ impl WizardApp {
             steps::intro(step),
         );
         let mut form = Form {
-            findings: &findings,
+            findings,
             touched: &mut self.touched,
             reveal_all: reveal,
             focus: &mut self.focus,

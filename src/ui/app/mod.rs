@@ -287,20 +287,35 @@ impl WizardApp {
         )
     }
 
+    /// Analyse the plan again when it changed. The export model is then out of date: it is
+    /// dropped, and [`Self::ensure_export_model`] builds it again only when a step that shows
+    /// it is drawn (building it, runbook included, on every keystroke cost more than the
+    /// analysis itself).
     fn refresh_analysis(&mut self) {
-        if self.plan != self.analysed || self.export_model.is_none() {
+        if self.plan != self.analysed {
             self.analysis = analyse(&self.plan, self.knowledge, self.today);
             self.analysed = self.plan.clone();
-            // The review page shows the plan as it is; host redaction applies to exports.
-            let mut meta = self.export_meta(self.analysis.has_errors());
-            meta.redact_hosts = false;
-            self.export_model = Some(Box::new(crate::export::ExportModel::build(
-                &self.plan,
-                self.knowledge,
-                &self.analysis,
-                meta,
-            )));
+            self.export_model = None;
         }
+    }
+
+    /// Build the export model of the analysed plan if the current step shows it (Backup,
+    /// Rollback and Review read it through `StepCtx::model`) and it is not there yet.
+    fn ensure_export_model(&mut self) {
+        if self.export_model.is_some()
+            || !matches!(self.step, Step::Backup | Step::Rollback | Step::Review)
+        {
+            return;
+        }
+        // The review page shows the plan as it is; host redaction applies to exports.
+        let mut meta = self.export_meta(self.analysis.has_errors());
+        meta.redact_hosts = false;
+        self.export_model = Some(Box::new(crate::export::ExportModel::build(
+            &self.plan,
+            self.knowledge,
+            &self.analysis,
+            meta,
+        )));
     }
 
     fn export_meta(&self, draft: bool) -> crate::export::ExportMeta {
