@@ -2,7 +2,7 @@
 //!
 //! Everything here is free of UI code: the plan model and file format, the embedded GitLab
 //! knowledge, the upgrade path engine, validation, what the administrator pastes
-//! (`gitlab:env:info`) and the command line.
+//! (`gitlab:env:info` and the diagnostics script's output) and the command line.
 
 pub mod cli;
 pub mod draft;
