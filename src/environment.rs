@@ -33,6 +33,9 @@ pub struct Environment {
     pub gitlab_duo: Option<bool>,
     pub clickhouse: Option<bool>,
     pub mattermost: Option<bool>,
+    /// gitlab.rb settings the diagnostics facts reported, by key of
+    /// [`crate::plan::GITLAB_RB_SETTINGS`] (see [`Environment::setting`]).
+    pub gitlab_rb: Vec<(&'static str, bool)>,
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
@@ -84,6 +87,47 @@ impl Environment {
             gitlab_duo: topo.and_then(|t| t.gitlab_duo),
             clickhouse: topo.and_then(|t| t.clickhouse),
             mattermost: topo.and_then(|t| t.mattermost),
+            gitlab_rb: crate::plan::GITLAB_RB_SETTINGS
+                .iter()
+                .filter_map(|(key, _)| {
+                    let found = plan.facts.as_ref()?.gitlab_rb(key)?;
+                    Some((*key, found))
+                })
+                .collect(),
+        }
+    }
+
+    /// A gitlab.rb setting as the facts tell it: found on a node the script ran on means the
+    /// instance has it; not found answers for the instance only when it is a single node
+    /// (other nodes have their own gitlab.rb). `None`: not known.
+    pub fn setting(&self, key: &str) -> Option<bool> {
+        let found = self.reported(key)?;
+        if found {
+            Some(true)
+        } else {
+            (self.topology == Some(TopologyKind::SingleNode)).then_some(false)
+        }
+    }
+
+    fn reported(&self, key: &str) -> Option<bool> {
+        self.gitlab_rb
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, found)| *found)
+    }
+
+    /// The point to check for `name` when the plan cannot answer it: `text`, saying so when
+    /// the facts found no such setting on the node they came from but other nodes may have it.
+    pub fn check_text<'a>(&self, name: &str, text: &'a str) -> Cow<'a, str> {
+        let from_gitlab_rb = crate::plan::GITLAB_RB_SETTINGS
+            .iter()
+            .any(|(key, _)| *key == name);
+        if from_gitlab_rb && self.reported(name) == Some(false) && self.component(name).is_none() {
+            Cow::Owned(format!(
+                "{text} (not in gitlab.rb of the node the diagnostics ran on: check the other nodes)"
+            ))
+        } else {
+            Cow::Borrowed(text)
         }
     }
 
@@ -104,7 +148,10 @@ impl Environment {
         match name {
             "postgresql" | "gitaly" => Some(true),
             "external_postgresql" => self.pg_mode.map(|m| m == PostgresMode::External),
-            "patroni" => self.pg_mode.map(|m| m == PostgresMode::BundledHa),
+            "patroni" => either(
+                self.pg_mode.map(|m| m == PostgresMode::BundledHa),
+                self.setting("patroni"),
+            ),
             "external_redis" => self.redis_mode.map(|m| m == RedisMode::External),
             "redis" => self.redis_mode.map(|m| m != RedisMode::External),
             "gitaly_cluster" => self.gitaly_mode.map(|m| m == GitalyMode::Cluster),
@@ -117,10 +164,20 @@ impl Environment {
             "ldap" => self.ldap,
             "gitlab_duo" => self.gitlab_duo,
             "clickhouse" => self.clickhouse,
-            "mattermost" => self.mattermost,
+            "mattermost" => either(self.mattermost, self.setting("mattermost")),
+            "git_data_dirs" | "grafana" | "spamcheck" => self.setting(name),
             "single_node_bundled_postgresql" => single_bundled,
             _ => None,
         }
+    }
+}
+
+/// Two answers to one question: in use when either says so, else what is known.
+fn either(answer: Option<bool>, fact: Option<bool>) -> Option<bool> {
+    if answer == Some(true) || fact == Some(true) {
+        Some(true)
+    } else {
+        answer.or(fact)
     }
 }
 
@@ -175,7 +232,11 @@ pub fn applicability<'a>(
         answer!(env.geo, "Geo is used");
     }
     for (c, text) in issue.components.iter().zip(&issue.check_texts.components) {
-        answer!(env.component(c), text);
+        match env.component(c) {
+            Some(true) => {}
+            Some(false) => return Applicability::NotApplicable,
+            None => checks.push(env.check_text(c, text)),
+        }
     }
     let mut condition_answered = false;
     if let Some(req) = &issue.requires {
@@ -235,7 +296,7 @@ fn requires<'a>(
         match env.component(f) {
             Some(true) => {}
             Some(false) => return Applicability::NotApplicable,
-            None => checks.push(Cow::Borrowed(text)),
+            None => checks.push(env.check_text(f, text)),
         }
     }
     if req.zero_downtime == Some(true) {

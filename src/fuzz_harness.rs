@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
-use crate::envinfo;
 use crate::export::{self, ExportMeta, ExportModel, Paper};
+use crate::intake;
 use crate::knowledge::Knowledge;
 use crate::plan::Plan;
 use crate::plan_file;
@@ -52,22 +52,24 @@ pub fn plan_loader(data: &[u8]) {
     let _ = validate::analyse(&plan, knowledge(), today());
 }
 
-/// Parse `data` as a paste of `gitlab:env:info` (as the CLI reads a file: a UTF-8 BOM is
-/// dropped, other non-UTF-8 input is refused). A paste that is accepted must give a prefilled
-/// plan that saves, reloads unchanged, validates, and can be merged into an existing plan.
+/// Parse `data` as a paste of `gitlab:env:info` output, of the diagnostics script's output,
+/// or both (as the CLI reads a file: a UTF-8 BOM is dropped, other non-UTF-8 input is
+/// refused). A paste that is accepted must give a prefilled plan that saves, reloads
+/// unchanged, validates, and can be merged into an existing plan without touching answers it
+/// does not know about, nor removing a conditional stop the plan has.
 pub fn env_info(data: &[u8]) {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let info = match envinfo::parse(text) {
-        Ok(info) => info,
+    let pasted = match intake::read(text) {
+        Ok(pasted) => pasted,
         Err(e) => {
-            assert!(!e.to_string().is_empty(), "empty env-info error message");
+            assert!(!e.to_string().is_empty(), "empty paste error message");
             return;
         }
     };
-    let prefill = info.to_plan();
+    let prefill = pasted.to_plan();
     for f in &prefill.filled {
         assert!(!f.field.is_empty(), "a filled field without a name: {f:?}");
     }
@@ -80,14 +82,33 @@ pub fn env_info(data: &[u8]) {
         organization: Some("Example".into()),
         ..Default::default()
     });
-    let _ = info.apply_to(&mut plan);
+    let every_stop = crate::plan::Conditions {
+        npm_packages: Some(true),
+        large_users_table: Some(true),
+        large_pipeline_variables: Some(true),
+        large_pipeline_messages: Some(true),
+        ..Default::default()
+    };
+    plan.conditions = Some(every_stop.clone());
+    let applied = pasted.apply_to(&mut plan);
     assert_eq!(
         plan.contact
             .as_ref()
             .and_then(|c| c.organization.as_deref()),
         Some("Example"),
-        "env-info prefill changed an answer it does not know about"
+        "the prefill changed an answer it does not know about"
     );
+    assert_eq!(
+        plan.conditions.as_ref(),
+        Some(&every_stop),
+        "the prefill removed a conditional stop"
+    );
+    for f in &applied.kept {
+        assert!(
+            f.field.starts_with("conditions.") || f.field == "geo.enabled",
+            "kept an answer the facts do not decide: {f:?}"
+        );
+    }
     round_trip(&plan);
 }
 

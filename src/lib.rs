@@ -1,16 +1,16 @@
 //! Upgrade Planner: the core of the GitLab upgrade-plan wizard.
 //!
 //! Everything here is free of UI code: the plan model and file format, the embedded GitLab
-//! knowledge, the upgrade path engine, validation, the `gitlab:env:info` parser and the
-//! command line.
+//! knowledge, the upgrade path engine, validation, what the administrator pastes
+//! (`gitlab:env:info` and the diagnostics script's output) and the command line.
 
 pub mod cli;
 pub mod draft;
-pub mod envinfo;
 pub mod environment;
 pub mod export;
 pub mod fonts;
 pub mod fuzz_harness;
+pub mod intake;
 pub mod knowledge;
 pub mod path;
 pub mod plan;
@@ -22,3 +22,6 @@ pub mod timeline;
 pub mod ui;
 pub mod validate;
 pub mod version;
+
+/// The `gitlab:env:info` parser under its earlier name.
+pub use intake::env_info as envinfo;

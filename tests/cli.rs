@@ -284,12 +284,58 @@ fn env_info_reads_standard_input_and_refuses_other_text() {
 }
 
 #[test]
+fn env_info_reads_diagnostics_output_alone_or_after_env_info() {
+    let facts = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/diagnostics/single-node_16.0.8-ee.txt"
+    ))
+    .unwrap();
+    let o = run_with_stdin(&["env-info", "-"], Some(&facts));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["versions"]["current"], "16.0.8");
+    assert_eq!(v["conditions"]["large_users_table"], true);
+    assert_eq!(v["conditions"]["npm_packages"], true);
+    assert_eq!(v["facts"]["users"], 41250);
+    assert_eq!(v["facts"]["gitlab_rb"]["git_data_dirs"], true);
+    let err = stderr(&o);
+    assert!(err.contains("(diagnostics facts)"), "{err}");
+    assert!(
+        err.contains("conditions.large_users_table") && err.contains("41,250 users"),
+        "{err}"
+    );
+
+    let env_info = std::fs::read_to_string(format!(
+        "{SAMPLES}/grafana-sample-app_18.1.2-ce_ubuntu-24.04_tabs.txt"
+    ))
+    .unwrap();
+    let o = run_with_stdin(&["env-info", "-"], Some(&format!("{env_info}\n{facts}")));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The OS from env:info, the counts from the facts; the facts' version is the later word.
+    assert_eq!(v["os"]["distribution"], "ubuntu");
+    assert_eq!(v["conditions"]["large_pipeline_variables"], true);
+    assert!(
+        stderr(&o).contains("(gitlab:env:info and diagnostics facts)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn schema_and_help_and_version() {
     let o = run(&["schema"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["title"], "Plan");
-    for sub in ["path", "validate", "export", "env-info", "schema"] {
+    for sub in [
+        "path",
+        "validate",
+        "export",
+        "env-info",
+        "diagnostics",
+        "schema",
+    ] {
         let o = run(&[sub, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{sub}");
         assert!(stdout(&o).contains("Usage: upgrade-planner"), "{sub}");

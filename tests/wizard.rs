@@ -79,7 +79,10 @@ fn walk_a_complete_plan_save_and_reopen() {
     h.run();
 
     // 1. Start
-    assert!(h.query_by_label("gitlab:env:info output").is_some());
+    assert!(
+        h.query_by_label("gitlab:env:info or diagnostics output")
+            .is_some()
+    );
     next(&mut h, Step::Contact);
 
     // 2. Contact and window

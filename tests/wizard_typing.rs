@@ -68,7 +68,7 @@ fn every_text_field_of_a_multi_node_geo_plan_keeps_every_key_typed() {
     type_step(
         &mut h,
         &[(
-            "gitlab:env:info output",
+            "gitlab:env:info or diagnostics output",
             "GitLab information\nVersion:\t16.8.3-ee\nDirectory:\t/opt/gitlab/embedded/service/gitlab-rails\nDB Version:\t14.10\n",
         )],
     );

@@ -450,7 +450,14 @@ REQUIRES = {
     "gl16-1680-redis60": {"redis_below": "6.2"},
     "gl19-ubuntu-2004-dropped": {"os": ["ubuntu:20.04"]},
     "gl19-suse-support-ending": {"os": ["opensuse_leap:15.6", "sles:12", "sles:15"]},
+    # Bundled Mattermost, or any mattermost[...] keys left in gitlab.rb (the diagnostics
+    # script's facts answer the latter).
     "gl19-mattermost-removed": {"features": ["mattermost"]},
+    # gitlab.rb settings the diagnostics script reports (yes on any node; no answers for a
+    # single-node instance).
+    "gl18-git-data-dirs-removed": {"features": ["git_data_dirs"]},
+    "gl17-grafana-key": {"features": ["grafana"]},
+    "gl19-spamcheck-removed": {"features": ["spamcheck"]},
     "gl19-rpm-orphaned-dirs": {"os_family": "rpm"},
     "gl18-zdu-pipeline-failures-from-1711": {"zero_downtime": True},
     "gl18-zdu-push-errors-181-182": {"zero_downtime": True},

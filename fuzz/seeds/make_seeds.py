@@ -154,5 +154,20 @@ env["unicode"] = "GitLab information\nVersion: 17.1.1\nURL: https://ギット.�
 env["no-separator-labels"] = "System information\nBundler Version:2.6.9\nSystem:Debian 12\n" \
     "GitLab information\nVersion:18.1.2\n"
 env["not-env-info"] = "hello world\nthis: is not it\n"
+# The diagnostics script's output, alone and mixed with env:info (the same target reads both).
+for p in sorted((ROOT / "tests" / "fixtures" / "diagnostics").glob("*.txt")):
+    write("env_info", "facts-" + p.name, p.read_bytes())
+facts = (ROOT / "tests/fixtures/diagnostics/single-node_16.0.8-ee.txt").read_text()
+env["facts-after-env-info"] = base + "\n" + facts
+env["env-info-after-facts"] = facts + "\n" + base
+env["facts-odd-values"] = ("upgrade_planner_facts: 1\nusers_count: 99999999999999999999999\n"
+                           "npm_packages_count: 18446744073709551615\nci_pipeline_messages_rows: -1\n"
+                           "gitlab_version: 99999999999999999999.0.0-ee\npostgresql_version: 1..2\n"
+                           "redis_version: 7.2.4.5.6.7.8.9.10.11.12\ngeo_role: PRIMARY\n"
+                           "gitlab_rb_grafana: YES\ngitlab_rb_: yes\ncollected_on: 0000-01-01\n")
+env["facts-marker-only"] = "upgrade_planner_facts: 1\n"
+env["facts-twice-conflicting"] = ("upgrade_planner_facts: 1\ngeo_role: none\nusers_count: 5\n"
+                                  "gitlab_rb_patroni: no\nupgrade_planner_facts: 2\n"
+                                  "geo_role: secondary\nusers_count: 50000\ngitlab_rb_patroni: yes\n")
 for name, data in env.items():
     write("env_info", name + ".txt", data)

@@ -81,12 +81,21 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
     },
-    /// Print a prefilled plan (JSON) from the output of `gitlab-rake gitlab:env:info`.
-    #[command(name = "env-info")]
+    /// Print a prefilled plan (JSON) from the output of `gitlab-rake gitlab:env:info`, of
+    /// `upgrade-planner diagnostics`, or both.
+    #[command(
+        name = "env-info",
+        after_help = "The input may hold gitlab:env:info output, the output of the script `upgrade-planner diagnostics` prints, or both one after the other. What was filled is listed on standard error.\n\nExit code 0: a plan was printed; 2: the input could not be read or holds neither output."
+    )]
     EnvInfo {
         /// File with the pasted output, or `-` for standard input.
         input: String,
     },
+    /// Print a read-only script that collects facts for the plan on a GitLab Rails node.
+    #[command(
+        after_help = "The script prints one `key: value` a line: GitLab version and edition, PostgreSQL and Redis versions, the number of users and NPM packages, row estimates of ci_pipeline_messages and ci_pipeline_variables, the Geo role, and whether gitlab.rb sets git_data_dirs, Grafana, Mattermost, Spamcheck or Patroni (yes/no, never a value). It writes nothing.\n\n  upgrade-planner diagnostics > upgrade-planner-facts.sh\n  # copy it to a Rails node, then there:\n  sudo bash upgrade-planner-facts.sh\n\nPaste its output on the Start step of the wizard, or give it to `upgrade-planner env-info` (alone or with gitlab:env:info output): it fills the answers and conditions the facts decide."
+    )]
+    Diagnostics,
     /// Export a plan: the PDF for the ticket, the Markdown summary for its body, the plan file.
     #[command(
         group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["pdf", "markdown", "json"])),

@@ -1,4 +1,5 @@
-//! `upgrade-planner env-info FILE|-`: a prefilled plan from a `gitlab:env:info` paste.
+//! `upgrade-planner env-info FILE|-`: a prefilled plan from a paste of `gitlab:env:info`
+//! output, of the diagnostics script's output, or of both.
 
 use std::io::Read;
 
@@ -14,19 +15,26 @@ pub(super) fn run(input: &str, o: &mut Output) -> u8 {
             return EXIT_INPUT;
         }
     };
-    match crate::envinfo::parse(&text) {
-        Ok(info) => {
+    match crate::intake::read(&text) {
+        Ok(intake) => {
             let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-            let mut prefill = info.to_plan();
+            let mut prefill = intake.to_plan();
             if prefill.plan.plan_id.is_empty() {
                 let fresh = crate::plan::Plan::new(&now);
                 prefill.plan.plan_id = fresh.plan_id;
                 prefill.plan.created_at = fresh.created_at;
             }
             o.json(&plan_file::to_json(&prefill.plan));
-            o.warn(format_args!("Filled from {name}:"));
+            let read: Vec<&str> = [
+                intake.env_info.as_ref().map(|_| "gitlab:env:info"),
+                intake.facts.as_ref().map(|_| "diagnostics facts"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            o.warn(format_args!("Filled from {name} ({}):", read.join(" and ")));
             for f in &prefill.filled {
-                o.warn(format_args!("  {:<28} {}", f.field, shown(&f.value)));
+                o.warn(format_args!("  {:<36} {}", f.field, shown(&f.value)));
             }
             EXIT_OK
         }
@@ -38,6 +46,13 @@ pub(super) fn run(input: &str, o: &mut Output) -> u8 {
             EXIT_INPUT
         }
     }
+}
+
+/// `upgrade-planner diagnostics`: the read-only script whose output `env-info` and the Start
+/// step read.
+pub(super) fn diagnostics(o: &mut Output) -> u8 {
+    o.json(crate::intake::diagnostics::SCRIPT);
+    EXIT_OK
 }
 
 /// The text of `input` (a file, or standard input for `-`) and the name messages use for it.

@@ -1,4 +1,5 @@
-//! The command line: `path`, `validate`, `export`, `env-info`, `schema`, `data` and `diff`.
+//! The command line: `path`, `validate`, `export`, `env-info`, `diagnostics`, `schema`, `data`
+//! and `diff`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -183,6 +184,7 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
         }
         Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
         Command::EnvInfo { input } => env_info::run(&input, o),
+        Command::Diagnostics => env_info::diagnostics(o),
         Command::Data { action, json } => data::run(action, json, o),
         Command::Diff {
             old,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{component_label, os_display};
+use super::{feature_check, os_display};
 use crate::version::Minor;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -419,11 +419,7 @@ impl KnownIssue {
                     .as_ref()
                     .map(|f| format!("{} based OS", f.to_uppercase()))
                     .unwrap_or_default(),
-                features: req
-                    .features
-                    .iter()
-                    .map(|f| format!("{} in use", component_label(f)))
-                    .collect(),
+                features: req.features.iter().map(|f| feature_check(f)).collect(),
                 topology: req
                     .topology
                     .as_ref()
@@ -446,11 +442,7 @@ impl KnownIssue {
                 .as_ref()
                 .map(|t| t.replace('_', "-"))
                 .unwrap_or_default(),
-            components: self
-                .components
-                .iter()
-                .map(|c| format!("{} in use", component_label(c)))
-                .collect(),
+            components: self.components.iter().map(|c| feature_check(c)).collect(),
         };
     }
     /// The lowest version any of the ranges admits: each range's largest lower bound, the

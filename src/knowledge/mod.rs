@@ -412,7 +412,22 @@ pub fn component_label(name: &str) -> &str {
         "ci" => "CI/CD",
         "mattermost" => "bundled Mattermost",
         "single_node_bundled_postgresql" => "single node with bundled PostgreSQL",
+        "git_data_dirs" => "git_data_dirs in gitlab.rb",
+        "grafana" => "bundled Grafana keys in gitlab.rb",
+        "spamcheck" => "bundled Spamcheck",
         other => other,
+    }
+}
+
+/// What the reader is asked to check when the plan cannot tell whether a component or
+/// feature is in use. The gitlab.rb settings read as the known issues word them.
+pub fn feature_check(name: &str) -> String {
+    match name {
+        "git_data_dirs" => "gitlab.rb still uses git_data_dirs".to_string(),
+        "grafana" => "gitlab.rb still references bundled Grafana keys".to_string(),
+        "spamcheck" => "Bundled Spamcheck enabled".to_string(),
+        "mattermost" => "bundled Mattermost used, or mattermost[...] keys in gitlab.rb".to_string(),
+        other => format!("{} in use", component_label(other)),
     }
 }
 

@@ -140,6 +140,16 @@ fn static_label(field: &str) -> Option<&'static str> {
         "rollback.decision_deadline" => "Go/no-go decision time",
         "rollback.duration_hours" => "Time a rollback takes (hours)",
         "export.paper" => "Paper size",
+        "facts.collected_on" => "Facts collected on",
+        "facts.users" => "Users (rows in the users table)",
+        "facts.npm_packages" => "NPM packages in the registry",
+        "facts.ci_pipeline_messages_rows" => "Rows in ci_pipeline_messages (estimate)",
+        "facts.ci_pipeline_variables_rows" => "Rows in ci_pipeline_variables (estimate)",
+        "facts.gitlab_rb.git_data_dirs" => "git_data_dirs in gitlab.rb",
+        "facts.gitlab_rb.grafana" => "Grafana keys in gitlab.rb",
+        "facts.gitlab_rb.mattermost" => "Mattermost keys in gitlab.rb",
+        "facts.gitlab_rb.spamcheck" => "Spamcheck keys in gitlab.rb",
+        "facts.gitlab_rb.patroni" => "Patroni settings in gitlab.rb",
         _ => return None,
     })
 }

@@ -10,11 +10,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod facts;
 mod labels;
 mod open;
 mod steps;
 mod topology;
 
+pub use facts::*;
 pub use labels::*;
 pub use open::*;
 pub use steps::*;
@@ -92,6 +94,9 @@ pub struct Plan {
     /// Take a backup before every hop, not only at the start of each window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_every_hop: Option<bool>,
+    /// What the diagnostics script reported about the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facts: Option<InstanceFacts>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -123,6 +128,7 @@ impl Default for Plan {
             dependency_upgrades: Vec::new(),
             hop_hours: BTreeMap::new(),
             backup_every_hop: None,
+            facts: None,
             extra: Extra::new(),
         }
     }
@@ -228,11 +234,17 @@ impl Plan {
                 t.gitaly = None;
             }
         }
+        if let Some(f) = &mut p.facts
+            && !keep(&f.gitlab_rb)
+        {
+            f.gitlab_rb = None;
+        }
         macro_rules! drop_empty {
             ($($f:ident),*) => {$(if !keep(&p.$f) { p.$f = None; })*};
         }
         drop_empty!(
-            contact, versions, conditions, install, os, topology, geo, notes, backup, rollback
+            contact, versions, conditions, install, os, topology, geo, notes, backup, rollback,
+            facts
         );
         if p.windows.len() == 1 && p.windows[0] == Window::default() {
             p.windows.clear();

@@ -31,6 +31,19 @@ pub const CHANGES: [(&str, &str); 5] = [
     ),
 ];
 
+/// The setting each change removes, by the knowledge's feature name: no step is proposed when
+/// the plan knows the setting is not there (from the topology answer or the diagnostics facts).
+pub const SETTINGS: [(&str, &str); 3] = [
+    ("gl17-grafana-key", "grafana"),
+    ("gl18-git-data-dirs-removed", "git_data_dirs"),
+    ("gl19-mattermost-removed", "mattermost"),
+];
+
+/// The feature a change removes, when it is one the plan can know.
+pub fn setting_of(id: &str) -> Option<&'static str> {
+    SETTINGS.iter().find(|(i, _)| *i == id).map(|(_, f)| *f)
+}
+
 /// The title of a configuration step's id, or the id itself.
 pub fn title(id: &str) -> String {
     CHANGES
@@ -61,7 +74,8 @@ pub fn add(k: &Knowledge, input: &Inputs<'_>, t: &mut Timeline) {
     }
     let last = t.positions.last().copied().unwrap_or(t.start);
     for (id, what) in CHANGES {
-        if id == "gl19-mattermost-removed" && input.mattermost == Some(false) {
+        let in_use = setting_of(id).and_then(|f| input.setting(f));
+        if in_use == Some(false) {
             continue;
         }
         let Some(b) = boundary(k, id) else {
@@ -85,7 +99,11 @@ pub fn add(k: &Knowledge, input: &Inputs<'_>, t: &mut Timeline) {
             earliest: Some(t.start),
             latest,
             origin,
-            reason: format!("GitLab {b} refuses the old configuration."),
+            reason: if in_use == Some(true) {
+                format!("GitLab {b} refuses the old configuration, and this instance has it.")
+            } else {
+                format!("GitLab {b} refuses the old configuration.")
+            },
             verified: true,
             plan_index,
             doc_url: k.issue(id).map(|i| i.doc_url.clone()),

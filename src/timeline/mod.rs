@@ -150,8 +150,21 @@ pub struct Inputs<'a> {
     pub os: Option<String>,
     /// Whether the configuration steps of the Linux package apply (see [`config`]).
     pub linux_package: bool,
-    pub mattermost: Option<bool>,
+    /// What the plan knows of the settings the configuration steps remove, by the knowledge's
+    /// feature names (`mattermost`, `git_data_dirs`, `grafana`): in use or not. A step whose
+    /// setting is known to be absent is not needed.
+    pub settings: Vec<(&'static str, bool)>,
     pub planned: &'a [Planned],
+}
+
+impl Inputs<'_> {
+    /// Whether a setting a configuration step removes is in use; `None`: not known.
+    pub fn setting(&self, feature: &str) -> Option<bool> {
+        self.settings
+            .iter()
+            .find(|(f, _)| *f == feature)
+            .map(|(_, in_use)| *in_use)
+    }
 }
 
 /// The timeline of a plan.

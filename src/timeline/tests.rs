@@ -66,7 +66,7 @@ impl Case<'_> {
                 }),
                 os: self.os.map(str::to_string),
                 linux_package: false,
-                mattermost: None,
+                settings: Vec::new(),
                 planned: &self.planned,
             },
         )
@@ -374,7 +374,7 @@ fn configuration_a_new_major_refuses_is_a_step_before_it() {
             redis: None,
             os: None,
             linux_package: true,
-            mattermost: Some(false),
+            settings: vec![("mattermost", false)],
             planned: &[],
         },
     );
@@ -402,7 +402,7 @@ fn configuration_a_new_major_refuses_is_a_step_before_it() {
             redis: None,
             os: None,
             linux_package: true,
-            mattermost: Some(false),
+            settings: vec![("mattermost", false)],
             planned: &planned,
         },
     );

@@ -63,9 +63,19 @@ fn inputs<'a>(
         redis,
         os,
         linux_package: method.is_some_and(InstallMethod::uses_os_packages),
-        mattermost: t.mattermost,
+        settings: config_settings(plan),
         planned,
     })
+}
+
+/// What the plan knows of the settings the configuration steps remove: the topology's
+/// Mattermost answer and the diagnostics facts, as the known issues read them.
+fn config_settings(plan: &Plan) -> Vec<(&'static str, bool)> {
+    let env = crate::environment::Environment::from_plan(plan);
+    timeline::config::SETTINGS
+        .iter()
+        .filter_map(|(_, feature)| Some((*feature, env.component(feature)?)))
+        .collect()
 }
 
 /// The timeline of a plan on its path (without findings): for the command line and exports.

@@ -18,7 +18,7 @@ use super::platform::{Picked, Platform};
 use super::steps;
 use super::widgets::{self, Form};
 use crate::draft::{self, Recovery};
-use crate::envinfo::FilledField;
+use crate::intake::Applied;
 use crate::knowledge::Knowledge;
 use crate::plan::{Plan, Step};
 use crate::plan_file;
@@ -117,7 +117,10 @@ enum JobDone {
 #[derive(Debug, Default)]
 pub struct StepUi {
     pub env_info_text: String,
-    pub env_info_result: Option<Result<Vec<FilledField>, String>>,
+    /// What the last prefill filled and kept, or why the paste was refused.
+    pub env_info_result: Option<Result<Applied, String>>,
+    /// The diagnostics script was copied to the clipboard (the step says so).
+    pub script_copied: bool,
     pub tz_search: String,
     pub known_issue_filter: String,
     pub paper: Option<crate::export::Paper>,

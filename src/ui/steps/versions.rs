@@ -105,7 +105,7 @@ fn conditions(
     section(ui, "Questions that decide extra stops");
     widgets::help(
         ui,
-        "Your path passes versions that are stops only for instances with a particular trait. Answer each; the query shows how to check. Not sure? The stop stays on the path until you know.",
+        "Your path passes versions that are stops only for instances with a particular trait. Answer each; the query shows how to check, and the diagnostics script's output pasted on the Start step answers all but the web-node question. Not sure? The stop stays on the path until you know.",
     );
     let cond = plan.conditions.get_or_insert_with(Conditions::default);
     let answers: [(&str, &mut Option<bool>); 5] = [
