@@ -328,8 +328,12 @@ fn greyed(it: Item) -> Item {
 }
 
 /// Each tier: its label, the arrow or separator to the next, its blocks and their arrows.
+/// Below the application tier the arrows show real connections: Rails and Sidekiq reach Git
+/// storage, the databases and the services each on their own (a bus on the left), not one
+/// tier through the next.
 fn draw_tiers(flow: &mut Flow<'_>, f: &Frame, tiers: &[PlacedTier], top: f32) {
     let center = f.inner_x + f.inner_w / 2.0;
+    let app = tiers.iter().position(|t| t.0 == "Application");
     for (i, (label, y, h, rows)) in tiers.iter().enumerate() {
         let lines = flow.fonts.wrap(
             &[Span::bold(label.to_uppercase()).color(GREY)],
@@ -349,16 +353,48 @@ fn draw_tiers(flow: &mut Flow<'_>, f: &Frame, tiers: &[PlacedTier], top: f32) {
                 flow.push(it);
             }
         } else if i + 1 < tiers.len() {
-            tier_separator(flow, f, y + h, center);
+            let from_app = app.is_none_or(|a| i <= a);
+            tier_separator(flow, f, y + h, center, from_app);
         }
         for r in rows {
             draw_row(flow, r);
         }
     }
+    if let Some(a) = app {
+        application_bus(flow, f, tiers, a);
+    }
 }
 
-/// A dashed line under a tier and the arrow down to the next.
-fn tier_separator(flow: &mut Flow<'_>, f: &Frame, bottom: f32, center: f32) {
+/// A line down the left of the blocks from the application tier, with an arrow into each tier
+/// below the first one under it (that one gets the centre arrow).
+fn application_bus(flow: &mut Flow<'_>, f: &Frame, tiers: &[PlacedTier], app: usize) {
+    let below: Vec<&PlacedTier> = tiers.iter().skip(app + 2).collect();
+    let (Some(app_tier), Some(last)) = (tiers.get(app), below.last()) else {
+        return;
+    };
+    let x = f.inner_x - 1.5;
+    let mid = |t: &PlacedTier| t.1 + t.2 / 2.0;
+    flow.push(Item::Line {
+        x1: x,
+        y1: app_tier.1 + app_tier.2 / 2.0,
+        x2: x,
+        y2: mid(last),
+        stroke: Stroke {
+            color: PURPLE,
+            width: 0.35,
+            dashed: false,
+        },
+    });
+    for t in below {
+        for it in arrow(x, mid(t), x + 2.6, mid(t), PURPLE, 0.35) {
+            flow.push(it);
+        }
+    }
+}
+
+/// A dashed line under a tier and, when the next tier is reached from this one, the arrow
+/// down to it.
+fn tier_separator(flow: &mut Flow<'_>, f: &Frame, bottom: f32, center: f32, arrow_down: bool) {
     let sep = bottom + TIER_GAP / 2.0;
     flow.push(Item::Line {
         x1: f.x0 + 2.0,
@@ -371,6 +407,9 @@ fn tier_separator(flow: &mut Flow<'_>, f: &Frame, bottom: f32, center: f32) {
             dashed: true,
         },
     });
+    if !arrow_down {
+        return;
+    }
     for it in arrow(
         center,
         bottom + 0.8,
