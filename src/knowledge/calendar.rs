@@ -63,19 +63,38 @@ impl Staleness {
         let missed = if self.released_since.is_empty() {
             "no newer minor is due yet".to_string()
         } else {
-            let list: Vec<String> = self
-                .released_since
-                .iter()
-                .map(ScheduledMinor::label)
-                .collect();
             format!(
                 "GitLab's release calendar (a minor every third Thursday) says {} should have been released since (UNVERIFIED)",
-                list.join(", ")
+                self.released_labels()
             )
         };
         format!(
             "The GitLab data is {} days old on {}: its newest release is {} ({}), and {missed}. Stops, patches to avoid, known issues and OS support after {} are missing: install newer data files (`upgrade-planner data`) or a newer Upgrade Planner.",
             self.days, self.today, self.newest_known, self.newest_date, self.newest_known
+        )
+    }
+
+    /// The minors released since, stops marked: `19.4, 19.5 (a required stop), 19.6`.
+    pub fn released_labels(&self) -> String {
+        let list: Vec<String> = self
+            .released_since
+            .iter()
+            .map(ScheduledMinor::label)
+            .collect();
+        list.join(", ")
+    }
+
+    /// One short line for a status bar: `GitLab data up to 19.3.0 (2026-08-20): 103 days
+    /// behind, 19.4–19.6 missing`.
+    pub fn short(&self) -> String {
+        let missing = match (self.released_since.first(), self.released_since.last()) {
+            (Some(a), Some(b)) if a != b => format!(", {}–{} missing", a.minor, b.minor),
+            (Some(a), _) => format!(", {} missing", a.minor),
+            _ => String::new(),
+        };
+        format!(
+            "GitLab data up to {} ({}): {} days behind{missing}",
+            self.newest_known, self.newest_date, self.days
         )
     }
 
@@ -246,11 +265,29 @@ impl Knowledge {
                 self.data_summary()
             ));
         }
+        // The whole calendar after the data; on `today` only the minors up to the first one due
+        // after it can be named.
         let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-        let scheduled = self.scheduled_after_data(today.unwrap_or(far));
-        let Some(slot) = scheduled.iter().find(|s| s.minor == m) else {
-            // Past the first minor due after `today`.
-            let (due, newest) = self.due_and_newest(m, &scheduled, today);
+        let calendar = self.scheduled_after_data(far);
+        let nameable = match today {
+            Some(t) => calendar
+                .iter()
+                .position(|s| s.due > t)
+                .map_or(calendar.len(), |first_due_later| first_due_later + 1),
+            None => calendar.len(),
+        };
+        let slot = calendar.iter().position(|s| s.minor == m);
+        let Some(slot) = slot.filter(|i| *i < nameable).and_then(|i| calendar.get(i)) else {
+            let due = slot
+                .and_then(|i| calendar.get(i))
+                .map(|s| s.due.to_string())
+                .unwrap_or_else(|| "a later date".to_string());
+            let newest = calendar[..nameable.min(calendar.len())]
+                .iter()
+                .rev()
+                .find(|s| today.is_none_or(|t| s.due <= t))
+                .map(|s| s.minor.to_string())
+                .unwrap_or_else(|| self.releases.newest_known.version.clone());
             return VersionStatus::Impossible(format!(
                 "{m} is not released yet: by GitLab's release calendar it is due on {due}; on {} the newest release should be {newest}",
                 today.map(|d| d.to_string()).unwrap_or_default(),
@@ -265,29 +302,6 @@ impl Knowledge {
             v,
             self.data_summary()
         ))
-    }
-
-    /// The day the calendar puts `m` on, and the newest minor expected on `today`.
-    fn due_and_newest(
-        &self,
-        m: Minor,
-        scheduled: &[ScheduledMinor],
-        today: Option<NaiveDate>,
-    ) -> (String, String) {
-        let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-        let due = self
-            .scheduled_after_data(far)
-            .into_iter()
-            .find(|s| s.minor == m)
-            .map(|s| s.due.to_string())
-            .unwrap_or_else(|| "a later date".to_string());
-        let newest = scheduled
-            .iter()
-            .rev()
-            .find(|s| today.is_none_or(|t| s.due <= t))
-            .map(|s| s.minor.to_string())
-            .unwrap_or_else(|| self.releases.newest_known.version.clone());
-        (due, newest)
     }
 }
 

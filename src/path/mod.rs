@@ -448,10 +448,9 @@ fn newest_hint(k: &Knowledge, from: &UserVersion, today: Option<chrono::NaiveDat
     if let Some(st) = today.and_then(|t| k.staleness(t))
         && let Some(newest) = st.newest_expected()
     {
-        let list: Vec<String> = st.released_since.iter().map(|s| s.label()).collect();
         hint.push_str(&format!(
             "; GitLab's release calendar says {} should have been released since (UNVERIFIED): give a target, e.g. `upgrade-planner path {} {newest}`",
-            list.join(", "),
+            st.released_labels(),
             from
         ));
     }

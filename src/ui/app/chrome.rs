@@ -163,28 +163,23 @@ impl WizardApp {
                 self.analysis.count(Severity::Warning)
             )),
         };
-        let stale = self.knowledge.staleness(self.today);
-        let data = match &stale {
-            None => RichText::new(self.knowledge.data_summary()).weak().small(),
-            Some(st) => RichText::new(format!(
-                "⚠ GitLab data up to {} ({}): {} days behind{}",
-                st.newest_known,
-                st.newest_date,
-                st.days,
-                match (st.released_since.first(), st.released_since.last()) {
-                    (Some(a), Some(b)) if a != b => format!(", {}–{} missing", a.minor, b.minor),
-                    (Some(a), _) => format!(", {} missing", a.minor),
-                    _ => String::new(),
-                }
-            ))
-            .color(widgets::warning_color(ui))
-            .small(),
+        let (data, hover) = match &self.data_behind {
+            None => (
+                RichText::new(self.knowledge.data_summary()).weak().small(),
+                None,
+            ),
+            Some((short, message)) => (
+                RichText::new(short.as_str())
+                    .color(widgets::warning_color(ui))
+                    .small(),
+                Some(message.as_str()),
+            ),
         };
         let data_label = move |ui: &mut Ui, wrap: bool| {
             let label = egui::Label::new(data);
             let r = ui.add(if wrap { label.wrap() } else { label });
-            if let Some(st) = &stale {
-                r.on_hover_text(st.message());
+            if let Some(h) = hover {
+                r.on_hover_text(h);
             }
         };
         egui::Panel::bottom("status").show(ui, |ui| {

@@ -170,6 +170,9 @@ pub struct WizardApp {
     pub step_ui: StepUi,
     pub knowledge: &'static Knowledge,
     pub today: NaiveDate,
+    /// How far the data is behind `today` (both fixed for the window's life): the status
+    /// bar's short line and its hover text, worked out once.
+    data_behind: Option<(String, String)>,
     pub platform: Box<dyn Platform>,
     jobs_tx: Sender<JobDone>,
     jobs_rx: Receiver<JobDone>,
@@ -226,6 +229,9 @@ impl WizardApp {
             step_ui: StepUi::default(),
             knowledge,
             today,
+            data_behind: knowledge
+                .staleness(today)
+                .map(|st| (format!("⚠ {}", st.short()), st.message())),
             platform,
             jobs_tx,
             jobs_rx,
