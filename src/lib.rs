@@ -4,6 +4,7 @@
 //! knowledge, the upgrade path engine, validation, the `gitlab:env:info` parser and the
 //! command line.
 
+pub mod app_dirs;
 pub mod cli;
 pub mod draft;
 pub mod envinfo;

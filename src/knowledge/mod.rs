@@ -20,7 +20,7 @@ pub use data::*;
 
 /// Environment variable that points at a directory of data files (used instead of the
 /// config directory; handy for testing and for administrators who distribute data).
-pub const DATA_DIR_ENV: &str = "UPGRADE_PLANNER_DATA_DIR";
+pub use crate::app_dirs::DATA_DIR_ENV;
 
 /// Format version of the data files this build understands.
 pub const DATA_SCHEMA: u32 = 1;
@@ -363,12 +363,10 @@ fn read_override(name: &str, path: &Path) -> Result<(String, Header), String> {
     Ok((text, header))
 }
 
-/// `$UPGRADE_PLANNER_DATA_DIR`, else `<config dir>/upgrade-planner/data`.
+/// `$UPGRADE_PLANNER_DATA_DIR`, else `<config dir>/upgrade-planner/data` (the folder for each
+/// system is in [`crate::app_dirs`]).
 pub fn default_data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
-        return Some(PathBuf::from(dir));
-    }
-    dirs::config_dir().map(|d| d.join("upgrade-planner").join("data"))
+    crate::app_dirs::current().data
 }
 
 /// Human name of a component id used by the knowledge.
