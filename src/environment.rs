@@ -112,6 +112,7 @@ impl Environment {
             "container_registry" => self.container_registry,
             "elasticsearch" => self.elasticsearch,
             "object_storage" => self.object_storage,
+            "local_file_storage" => self.object_storage.map(|o| !o),
             "gitlab_runner" => self.runners,
             "ldap" => self.ldap,
             "gitlab_duo" => self.gitlab_duo,
@@ -134,11 +135,13 @@ pub enum Applicability<'a> {
 
 /// Decide whether `issue` concerns this environment (versions are checked elsewhere).
 /// `path_minors` are the minors the path installs (for "path skips a minor" conditions),
-/// with `from` the current minor.
+/// with `from` the current minor; `before` is the version installed just before the hop the
+/// issue is told at (`None` for issues of the current version).
 pub fn applicability<'a>(
     issue: &'a KnownIssue,
     env: &Environment,
     from: Minor,
+    before: Option<&semver::Version>,
     path_minors: &[Minor],
 ) -> Applicability<'a> {
     let mut checks: Vec<Cow<'a, str>> = Vec::new();
@@ -177,7 +180,7 @@ pub fn applicability<'a>(
     let mut condition_answered = false;
     if let Some(req) = &issue.requires {
         condition_answered = true;
-        match requires(req, env, from, path_minors) {
+        match requires(req, env, from, before, path_minors) {
             Applicability::NotApplicable => return Applicability::NotApplicable,
             Applicability::Check(more) => checks.extend(more),
             Applicability::Applies => {}
@@ -186,6 +189,9 @@ pub fn applicability<'a>(
     if !condition_answered && let Some(cond) = &issue.condition {
         checks.push(Cow::Borrowed(cond));
     }
+    // The same point can come from the issue and from its machine-checkable form.
+    let mut seen = std::collections::HashSet::new();
+    checks.retain(|c| seen.insert(c.clone()));
     if checks.is_empty() {
         Applicability::Applies
     } else {
@@ -197,6 +203,7 @@ fn requires<'a>(
     req: &'a Requires,
     env: &Environment,
     from: Minor,
+    before: Option<&semver::Version>,
     path_minors: &[Minor],
 ) -> Applicability<'a> {
     let mut checks: Vec<Cow<'a, str>> = Vec::new();
@@ -258,6 +265,13 @@ fn requires<'a>(
             && !crate::path::version_below(have, min)
         {
             return Applicability::NotApplicable;
+        }
+    }
+    if let Some(r) = &req.upgrading_from_parsed {
+        match before {
+            Some(b) if !r.matches(b) => return Applicability::NotApplicable,
+            Some(_) => {}
+            None => checks.push(Cow::Borrowed(&req.check_texts.upgrading_from)),
         }
     }
     if let Some(m) = req.path_skips_minor_parsed {

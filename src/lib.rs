@@ -16,6 +16,7 @@ pub mod knowledge;
 pub mod path;
 pub mod plan;
 pub mod plan_file;
+pub mod review;
 pub mod secrets;
 pub mod text;
 pub mod timeline;

@@ -68,6 +68,80 @@ pub fn contains_secret(text: &str) -> bool {
     !find_secrets(text).is_empty()
 }
 
+/// What [`find_secrets`] reports first in `text` (its kind), or `None` when it finds nothing.
+///
+/// The same as `find_secrets(text).first().map(|h| h.kind)`, remembered per text: the wizard
+/// analyses the whole plan again after every keystroke, and scanning every answer each time
+/// was most of the app's own work per keystroke. Only the text typed into is new then. The
+/// memory holds at most [`MEMO_MAX_BYTES`] of texts and starts again when full.
+pub fn first_secret_kind(text: &str) -> Option<&'static str> {
+    if let Some(kind) = memo::get(text) {
+        return kind;
+    }
+    let kind = find_secrets(text).first().map(|h| h.kind);
+    memo::put(text, kind);
+    kind
+}
+
+/// Forget what [`first_secret_kind`] remembers, so the next scans start cold (for benchmarks
+/// that measure what one process analysing a plan once costs).
+pub fn forget_scanned_texts() {
+    memo::clear();
+}
+
+/// How many bytes of text [`first_secret_kind`] remembers at most.
+pub const MEMO_MAX_BYTES: usize = 4 << 20;
+
+mod memo {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+
+    /// Texts scanned before, with what was found first.
+    #[derive(Default)]
+    pub(super) struct Memo {
+        kinds: HashMap<Box<str>, Option<&'static str>>,
+        bytes: usize,
+    }
+
+    impl Memo {
+        /// `Some(answer)` when `text` was scanned before.
+        pub(super) fn get(&self, text: &str) -> Option<Option<&'static str>> {
+            self.kinds.get(text).copied()
+        }
+
+        /// Remember `kind` for `text`, keeping at most `max_bytes` of texts: when the text
+        /// does not fit, the memo starts again; a text larger than that is not kept.
+        pub(super) fn put(&mut self, text: &str, kind: Option<&'static str>, max_bytes: usize) {
+            if text.len() > max_bytes {
+                return;
+            }
+            if self.bytes + text.len() > max_bytes {
+                *self = Memo::default();
+            }
+            if self.kinds.insert(text.into(), kind).is_none() {
+                self.bytes += text.len();
+            }
+        }
+    }
+
+    static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+
+    pub(super) fn get(text: &str) -> Option<Option<&'static str>> {
+        let memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
+        memo.as_ref()?.get(text)
+    }
+
+    pub(super) fn clear() {
+        *MEMO.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    pub(super) fn put(text: &str, kind: Option<&'static str>) {
+        let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
+        memo.get_or_insert_with(Memo::default)
+            .put(text, kind, super::MEMO_MAX_BYTES);
+    }
+}
+
 /// Every secret in `text`, in text order. Overlapping findings are reported once.
 pub fn find_secrets(text: &str) -> Vec<SecretHit> {
     let mut found: Vec<Found> = Vec::new();

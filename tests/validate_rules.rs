@@ -90,7 +90,73 @@ fn target_newer_than_data_warns_data_may_be_stale() {
     p.versions.as_mut().unwrap().current = Some("19.2.4".into());
     p.versions.as_mut().unwrap().target = Some("19.6".into());
     let f = expect(&p, "data_stale", Severity::Warning, "versions.target");
-    assert!(f[0].message.contains("newer than the newest release"));
+    assert!(f[0].message.contains("19.6 is newer than the GitLab data"));
+    assert!(f[0].message.contains("UNVERIFIED"), "{}", f[0].message);
+}
+
+#[test]
+fn versions_that_cannot_exist_are_errors_at_their_field() {
+    // 16.x ended at 16.11 (stops.json last_minor_of_major); on 2026-11-21 the release calendar
+    // puts 19.9 on 2027-02-18.
+    for (current, target, field, needle) in [
+        (
+            "16.99.1",
+            "17.0",
+            "versions.current",
+            "GitLab 16 ended at 16.11",
+        ),
+        (
+            "15.12.0",
+            "16.11",
+            "versions.current",
+            "GitLab 15 ended at 15.11",
+        ),
+        (
+            "16.3.4",
+            "16.99",
+            "versions.target",
+            "GitLab 16 ended at 16.11",
+        ),
+        ("18.11.3", "19.9", "versions.target", "due on 2027-02-18"),
+        (
+            "16.11.99",
+            "17.11",
+            "versions.current",
+            "newest known 16.11 patch",
+        ),
+    ] {
+        let mut p = single();
+        p.versions.as_mut().unwrap().current = Some(current.into());
+        p.versions.as_mut().unwrap().target = Some(target.into());
+        let f = expect(&p, "version_impossible", Severity::Error, field);
+        assert!(
+            f[0].message.contains(needle),
+            "{current} -> {target}: {}",
+            f[0].message
+        );
+    }
+}
+
+#[test]
+fn data_behind_the_release_calendar_is_a_hint_with_the_missing_minors() {
+    let f = expect(
+        &single(),
+        "data_behind_calendar",
+        Severity::Info,
+        "versions.target",
+    );
+    assert!(
+        f[0].message.contains("19.4, 19.5 (a required stop), 19.6"),
+        "{}",
+        f[0].message
+    );
+    // Within 45 days of the data's newest release (2026-08-20), nothing is said.
+    let early = validate(
+        &single(),
+        &Knowledge::embedded(),
+        NaiveDate::from_ymd_opt(2026, 9, 20).unwrap(),
+    );
+    assert!(!early.iter().any(|f| f.rule == "data_behind_calendar"));
 }
 
 #[test]

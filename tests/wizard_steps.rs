@@ -293,8 +293,18 @@ fn not_sure_keeps_the_stop_and_is_listed_to_verify() {
         "{}",
         finding.message
     );
-    // The exports carry it, named by the question.
-    let md = upgrade_planner::export::markdown::render(h.state().export_model.as_ref().unwrap());
+    // The exports carry it, named by the question (the Markdown the app copies for the ticket).
+    h.state_mut()
+        .commands
+        .push(upgrade_planner::ui::app::Command::CopyMarkdown);
+    h.state_mut().run_commands();
+    let md = h
+        .state()
+        .platform
+        .as_any()
+        .downcast_ref::<upgrade_planner::ui::platform::ScriptedPlatform>()
+        .and_then(|p| p.copied.last().cloned())
+        .unwrap();
     assert!(md.contains("To verify") && md.contains(&npm), "{md}");
     // Answering clears it.
     answer(&mut h, &npm, "Yes");

@@ -292,9 +292,16 @@ def derive_os(osdata):
         if os_id == "debian" and version == "12":
             # The doc's "19.3.0" for Debian 12 is very likely a copy error (OS EOL 2028-06, not deprecated).
             last = None
-        if os_id == "raspberry_pi_os":
-            last = None
         first = to_minor(row.get("first_supported_gitlab", ""))
+        if os_id == "raspberry_pi_os":
+            # The supported-OS doc row: "18.0 (use Debian arm64 packages)". 64-bit Raspberry Pi
+            # OS installs the Debian arm64 package, which exists for every version Debian
+            # 11/12 arm64 has (from 14.6): 18.0 is when the 32-bit Raspbian packages stopped
+            # and 64-bit became the only way, not when 64-bit packages started.
+            last = None
+            first = None
+            notes.append("Installs the Debian arm64 package of the matching Debian release (bookworm: Debian 12, bullseye: Debian 11); from 18.0 this is the only Raspberry Pi option.")
+        suse_window = os_id in ("opensuse_leap", "sles") and row.get("status", "").startswith("deprecated")
         entry = {
             "distribution": os_id,
             "name": DISTRO_NAMES[os_id],
@@ -311,6 +318,14 @@ def derive_os(osdata):
         }
         if last and last_verified and int(last.split(".")[0]) >= 20:
             entry["last_is_projection"] = True
+        if suse_window:
+            # gitlab_19_changes.md: SUSE support ends in 19.0, 18.11 the last version (the last
+            # one every source agrees has packages); omnibus deprecated_os_list: packages stop
+            # "Starting with GitLab 19.5". Between the two, packages are UNVERIFIED.
+            entry["last_certain"] = "18.11"
+            entry["none_from"] = "19.5"
+        if os_id == "raspberry_pi_os":
+            entry["package_of"] = "debian"
         if notes:
             entry["note"] = " ".join(notes)
         out.append(entry)
@@ -447,7 +462,18 @@ REQUIRES = {
     "gl17-ubuntu-1804-dropped": {"os": ["ubuntu:18.04"]},
     "gl18-design-backfill-finalize": {"path_skips_minor": "18.4"},
     "gl17-178-new-encryption-secrets": {"topology": "multi_node"},
+    # Blobs on local storage: the plan's object-storage answer decides.
+    "gl18-geo-blob-log-error": {"features": ["local_file_storage"]},
+    # "Upgrading from X": the version installed just before the hop where the issue strikes.
+    "gl17-171-direct-upgrade-migration-failure": {"upgrading_from": "<17.0.0"},
+    "gl17-duo-license-resync": {"upgrading_from": "<17.2.0", "features": ["gitlab_duo"]},
+    "gl17-173-174-unique-violation": {"upgrading_from": ">=17.3.0, <17.4.0"},
+    "gl17-175-176-check-violation": {"upgrading_from": ">=17.5.0, <17.6.0"},
+    "gl15-1511-use-15113": {"upgrading_from": "<15.6.0"},
 }
+# The zero-downtime issues name the minor they start from, too.
+REQUIRES["gl18-zdu-pipeline-failures-from-1711"]["upgrading_from"] = ">=17.11.0, <17.12.0"
+REQUIRES["gl18-zdu-push-errors-181-182"]["upgrading_from"] = ">=18.1.0, <18.2.0"
 
 
 def derive_known_issues(ki):
@@ -462,7 +488,7 @@ def derive_known_issues(ki):
             "severity": it["severity"],
             "kind": it["kind"],
             "summary": it["summary"],
-            "doc_url": it["doc_url"],
+            "doc_url": it["doc_url"].split(" ; ")[0].strip(),
             "install_methods": [] if methods == "any" else methods,
             "topology": None if aw.get("topology") in (None, "any") else aw["topology"],
             "geo": aw.get("geo"),
@@ -470,6 +496,9 @@ def derive_known_issues(ki):
             "condition": aw.get("condition"),
             "verified": it.get("verified", True),
         }
+        more = [u.strip() for u in it["doc_url"].split(" ; ")[1:] if u.strip()]
+        if more:
+            entry["see_also"] = more
         if it.get("fixed_in"):
             entry["fixed_in"] = it["fixed_in"]
         if it.get("note"):

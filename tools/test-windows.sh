@@ -205,6 +205,12 @@ unset SOURCE_DATE_EPOCH
 
 echo "==> the app's folders are under %APPDATA%"
 data_dir="$appdata/upgrade-planner/data"
+named=$(win data --json 2>/dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)["data_dir"])')
+if [ "$named" = "$appdata_win\upgrade-planner\data" ]; then
+  pass "data --json names the data folder $named"
+else
+  fail "data --json names the data folder '$named', not %APPDATA%\upgrade-planner\data"
+fi
 mkdir -p "$data_dir"
 python3 - "$root/assets/data/stops.json" "$data_dir/stops.json" <<'EOF'
 import json, sys

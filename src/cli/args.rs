@@ -4,14 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use super::long_version;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "upgrade-planner",
     // The same name in usage lines everywhere, also where the program file is upgrade-planner.exe.
     bin_name = "upgrade-planner",
-    version = long_version(),
+    disable_version_flag = true,
     about = "Plan a GitLab Self-Managed upgrade: compute the upgrade path, validate and export the plan GitLab Support asks for.",
     after_help = "Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be read or parsed.\nWithout a subcommand the wizard opens (with PLAN loaded, if given)."
 )]
@@ -20,6 +18,12 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A plan file to open in the wizard.
     pub plan: Option<PathBuf>,
+    /// Print the version, the date of the GitLab data and how far behind that data is.
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// With --version: as if today were this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "version")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +64,10 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// As if today were this date (YYYY-MM-DD): which versions can exist by GitLab's
+        /// release calendar, and how far behind the data is.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
     /// Check a plan file and list every finding (errors, warnings, hints).
     #[command(
@@ -114,4 +122,50 @@ pub enum Command {
     },
     /// Print the JSON Schema of the plan file format.
     Schema,
+    /// What changed between two plan files (or the same plan under two versions of the GitLab
+    /// data): answers by wizard label, the path, findings new and resolved, known issues.
+    #[command(
+        after_help = "Exit code 0: compared (whatever the differences); 2: a plan or a data directory could not be read.\n\n--json prints {\"old_revision\", \"new_revision\", \"old_data_date\", \"new_data_date\", \"answers\": [{\"field\", \"label\", \"old\", \"new\"}], \"old_path\", \"new_path\", \"findings_new\", \"findings_resolved\": [{\"severity\", \"field\", \"label\", \"message\", \"rule\"}], \"issues_new\", \"issues_gone\"}."
+    )]
+    Diff {
+        /// The earlier plan (for example the reviewed revision).
+        old: PathBuf,
+        /// The later plan.
+        new: PathBuf,
+        /// Read the earlier plan with the data files of this directory (over the built-in data).
+        #[arg(long, value_name = "DIR")]
+        old_data: Option<PathBuf>,
+        /// Read the later plan with the data files of this directory (over the built-in data).
+        #[arg(long, value_name = "DIR")]
+        new_data: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Validate both as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Show the GitLab data in use (built in or newer files), its date, sources and where
+    /// newer files go; `data install FILE...` installs newer data files.
+    #[command(
+        after_help = "Newer data files are looked for in $UPGRADE_PLANNER_DATA_DIR, else in <config dir>/upgrade-planner/data. `data install` checks every file (a whole data file of a kind this build reads, newer than the one in use, consistent with the rest) and writes them there atomically, or writes nothing and exits 2 naming each problem. Nothing is downloaded: get the files from a newer Upgrade Planner's assets/data."
+    )]
+    Data {
+        #[command(subcommand)]
+        action: Option<DataAction>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataAction {
+    /// Check newer data files and install them into the data directory.
+    Install {
+        /// The data files (stops.json, releases.json, os.json, requirements.json,
+        /// known_issues.json, as named by their `kind`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }

@@ -1,4 +1,4 @@
-//! The command line: `path`, `validate`, `export`, `env-info` and `schema`.
+//! The command line: `path`, `validate`, `export`, `env-info`, `schema`, `data` and `diff`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -7,6 +7,8 @@
 //! [`crate::text`]: one line per message, control characters escaped, secrets redacted.
 
 mod args;
+mod data;
+mod diff;
 mod env_info;
 mod export;
 mod path;
@@ -20,7 +22,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use clap::Parser;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, DataAction};
 
 use crate::export::Paper;
 use crate::export::redact::redact;
@@ -32,13 +34,19 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 
-/// `--version` text: the tool version and the date of the GitLab data it carries.
-pub fn long_version() -> &'static str {
-    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    V.get_or_init(|| {
-        let k = Knowledge::embedded();
-        format!("{} ({})", env!("CARGO_PKG_VERSION"), k.data_summary())
-    })
+/// `--version` text: the tool version, the date of the GitLab data it uses and, once that
+/// data is more than a few weeks behind `today`, what it misses.
+pub fn long_version(k: &Knowledge, today: NaiveDate) -> String {
+    let mut text = format!(
+        "upgrade-planner {} ({})\n",
+        env!("CARGO_PKG_VERSION"),
+        k.data_summary()
+    );
+    if let Some(st) = k.staleness(today) {
+        text.push_str(&st.message());
+        text.push('\n');
+    }
+    text
 }
 
 /// What a subcommand prints, gathered and written at the end.
@@ -99,16 +107,32 @@ where
             }));
         }
     };
-    let Some(cmd) = cli.command else {
-        return Outcome::OpenWizard(cli.plan);
-    };
     let mut o = Output {
         out: String::new(),
         err: String::new(),
     };
-    let code = run_command(cmd, &mut o);
+    let code = if cli.version {
+        print_version(cli.today.as_deref(), &mut o)
+    } else if let Some(cmd) = cli.command {
+        run_command(cmd, &mut o)
+    } else {
+        return Outcome::OpenWizard(cli.plan);
+    };
     o.flush();
     Outcome::Exit(ExitCode::from(code))
+}
+
+fn print_version(today: Option<&str>, o: &mut Output) -> u8 {
+    let today = match parse_today(today) {
+        Ok(t) => t,
+        Err(e) => {
+            o.warn(format_args!("upgrade-planner: {e}"));
+            return EXIT_INPUT;
+        }
+    };
+    let k = knowledge(o);
+    o.json(&long_version(k, today));
+    EXIT_OK
 }
 
 fn knowledge(o: &mut Output) -> &'static Knowledge {
@@ -132,12 +156,21 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             os,
             method,
             json,
+            today,
         } => {
+            let today = match parse_today(today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => {
+                    o.warn(format_args!("upgrade-planner path: {e}"));
+                    return EXIT_INPUT;
+                }
+            };
             let request = PathRequest {
                 from,
                 to,
                 zero_downtime,
                 conditions,
+                today: Some(today),
             };
             let env = path::Dependencies {
                 postgresql,
@@ -150,6 +183,25 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
         }
         Command::Validate { plan, json, today } => validate::run(&plan, json, today.as_deref(), o),
         Command::EnvInfo { input } => env_info::run(&input, o),
+        Command::Data { action, json } => data::run(action, json, o),
+        Command::Diff {
+            old,
+            new,
+            old_data,
+            new_data,
+            json,
+            today,
+        } => diff::run(
+            &diff::DiffRequest {
+                old,
+                new,
+                old_data,
+                new_data,
+                json,
+                today,
+            },
+            o,
+        ),
         Command::Schema => {
             o.json(&schema_json());
             EXIT_OK

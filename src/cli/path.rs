@@ -75,13 +75,18 @@ impl Dependencies {
     }
 }
 
-/// `path --json` with the timeline: today's keys, plus `steps` and `problems`.
+/// `path --json`: the path's keys, plus `steps` and `problems` with the timeline and
+/// `data_stale` once the data is behind the release calendar.
 #[derive(Serialize)]
-struct PathWithSteps<'a> {
+struct PathJson<'a> {
     #[serde(flatten)]
     path: &'a UpgradePath,
-    steps: Vec<StepJson>,
-    problems: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<Vec<StepJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_stale: Option<String>,
 }
 
 pub(super) fn run(req: &PathRequest, deps: &Dependencies, json: bool, o: &mut Output) -> u8 {
@@ -103,14 +108,22 @@ pub(super) fn run(req: &PathRequest, deps: &Dependencies, json: bool, o: &mut Ou
         .any()
         .then(|| crate::validate::build_timeline(&plan, k, &p))
         .flatten();
-    match (json, &timeline) {
-        (true, Some(t)) => o.json(&to_json(&PathWithSteps {
+    let stale = req.today.and_then(|t| k.staleness(t)).map(|s| s.message());
+    if json {
+        o.json(&to_json(&PathJson {
             path: &p,
-            steps: t.steps_json(&p),
-            problems: t.problems.iter().map(|x| x.message.as_str()).collect(),
-        })),
-        (true, None) => o.json(&to_json(&p)),
-        (false, _) => print_path(&p, timeline.as_ref(), k, o),
+            steps: timeline.as_ref().map(|t| t.steps_json(&p)),
+            problems: timeline
+                .as_ref()
+                .map(|t| t.problems.iter().map(|x| x.message.as_str()).collect()),
+            data_stale: stale,
+        }));
+    } else {
+        print_path(&p, timeline.as_ref(), k, o);
+        if let Some(s) = stale {
+            o.say("");
+            o.say(format_args!("Data: {s}"));
+        }
     }
     EXIT_OK
 }

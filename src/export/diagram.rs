@@ -488,8 +488,28 @@ pub fn build(plan: &Plan) -> Diagram {
         site_subtitle: subtitle.join(" · "),
         tiers,
         secondaries,
-        replication_label: "Geo replication: PostgreSQL streaming, Git and file sync".into(),
+        replication_label: replication_label(&t),
     }
+}
+
+/// How the secondaries get the data: the database part depends on who runs PostgreSQL.
+fn replication_label(t: &Topology) -> String {
+    let database = match t.pg_mode() {
+        Some(PostgresMode::Bundled | PostgresMode::BundledHa) => "PostgreSQL streaming".to_string(),
+        Some(PostgresMode::External) => {
+            match t
+                .postgresql
+                .as_ref()
+                .and_then(|p| p.provider.as_deref())
+                .filter(|p| *p != "self_managed")
+            {
+                Some(p) => format!("{} read replica", provider_label(p)),
+                None => "database read replica".to_string(),
+            }
+        }
+        None => "database".to_string(),
+    };
+    format!("Geo replication: {database}, Git and file sync")
 }
 
 #[cfg(test)]
@@ -531,6 +551,26 @@ mod tests {
         assert_eq!(d.site_title, "Primary site");
         assert_eq!(d.secondaries.len(), 1);
         assert_eq!(d.secondaries[0].name, "eu-west");
+    }
+
+    #[test]
+    fn geo_replication_is_labelled_by_who_runs_the_database() {
+        let mut t = Topology {
+            postgresql: Some(Postgresql {
+                mode: Some(PostgresMode::External.into()),
+                provider: Some("aws_rds".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let label = replication_label(&t);
+        assert!(label.contains("AWS RDS read replica"), "{label}");
+        assert!(!label.contains("streaming"), "{label}");
+        t.postgresql = Some(Postgresql {
+            mode: Some(PostgresMode::BundledHa.into()),
+            ..Default::default()
+        });
+        assert!(replication_label(&t).contains("PostgreSQL streaming"));
     }
 
     #[test]

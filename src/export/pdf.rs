@@ -8,7 +8,7 @@
 //! Then a nested outline and a document id derived from the plan are added through lopdf, so
 //! identical input gives identical bytes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
@@ -83,7 +83,8 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
     let mut doc = PdfDocument::new(&title);
 
     // The characters each font shows (the rotated watermark is drawn as outlines, not text).
-    let mut shown: BTreeMap<FontFace, Vec<char>> = BTreeMap::new();
+    // A set per font, not a list: a long plan shows millions of characters but few distinct.
+    let mut shown: BTreeMap<FontFace, BTreeSet<char>> = BTreeMap::new();
     for p in &layout.pages {
         for item in p.items() {
             if let Item::Text(t) = item {
@@ -94,11 +95,7 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
     let chars: BTreeMap<FontFace, Vec<char>> = shown
         .into_iter()
         .filter(|(face, _)| face.bytes().is_some())
-        .map(|(face, mut cs)| {
-            cs.sort_unstable();
-            cs.dedup();
-            (face, cs)
-        })
+        .map(|(face, cs)| (face, cs.into_iter().collect()))
         .collect();
     for face in chars.keys() {
         let Some(parsed) = parsed_font(*face)? else {

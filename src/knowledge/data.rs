@@ -119,6 +119,15 @@ pub struct OsEntry {
     pub last_is_projection: bool,
     #[serde(default)]
     pub note: Option<String>,
+    /// While the sources disagree on the end: the last minor every source gives packages for.
+    #[serde(default)]
+    pub last_certain: Option<String>,
+    /// While the sources disagree on the end: the first minor no source gives packages for.
+    #[serde(default)]
+    pub none_from: Option<String>,
+    /// The distribution whose packages this OS installs (Raspberry Pi OS: `debian`).
+    #[serde(default)]
+    pub package_of: Option<String>,
 }
 
 impl OsEntry {
@@ -131,6 +140,13 @@ impl OsEntry {
     }
     pub fn last_minor(&self) -> Option<Minor> {
         self.last_gitlab.as_deref().and_then(Minor::parse)
+    }
+    /// The last minor surely packaged and the first surely not, when the end is disputed.
+    pub fn disputed_end(&self) -> Option<(Minor, Minor)> {
+        Some((
+            self.last_certain.as_deref().and_then(Minor::parse)?,
+            self.none_from.as_deref().and_then(Minor::parse)?,
+        ))
     }
 }
 
@@ -274,6 +290,12 @@ pub struct Requires {
     /// Applies only while the Redis server is older than this.
     #[serde(default)]
     pub redis_below: Option<String>,
+    /// Applies only when the version installed just before the hop matches (semver).
+    #[serde(default)]
+    pub upgrading_from: Option<String>,
+    /// `upgrading_from` parsed, filled when the data is loaded.
+    #[serde(skip)]
+    pub upgrading_from_parsed: Option<semver::VersionReq>,
     /// `path_skips_minor` parsed, filled when the data is loaded.
     #[serde(skip)]
     pub path_skips_minor_parsed: Option<Minor>,
@@ -294,6 +316,8 @@ pub struct RequiresCheckTexts {
     pub features: Vec<String>,
     /// "multi-node".
     pub topology: String,
+    /// "upgrading from 17.3.x".
+    pub upgrading_from: String,
 }
 
 /// The points to check for a [`KnownIssue`]'s own conditions the plan cannot answer.
@@ -318,6 +342,9 @@ pub struct KnownIssue {
     pub kind: String,
     pub summary: String,
     pub doc_url: String,
+    /// More pages on the issue (the first one is `doc_url`).
+    #[serde(default)]
+    pub see_also: Vec<String>,
     /// Empty means any method.
     pub install_methods: Vec<String>,
     pub topology: Option<String>,
@@ -380,6 +407,10 @@ impl KnownIssue {
         self.affects_ceiling = self.compute_ceiling();
         if let Some(req) = &mut self.requires {
             req.path_skips_minor_parsed = req.path_skips_minor.as_deref().and_then(Minor::parse);
+            req.upgrading_from_parsed = req
+                .upgrading_from
+                .as_deref()
+                .and_then(|r| semver::VersionReq::parse(r).ok());
             let names: Vec<String> = req.os.iter().map(|o| os_display(o)).collect();
             req.check_texts = RequiresCheckTexts {
                 os: format!("OS is {}", names.join(" or ")),
@@ -397,6 +428,11 @@ impl KnownIssue {
                     .topology
                     .as_ref()
                     .map(|t| t.replace('_', "-"))
+                    .unwrap_or_default(),
+                upgrading_from: req
+                    .upgrading_from
+                    .as_ref()
+                    .map(|r| format!("upgrading from a version {r}"))
                     .unwrap_or_default(),
             };
         }

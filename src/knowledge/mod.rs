@@ -14,9 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::version::Minor;
 
+mod calendar;
 mod data;
+mod install;
 
+pub use calendar::*;
 pub use data::*;
+pub use install::{DataCandidate, check_install, consistency_problems, install, read_candidate};
 
 /// Environment variable that points at a directory of data files (used instead of the
 /// config directory; handy for testing and for administrators who distribute data).
@@ -192,6 +196,17 @@ impl Knowledge {
         }
     }
 
+    /// Each data file with the sources it cites.
+    pub fn citations(&self) -> [(&'static str, &str); 5] {
+        [
+            ("stops.json", self.stops.source.as_str()),
+            ("releases.json", self.releases.source.as_str()),
+            ("os.json", self.os.source.as_str()),
+            ("requirements.json", self.requirements.source.as_str()),
+            ("known_issues.json", self.known_issues.source.as_str()),
+        ]
+    }
+
     /// The newest retrieval date of the data in use, `YYYY-MM-DD`.
     pub fn data_date(&self) -> &str {
         self.sources
@@ -328,39 +343,43 @@ fn normalise_os_version(v: &str) -> String {
 fn read_override(name: &str, path: &Path) -> Result<(String, Header), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read data file: {e}", path.display()))?;
-    let header: Header = serde_json::from_str(&text).map_err(|e| {
+    let header = check_data_text(name, &text, &path.display().to_string())?;
+    Ok((text, header))
+}
+
+/// A data file's text checked to be `name`'s kind of data in this build's format, the whole
+/// of it parsed. `origin` names the file in messages.
+fn check_data_text(name: &str, text: &str, origin: &str) -> Result<Header, String> {
+    let header: Header = serde_json::from_str(text).map_err(|e| {
         format!(
-            "{}: not a valid data file (line {}, column {}): {e}",
-            path.display(),
+            "{origin}: not a valid data file (line {}, column {}): {e}",
             e.line(),
             e.column()
         )
     })?;
     if header.schema_version != DATA_SCHEMA {
         return Err(format!(
-            "{}: data format version {} is not supported (this build reads {DATA_SCHEMA})",
-            path.display(),
+            "{origin}: data format version {} is not supported (this build reads {DATA_SCHEMA})",
             header.schema_version
         ));
     }
     // The whole file must parse as the right kind of data before it may replace the embedded one.
     let full = match name {
-        "stops.json" => serde_json::from_str::<StopsData>(&text).map(|_| ()),
-        "releases.json" => serde_json::from_str::<ReleasesData>(&text).map(|_| ()),
-        "os.json" => serde_json::from_str::<OsData>(&text).map(|_| ()),
-        "requirements.json" => serde_json::from_str::<RequirementsData>(&text).map(|_| ()),
-        "known_issues.json" => serde_json::from_str::<KnownIssuesData>(&text).map(|_| ()),
+        "stops.json" => serde_json::from_str::<StopsData>(text).map(|_| ()),
+        "releases.json" => serde_json::from_str::<ReleasesData>(text).map(|_| ()),
+        "os.json" => serde_json::from_str::<OsData>(text).map(|_| ()),
+        "requirements.json" => serde_json::from_str::<RequirementsData>(text).map(|_| ()),
+        "known_issues.json" => serde_json::from_str::<KnownIssuesData>(text).map(|_| ()),
         _ => Ok(()),
     };
     full.map_err(|e| {
         format!(
-            "{}: not a valid {name} (line {}, column {}): {e}",
-            path.display(),
+            "{origin}: not a valid {name} (line {}, column {}): {e}",
             e.line(),
             e.column()
         )
     })?;
-    Ok((text, header))
+    Ok(header)
 }
 
 /// `$UPGRADE_PLANNER_DATA_DIR`, else `<config dir>/upgrade-planner/data` (the folder for each
@@ -383,6 +402,7 @@ pub fn component_label(name: &str) -> &str {
         "container_registry" => "container registry",
         "elasticsearch" => "Elasticsearch/OpenSearch",
         "object_storage" => "object storage",
+        "local_file_storage" => "local file storage for blobs (no object storage)",
         "gitlab_runner" => "GitLab Runner",
         "ldap" => "LDAP",
         "gitlab_duo" => "GitLab Duo",

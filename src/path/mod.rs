@@ -11,7 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::environment::{Applicability, Environment, applicability};
-use crate::knowledge::{IssueSeverity, Knowledge, KnownIssue, MatchKind, OsEntry};
+use crate::knowledge::{IssueSeverity, Knowledge, KnownIssue, MatchKind, OsEntry, VersionStatus};
 use crate::plan::InstallMethod;
 use crate::version::{Minor, UserVersion, VersionError, parse_version};
 
@@ -29,6 +29,9 @@ pub struct PathRequest {
     pub zero_downtime: bool,
     /// Ids of the conditions that are true (see the stop data).
     pub conditions: Vec<String>,
+    /// The day the path is asked for: versions the release calendar says cannot exist yet
+    /// are refused. `None`: only versions the data rules out are.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -187,6 +190,14 @@ pub enum PathError {
     },
     AlreadyThere {
         version: String,
+        /// When no target was given and the data ends here: what to do.
+        hint: Option<String>,
+    },
+    /// A version that cannot exist.
+    Impossible {
+        which: &'static str,
+        version: String,
+        reason: String,
     },
     UnknownCondition {
         name: String,
@@ -205,10 +216,21 @@ impl fmt::Display for PathError {
                 f,
                 "target {to} is older than the current version {from}: GitLab cannot be downgraded by an upgrade; to go back, restore a backup taken on {to}"
             ),
-            PathError::AlreadyThere { version } => write!(
-                f,
-                "the current version is already {version}: there is nothing to upgrade"
-            ),
+            PathError::AlreadyThere { version, hint } => {
+                write!(
+                    f,
+                    "the current version is already {version}: there is nothing to upgrade"
+                )?;
+                match hint {
+                    Some(h) => write!(f, ". {h}"),
+                    None => Ok(()),
+                }
+            }
+            PathError::Impossible {
+                which,
+                version,
+                reason,
+            } => write!(f, "{which} version {version} cannot exist: {reason}"),
             PathError::UnknownCondition { name, known } => write!(
                 f,
                 "unknown condition `{name}`; known conditions: {}",
@@ -254,6 +276,21 @@ pub fn compute(
             }
         }
     }
+    let mut version_notes = Vec::new();
+    for (which, v) in [("current", &from), ("target", &to)] {
+        match k.version_status(v, req.today) {
+            VersionStatus::Known => {}
+            VersionStatus::Newer(note) => version_notes.push(note),
+            VersionStatus::Impossible(reason) => {
+                return Err(PathError::Impossible {
+                    which,
+                    version: v.to_string(),
+                    reason,
+                });
+            }
+        }
+    }
+    let no_target = req.to.as_deref().is_none_or(|t| t.trim().is_empty());
     let (target, target_patch_known) = resolve_target(k, &to);
     if target < from.version {
         return Err(PathError::Downgrade {
@@ -264,6 +301,7 @@ pub fn compute(
     if target == from.version {
         return Err(PathError::AlreadyThere {
             version: from.version.to_string(),
+            hint: no_target.then(|| newest_hint(k, &from, req.today)),
         });
     }
     let from_minor = from.minor();
@@ -387,8 +425,37 @@ pub fn compute(
         notes: Vec::new(),
         data_date: k.data_date().to_string(),
     };
+    if no_target {
+        path.notes.push(format!(
+            "No target was given: the target is {}, the newest release in the GitLab data of {} (released {}).",
+            k.releases.newest_known.version,
+            k.data_date(),
+            k.releases.newest_known.date
+        ));
+    }
+    path.notes.extend(version_notes);
     add_notes(k, &mut path, &from, &to, env);
     Ok(path)
+}
+
+/// What to say when the current version is the newest the data knows and no target was given.
+fn newest_hint(k: &Knowledge, from: &UserVersion, today: Option<chrono::NaiveDate>) -> String {
+    let mut hint = format!(
+        "{} is the newest release in the {}",
+        k.releases.newest_known.version,
+        k.data_summary()
+    );
+    if let Some(st) = today.and_then(|t| k.staleness(t))
+        && let Some(newest) = st.newest_expected()
+    {
+        let list: Vec<String> = st.released_since.iter().map(|s| s.label()).collect();
+        hint.push_str(&format!(
+            "; GitLab's release calendar says {} should have been released since (UNVERIFIED): give a target, e.g. `upgrade-planner path {} {newest}`",
+            list.join(", "),
+            from
+        ));
+    }
+    hint
 }
 
 /// The version a target input stands for, and whether its patch is known.

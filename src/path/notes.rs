@@ -32,7 +32,10 @@ pub(super) fn add_notes(
         // Known issues at this hop.
         for issue in &k.known_issues.items {
             let hit = match issue.match_kind {
-                MatchKind::Install => issue.affects_version(&v),
+                // An issue the current version already has is not brought by the upgrade.
+                MatchKind::Install => {
+                    issue.affects_version(&v) && !issue.affects_version(&from.version)
+                }
                 MatchKind::Cross => issue
                     .lower_bound()
                     .is_some_and(|lb| prev < *lb && *lb <= v && issue.affects_version(&v)),
@@ -45,7 +48,7 @@ pub(super) fn add_notes(
             if let Some(m) = issue_match(
                 issue,
                 env,
-                from.minor(),
+                (from.minor(), Some(&prev)),
                 &path_minors,
                 Some(hop.version.clone()),
             ) {
@@ -55,10 +58,12 @@ pub(super) fn add_notes(
         }
         prev = v;
     }
+    // Issues of the current version, and install-time issues it already has (told as the
+    // instance's, not at a hop: the upgrade does not bring them).
     for issue in &k.known_issues.items {
-        if issue.match_kind == MatchKind::Current
+        if matches!(issue.match_kind, MatchKind::Current | MatchKind::Install)
             && issue.affects_version(&from.version)
-            && let Some(m) = issue_match(issue, env, from.minor(), &path_minors, None)
+            && let Some(m) = issue_match(issue, env, (from.minor(), None), &path_minors, None)
         {
             matches.push(m);
         }
@@ -265,16 +270,9 @@ fn patch_and_data_notes(k: &Knowledge, hop: &mut Hop, path_minors: &[Minor]) {
     }
 }
 
-/// Notes on the whole path: a target past the data, a target that is not the newest patch,
-/// and the wait for background migrations.
+/// Notes on the whole path: a target that is not the newest patch, and the wait for
+/// background migrations. (A target past the data is told by the version check.)
 fn path_notes(k: &Knowledge, path: &mut UpgradePath, to: &UserVersion) {
-    let newest = k.newest_known();
-    if to.version > newest {
-        path.notes.push(format!(
-            "The target {} is newer than the newest release in the {}: stops and known issues after {} may be missing. Check https://docs.gitlab.com/update/upgrade_paths/.",
-            to, k.data_summary(), newest
-        ));
-    }
     if to.patch_given
         && let Some(latest) = k.latest_patch(to.minor()).filter(|l| *l > to.version)
     {
@@ -298,14 +296,16 @@ fn path_last(minors: &[Minor]) -> semver::Version {
         .unwrap_or_else(|| semver::Version::new(0, 0, 0))
 }
 
+/// `at`: the current minor, and the version installed just before the hop (`None` for issues
+/// of the current version).
 fn issue_match(
     issue: &KnownIssue,
     env: &Environment,
-    from: Minor,
+    at: (Minor, Option<&semver::Version>),
     path_minors: &[Minor],
     hop_version: Option<String>,
 ) -> Option<IssueMatch> {
-    let check = match applicability(issue, env, from, path_minors) {
+    let check = match applicability(issue, env, at.0, at.1, path_minors) {
         Applicability::NotApplicable => return None,
         Applicability::Applies => None,
         Applicability::Check(points) => Some(points.join("; ")),
@@ -348,6 +348,12 @@ pub enum OsSupport {
         last: Minor,
         verified: bool,
     },
+    /// The sources disagree whether this minor has packages for this OS: `last_certain` is the
+    /// last every source packages, `none_from` the first none does.
+    Unverified {
+        last_certain: Minor,
+        none_from: Minor,
+    },
 }
 
 pub fn os_support(os: &OsEntry, minor: Minor) -> OsSupport {
@@ -355,6 +361,20 @@ pub fn os_support(os: &OsEntry, minor: Minor) -> OsSupport {
         && minor < first
     {
         return OsSupport::TooEarly { first };
+    }
+    if let Some((last_certain, none_from)) = os.disputed_end() {
+        if minor >= none_from {
+            return OsSupport::Ended {
+                last: last_certain,
+                verified: true,
+            };
+        }
+        if minor > last_certain {
+            return OsSupport::Unverified {
+                last_certain,
+                none_from,
+            };
+        }
     }
     match os.last_minor() {
         Some(last) if minor > last => OsSupport::Ended {
@@ -381,6 +401,24 @@ fn os_note(os: &OsEntry, minor: Minor, is_target: bool) -> Option<HopNote> {
         OsSupport::TooEarly { first } => (
             NoteSeverity::Blocker,
             format!("No {minor} packages for {name}: its packages start with {first}."),
+            true,
+        ),
+        OsSupport::Unverified {
+            last_certain,
+            none_from,
+        } => (
+            NoteSeverity::Warning,
+            format!(
+                "{minor} packages for {name} are UNVERIFIED: GitLab's docs name {last_certain} the last version for it, while the package sources built some later ones and stop at {none_from}. Check packages.gitlab.com for {minor} before relying on it, or move the nodes to a supported OS (or the Docker image) while on {last_certain}."
+            ),
+            false,
+        ),
+        OsSupport::Ended { last, .. } if os.disputed_end().is_some() => (
+            NoteSeverity::Blocker,
+            format!(
+                "No {minor} packages for {name}: its packages stop by {} at the latest, and only up to {last} are they certain. Move the nodes to a supported OS (or the Docker image) while on {last}, before this hop.",
+                os.none_from.as_deref().unwrap_or_default()
+            ),
             true,
         ),
         OsSupport::Ended { last, verified } => (

@@ -16,6 +16,7 @@ fn hops_with(from: &str, to: &str, zdu: bool, conditions: &[&str]) -> Vec<String
         to: Some(to.into()),
         zero_downtime: zdu,
         conditions: conditions.iter().map(|s| s.to_string()).collect(),
+        today: None,
     };
     compute(&k(), &req, &Environment::unknown())
         .unwrap()
@@ -220,7 +221,7 @@ fn beyond_the_data_the_patch_is_unknown_and_said_so() {
     assert!(
         p.notes
             .iter()
-            .any(|n| n.contains("newer than the newest release"))
+            .any(|n| n.contains("19.6 is newer than the GitLab data") && n.contains("UNVERIFIED"))
     );
 }
 

@@ -5,9 +5,18 @@ use super::context::PASSWORD;
 use super::rules::GITLAB_PREFIXES;
 use super::*;
 
+/// [`first_secret_kind`] says what [`find_secrets`] finds first, the first time (scanned) and
+/// the second (remembered).
+fn same_first_kind(text: &str, hits: &[SecretHit]) {
+    let first = hits.first().map(|h| h.kind);
+    assert_eq!(first_secret_kind(text), first, "{text:?}");
+    assert_eq!(first_secret_kind(text), first, "{text:?} (remembered)");
+}
+
 /// The single hit in `text`, checked to start at `secret`.
 fn one_hit(text: &str, kind: &str, secret: &str) {
     let hits = find_secrets(text);
+    same_first_kind(text, &hits);
     assert_eq!(hits.len(), 1, "{text:?}: {hits:?}");
     assert_eq!(hits[0].kind, kind, "{text:?}");
     assert!(
@@ -20,6 +29,7 @@ fn one_hit(text: &str, kind: &str, secret: &str) {
 
 fn none(text: &str) {
     let hits = find_secrets(text);
+    same_first_kind(text, &hits);
     assert!(hits.is_empty(), "{text:?}: {hits:?}");
 }
 
@@ -509,4 +519,22 @@ fn prose_hashes_and_ids_are_not_secrets() {
     ] {
         none(text);
     }
+}
+
+#[test]
+fn the_memo_starts_again_when_full() {
+    let mut memo = memo::Memo::default();
+    memo.put("aaaa", Some("kind a"), 10);
+    memo.put("bbbb", None, 10);
+    assert_eq!(memo.get("aaaa"), Some(Some("kind a")));
+    assert_eq!(memo.get("bbbb"), Some(None));
+    assert_eq!(memo.get("cccc"), None);
+    // Full: it starts again with the new text.
+    memo.put("cccc", None, 10);
+    assert_eq!(memo.get("aaaa"), None);
+    assert_eq!(memo.get("cccc"), Some(None));
+    // Larger than the memo: not kept, and nothing forgotten for it.
+    memo.put("dddddddddddd", None, 10);
+    assert_eq!(memo.get("dddddddddddd"), None);
+    assert_eq!(memo.get("cccc"), Some(None));
 }

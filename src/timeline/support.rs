@@ -128,7 +128,8 @@ pub fn os_supports(k: &Knowledge, id: &str, at: Minor) -> Result<(), Unsupported
         return Err(Unsupported::Unknown);
     };
     match os_support(e, at) {
-        OsSupport::Packaged | OsSupport::LastPackaged => Ok(()),
+        // Disputed packages are warned about at each hop, not planned around.
+        OsSupport::Packaged | OsSupport::LastPackaged | OsSupport::Unverified { .. } => Ok(()),
         OsSupport::TooEarly { first } => Err(Unsupported::TooNew { from: first }),
         OsSupport::Ended { last, .. } => Err(Unsupported::TooOld { until: last }),
     }

@@ -6,12 +6,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::environment::Environment;
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, VersionStatus};
 use crate::path::{self, NoteSeverity, OsSupport, PathRequest, UpgradePath, os_support};
 use crate::plan::{
     BackupMethod, InstallMethod, OpenAnswer, Os, Plan, PostgresMode, RedisMode, Step, TopologyKind,
 };
-use crate::secrets::find_secrets;
+use crate::secrets::first_secret_kind;
 use crate::version::{Minor, parse_version};
 
 mod contact;
@@ -184,7 +184,10 @@ pub fn analyse(plan: &Plan, k: &Knowledge, today: NaiveDate) -> Analysis {
     check_kept_values(plan, &mut out);
     check_contact(plan, &mut out);
     let windows = check_windows(plan, today, &mut out);
-    let mut path = check_versions(plan, k, &mut out);
+    let mut path = check_versions(plan, k, today, &mut out);
+    if let Some(st) = k.staleness(today) {
+        out.info("data_behind_calendar", "versions.target", st.message());
+    }
     let schedule = path
         .as_mut()
         .and_then(|p| timeline::check_timeline(plan, k, p, &windows, &mut out));
@@ -284,13 +287,12 @@ fn check_secrets(plan: &Plan, out: &mut Out) {
 fn check_texts(v: &Value, path: &mut String, out: &mut Out) {
     match v {
         Value::String(s) => {
-            if let Some(first) = find_secrets(s).first() {
+            if let Some(kind) = first_secret_kind(s) {
                 out.error(
                     "secret_in_text",
                     path,
                     format!(
-                        "This field contains what looks like a secret ({}). Remove it: plans are attached to Support tickets and must never carry credentials.",
-                        first.kind
+                        "This field contains what looks like a secret ({kind}). Remove it: plans are attached to Support tickets and must never carry credentials."
                     ),
                 );
             }
@@ -320,14 +322,13 @@ fn check_texts(v: &Value, path: &mut String, out: &mut Out) {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                if let Some(first) = find_secrets(key).first() {
+                if let Some(kind) = first_secret_kind(key) {
                     path.push_str(crate::export::redact::REDACTED);
                     out.error(
                         "secret_in_text",
                         path,
                         format!(
-                            "The name of this key looks like a secret ({}). Remove the key: plans are attached to Support tickets and must never carry credentials.",
-                            first.kind
+                            "The name of this key looks like a secret ({kind}). Remove the key: plans are attached to Support tickets and must never carry credentials."
                         ),
                     );
                 } else {

@@ -2,7 +2,12 @@
 
 use super::*;
 
-pub(super) fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Option<UpgradePath> {
+pub(super) fn check_versions(
+    plan: &Plan,
+    k: &Knowledge,
+    today: NaiveDate,
+    out: &mut Out,
+) -> Option<UpgradePath> {
     let v = plan.versions.clone().unwrap_or_default();
     let current = text(&v.current);
     let target = text(&v.target);
@@ -56,16 +61,8 @@ pub(super) fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Optio
             ),
         );
     }
-    if cur.version > k.newest_known() {
-        out.warn(
-            "data_stale",
-            "versions.current",
-            format!(
-                "{} is newer than the newest release in the {}; the data may be out of date.",
-                cur.version,
-                k.data_summary()
-            ),
-        );
+    if !version_exists(k, &cur, today, "versions.current", out) {
+        return None;
     }
     let Some(target_text) = target else {
         out.error("required", "versions.target", "Enter the target version.");
@@ -78,11 +75,15 @@ pub(super) fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Optio
             return None;
         }
     };
+    if !version_exists(k, &to, today, "versions.target", out) {
+        return None;
+    }
     let request = PathRequest {
         from: current.to_string(),
         to: Some(target_text.to_string()),
         zero_downtime: plan.zero_downtime == Some(true),
         conditions: plan.true_conditions(),
+        today: Some(today),
     };
     let env = Environment::from_plan(plan);
     let computed = match path::compute(k, &request, &env) {
@@ -97,18 +98,6 @@ pub(super) fn check_versions(plan: &Plan, k: &Knowledge, out: &mut Out) -> Optio
             return None;
         }
     };
-    if to.version > k.newest_known() {
-        out.warn(
-            "data_stale",
-            "versions.target",
-            format!(
-                "The target {} is newer than the newest release in the {}: stops, known issues and OS support after {} may be missing. Check for a newer Upgrade Planner or data file.",
-                to,
-                k.data_summary(),
-                k.newest_known()
-            ),
-        );
-    }
     if let Some(last) = computed.hops.last() {
         let stops_later = computed
             .hops
@@ -177,4 +166,30 @@ pub fn condition_matters(k: &Knowledge, condition: &str, p: &UpgradePath) -> boo
         s.conditions.iter().any(|c| c == condition)
             && s.minor_parsed.is_some_and(|m| m >= from.minor() && m < to)
     })
+}
+
+/// A version the release calendar says cannot exist is an error at its field; one newer than
+/// the data is a warning. False when the version cannot be used.
+fn version_exists(
+    k: &Knowledge,
+    v: &crate::version::UserVersion,
+    today: NaiveDate,
+    field: &str,
+    out: &mut Out,
+) -> bool {
+    match k.version_status(v, Some(today)) {
+        VersionStatus::Known => true,
+        VersionStatus::Newer(note) => {
+            out.warn("data_stale", field, note);
+            true
+        }
+        VersionStatus::Impossible(reason) => {
+            out.error(
+                "version_impossible",
+                field,
+                format!("{v} cannot exist: {reason}."),
+            );
+            false
+        }
+    }
 }

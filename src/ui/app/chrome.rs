@@ -163,20 +163,43 @@ impl WizardApp {
                 self.analysis.count(Severity::Warning)
             )),
         };
-        let data = RichText::new(self.knowledge.data_summary()).weak().small();
+        let stale = self.knowledge.staleness(self.today);
+        let data = match &stale {
+            None => RichText::new(self.knowledge.data_summary()).weak().small(),
+            Some(st) => RichText::new(format!(
+                "⚠ GitLab data up to {} ({}): {} days behind{}",
+                st.newest_known,
+                st.newest_date,
+                st.days,
+                match (st.released_since.first(), st.released_since.last()) {
+                    (Some(a), Some(b)) if a != b => format!(", {}–{} missing", a.minor, b.minor),
+                    (Some(a), _) => format!(", {} missing", a.minor),
+                    _ => String::new(),
+                }
+            ))
+            .color(widgets::warning_color(ui))
+            .small(),
+        };
+        let data_label = move |ui: &mut Ui, wrap: bool| {
+            let label = egui::Label::new(data);
+            let r = ui.add(if wrap { label.wrap() } else { label });
+            if let Some(st) = &stale {
+                r.on_hover_text(st.message());
+            }
+        };
         egui::Panel::bottom("status").show(ui, |ui| {
             // Side by side when there is room; otherwise one under the other, the message
             // wrapped: a message is never cut off at the window's edge.
             if ui.available_width() >= 900.0 {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(data);
+                    data_label(ui, false);
                     ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                         ui.add(egui::Label::new(message).wrap());
                     });
                 });
             } else {
                 ui.add(egui::Label::new(message).wrap());
-                ui.add(egui::Label::new(data).wrap());
+                data_label(ui, true);
             }
         });
     }

@@ -98,6 +98,10 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
                             format!("✖ packages start with {first}"),
                             widgets::error_color(ui),
                         ),
+                        OsSupport::Unverified { last_certain, .. } => (
+                            format!("⚠ packages UNVERIFIED (certain up to {last_certain})"),
+                            widgets::warning_color(ui),
+                        ),
                         OsSupport::Ended { last, verified } => (
                             format!(
                                 "✖ no packages after {last}{}",
