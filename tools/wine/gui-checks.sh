@@ -23,9 +23,9 @@ state_dir="$appdata/upgrade-planner"
 window_shot() {
   local shot=$1 title=$2; shift 2
   rm -f "$work/gui.err"
-  # In a subshell that outlives the program, so its end by signal is not reported as a job.
+  # In a subshell whose own messages (bash's "Killed" when the program is ended) are dropped.
   ( env "$@" UPGRADE_PLANNER_BENCH_FRAMES=1 wine "$app/upgrade-planner.exe" ${gui_args[@]+"${gui_args[@]}"} \
-      >/dev/null 2>"$work/gui.err"; : ) &
+      >/dev/null 2>"$work/gui.err"; : ) 2>/dev/null &
   local pid=$! drawn="" colors=0
   for _ in $(seq 1 600); do   # up to 60 s: Wine and software rendering are slow to start
     if xdotool search --name "$title" >/dev/null 2>&1; then
@@ -157,7 +157,7 @@ fi
 # The installed exe runs (with the test-only ProcessPrng DLL beside it, as everywhere here).
 cp "$app/bcryptprimitives.dll" "$pf/"
 if [ "$(wine "$pf/upgrade-planner.exe" --version 2>/dev/null)" = "$("$linux" --version)" ]; then
-  pass "the installed exe runs: $(wine "$pf/upgrade-planner.exe" --version 2>/dev/null)"
+  pass "the installed exe runs: $(wine "$pf/upgrade-planner.exe" --version 2>/dev/null | head -1)"
 else
   fail "the installed exe does not run"
 fi
