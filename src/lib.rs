@@ -4,6 +4,7 @@
 //! knowledge, the upgrade path engine, validation, what the administrator pastes
 //! (`gitlab:env:info` and the diagnostics script's output) and the command line.
 
+pub mod app_dirs;
 pub mod cli;
 pub mod draft;
 pub mod environment;

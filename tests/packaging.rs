@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The app icon and the Linux desktop integration files that the installers ship.
-//! (The MSI is checked by tools/wixl_build.py and the .deb by .ci/run: both need Debian tools.)
+//! (The MSI is checked by tools/wixl_build.py, the .deb by .ci/run and the macOS app bundle by
+//! tools/check_macos_bundle.py: they need Debian tools or a bundle built first.)
 
 use std::path::Path;
 
@@ -76,6 +77,51 @@ fn every_icon_png_has_its_size_and_the_ico_holds_the_windows_sizes() {
         })
         .collect();
     assert_eq!(widths, [16, 32, 48, 64, 128, 256]);
+}
+
+/// The macOS icon (tools/make_icons.sh, tools/make_icns.py): PNG entries for every size Finder
+/// and the Dock ask for, the ones up to 512 px being the committed PNGs themselves.
+#[test]
+fn the_icns_holds_the_png_sizes_macos_asks_for() {
+    let icns = read("assets/icon/upgrade-planner.icns");
+    let be = |i: usize| u32::from_be_bytes([icns[i], icns[i + 1], icns[i + 2], icns[i + 3]]);
+    assert_eq!(&icns[..4], b"icns", "not an .icns");
+    assert_eq!(
+        be(4) as usize,
+        icns.len(),
+        "the header's length is the file's"
+    );
+    let mut entries = std::collections::BTreeMap::new();
+    let mut at = 8;
+    while at < icns.len() {
+        let kind = String::from_utf8(icns[at..at + 4].to_vec()).unwrap();
+        let len = be(at + 4) as usize;
+        assert!(
+            len > 8 && at + len <= icns.len(),
+            "entry {kind} overruns the file"
+        );
+        entries.insert(kind, icns[at + 8..at + len].to_vec());
+        at += len;
+    }
+    for (kind, size) in [
+        ("ic07", 128),
+        ("ic08", 256),
+        ("ic09", 512),
+        ("ic10", 1024),
+        ("ic11", 32),
+        ("ic12", 64),
+        ("ic13", 256),
+        ("ic14", 512),
+    ] {
+        let png = entries
+            .get(kind)
+            .unwrap_or_else(|| panic!("no {kind} entry"));
+        assert_eq!(png_size(png), (size, size), "{kind}");
+        if size <= 512 {
+            let rel = format!("assets/icon/upgrade-planner-{size}.png");
+            assert!(*png == read(&rel), "{kind} is not {rel}");
+        }
+    }
 }
 
 #[test]

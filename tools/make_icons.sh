@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerate the app icon's PNG sizes and the Windows .ico from assets/icon/upgrade-planner.svg.
+# Regenerate the app icon's PNG sizes, the Windows .ico and the macOS .icns from
+# assets/icon/upgrade-planner.svg.
 # The outputs are committed, so building the app or its packages needs none of these tools.
-# Needs: rsvg-convert (Debian librsvg2-bin) and ImageMagick's convert (Debian imagemagick).
+# Needs: rsvg-convert (Debian librsvg2-bin), ImageMagick's convert (Debian imagemagick), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,5 +23,15 @@ done
 # Windows icon: every size Explorer and the Start menu ask for, up to 256 (the .ico limit).
 convert $(for s in 16 32 48 64 128 256; do printf '%s ' "$out/upgrade-planner-$s.png"; done) \
   "$out/upgrade-planner.ico"
+
+# macOS icon (Contents/Resources of the app bundle, tools/macos-bundle.sh): PNG entries from
+# 128 to 1024 px. The 1024 px picture is only needed here, so it is not kept.
+big=$(mktemp --suffix=.png)
+trap 'rm -f "$big" "$big.tmp"' EXIT
+rsvg-convert --width 1024 --height 1024 "$src" --output "$big.tmp"
+convert "$big.tmp" -strip "PNG32:$big"
+python3 tools/make_icns.py "$out/upgrade-planner.icns" \
+  "$out/upgrade-planner-32.png" "$out/upgrade-planner-64.png" "$out/upgrade-planner-128.png" \
+  "$out/upgrade-planner-256.png" "$out/upgrade-planner-512.png" "$big"
 
 ls -l "$out"

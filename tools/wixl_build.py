@@ -9,13 +9,13 @@ of main.wxs that wixl accepts:
     and the <Package Platform> attribute wixl does not know (it takes the architecture from -a);
   - turns the backslashes in Source/SourceFile paths into forward slashes.
 
-It builds the MSI around a stand-in upgrade-planner.exe (a few bytes: wixl only packs it), with
-the version from Cargo.toml, then reads the File, Shortcut, Upgrade, Registry, Directory,
+It builds the MSI around a stand-in upgrade-planner.exe (a few bytes: wixl only packs it), or
+around the real one with `--exe` (tools/build-windows.sh), with the version from Cargo.toml, then reads the File, Shortcut, Upgrade, Registry, Directory,
 Component and Property tables with `msiinfo export` and fails when an expected row is missing.
 
 Also checks that wix/License.rtf says what LICENSE says (`--update-license` rewrites it).
 
-Usage: python3 tools/wixl_build.py [--out DIR] [--update-license]
+Usage: python3 tools/wixl_build.py [--out DIR] [--exe EXE] [--msi FILE] [--update-license]
 Exit status 0 when the MSI was built and every check passed, 1 otherwise.
 Needs: wixl and msiinfo (Debian packages wixl, msitools), Python 3.11+.
 """
@@ -195,10 +195,27 @@ def check_msi(msi: Path, version: str, upgrade_code: str) -> list[str]:
     return problems
 
 
+def check_payload(msi: Path, exe: Path) -> list[str]:
+    """The MSI unpacks (msiextract) to exactly the exe it was built around."""
+    with tempfile.TemporaryDirectory() as scratch:
+        run = subprocess.run(["msiextract", "-C", scratch, str(msi.resolve())],
+                             capture_output=True, text=True, check=False)
+        packed = list(Path(scratch).rglob("upgrade-planner.exe"))
+        same = run.returncode == 0 and len(packed) == 1 and packed[0].read_bytes() == exe.read_bytes()
+    if not same:
+        return [f"{msi.name}: its upgrade-planner.exe is not {exe} (msiextract exit {run.returncode})"]
+    print(f"  ok: the packed upgrade-planner.exe is {exe} ({exe.stat().st_size} bytes)")
+    return []
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "target" / "wixl",
                     help="where the reduced .wxs and the MSI go (default target/wixl)")
+    ap.add_argument("--exe", type=Path,
+                    help="the upgrade-planner.exe to pack (default: a stand-in of a few bytes)")
+    ap.add_argument("--msi", type=Path,
+                    help="the MSI to write (default OUT/upgrade-planner-<version>-x86_64-wixl.msi)")
     ap.add_argument("--update-license", action="store_true",
                     help="rewrite wix/License.rtf from LICENSE")
     args = ap.parse_args()
@@ -228,12 +245,17 @@ def main() -> int:
     reduced_path.write_text(reduced, encoding="utf-8")
     print(f"reduced copy {reduced_path}: " + "; ".join(notes))
 
-    msi = args.out / f"upgrade-planner-{version}-x86_64-wixl.msi"
+    msi = args.msi or args.out / f"upgrade-planner-{version}-x86_64-wixl.msi"
+    msi.parent.mkdir(parents=True, exist_ok=True)
     msi.unlink(missing_ok=True)
     # wixl resolves only relative Source paths (from the working directory, the package root).
     with tempfile.TemporaryDirectory(dir=args.out) as stage:
-        # The stand-in payload: wixl only packs the file, it never runs it.
-        (Path(stage) / "upgrade-planner.exe").write_bytes(b"MZ stand-in for upgrade-planner.exe\n")
+        payload = Path(stage) / "upgrade-planner.exe"
+        if args.exe:
+            shutil.copyfile(args.exe, payload)
+        else:
+            # The stand-in payload: wixl only packs the file, it never runs it.
+            payload.write_bytes(b"MZ stand-in for upgrade-planner.exe\n")
         bin_dir = os.path.relpath(stage, ROOT)
         cmd = ["wixl", "--arch", "x64", "--define", f"Version={version}",
                "--define", "Platform=x64", "--define", f"CargoTargetBinDir={bin_dir}",
@@ -248,6 +270,8 @@ def main() -> int:
         problems += check_msi(msi, version, upgrade_code)
     except RuntimeError as e:
         problems.append(str(e))
+    if args.exe:
+        problems += check_payload(msi, args.exe)
     if problems:
         return fail(problems)
     print("MSI tables as expected")

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "upgrade-planner",
+    // The same name in usage lines everywhere, also where the program file is upgrade-planner.exe.
+    bin_name = "upgrade-planner",
     disable_version_flag = true,
     about = "Plan a GitLab Self-Managed upgrade: compute the upgrade path, validate and export the plan GitLab Support asks for.",
     after_help = "Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be read or parsed.\nWithout a subcommand the wizard opens (with PLAN loaded, if given)."

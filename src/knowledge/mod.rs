@@ -24,7 +24,7 @@ pub use install::{DataCandidate, check_install, consistency_problems, install, r
 
 /// Environment variable that points at a directory of data files (used instead of the
 /// config directory; handy for testing and for administrators who distribute data).
-pub const DATA_DIR_ENV: &str = "UPGRADE_PLANNER_DATA_DIR";
+pub use crate::app_dirs::DATA_DIR_ENV;
 
 /// Format version of the data files this build understands.
 pub const DATA_SCHEMA: u32 = 1;
@@ -382,12 +382,10 @@ fn check_data_text(name: &str, text: &str, origin: &str) -> Result<Header, Strin
     Ok(header)
 }
 
-/// `$UPGRADE_PLANNER_DATA_DIR`, else `<config dir>/upgrade-planner/data`.
+/// `$UPGRADE_PLANNER_DATA_DIR`, else `<config dir>/upgrade-planner/data` (the folder for each
+/// system is in [`crate::app_dirs`]).
 pub fn default_data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
-        return Some(PathBuf::from(dir));
-    }
-    dirs::config_dir().map(|d| d.join("upgrade-planner").join("data"))
+    crate::app_dirs::current().data
 }
 
 /// Human name of a component id used by the knowledge.

@@ -128,13 +128,6 @@ fn renderer_summary(frame: &eframe::Frame) -> String {
             info.backend, info.name, info.device_type, info.driver, info.driver_info
         );
     }
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    ))]
     if frame.gl().is_some() {
         return "glow (OpenGL)".to_owned();
     }
@@ -167,59 +160,55 @@ impl eframe::App for Shell {
         color.to_normalized_gamma_f32()
     }
 
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    ))]
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.app.on_exit();
-    }
-
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    )))]
-    fn on_exit(&mut self) {
         self.app.on_exit();
     }
 }
 
-/// The renderers to try, in order. On Linux and the BSDs OpenGL (glow) comes first: under
-/// software rendering (Mesa's llvmpipe, in VMs and remote desktops without a GPU) it draws a
-/// frame for a fraction of the CPU time wgpu takes on Mesa's Vulkan rasteriser (BENCHMARKS.md),
-/// and wgpu follows for a system where OpenGL cannot start. Elsewhere only wgpu is built in:
-/// DX12 on Windows (with the WARP software rasteriser where there is no GPU), Metal on macOS.
-/// `UPGRADE_PLANNER_RENDERER=glow` or `=wgpu` tries only that one.
-fn renderers() -> Vec<eframe::Renderer> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    ))]
-    let all = vec![eframe::Renderer::Glow, eframe::Renderer::Wgpu];
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    )))]
-    let all = vec![eframe::Renderer::Wgpu];
-    let chosen = std::env::var("UPGRADE_PLANNER_RENDERER").unwrap_or_default();
+/// Whether this system tries OpenGL (glow) before wgpu. On Linux and the BSDs it does: under
+/// software rendering (Mesa's llvmpipe, in VMs and remote desktops without a GPU) glow draws a
+/// frame for a fraction of the CPU time wgpu takes on Mesa's Vulkan rasteriser (BENCHMARKS.md).
+/// Windows and macOS try wgpu first: DX12 (with the WARP software rasteriser where there is no
+/// GPU) and Metal; OpenGL is their fallback.
+const GLOW_FIRST: bool = cfg!(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+));
+
+/// The renderers to try, in order: both, the system's better one first ([`GLOW_FIRST`]), or
+/// only the one `choice` names (`UPGRADE_PLANNER_RENDERER=glow` or `=wgpu`, any case). Any
+/// other choice is ignored.
+fn renderer_order(glow_first: bool, choice: &str) -> Vec<eframe::Renderer> {
+    use eframe::Renderer::{Glow, Wgpu};
+    let all = if glow_first {
+        vec![Glow, Wgpu]
+    } else {
+        vec![Wgpu, Glow]
+    };
     let picked: Vec<eframe::Renderer> = all
         .iter()
         .copied()
-        .filter(|r| r.to_string().eq_ignore_ascii_case(chosen.trim()))
+        .filter(|r| r.to_string().eq_ignore_ascii_case(choice.trim()))
         .collect();
     if picked.is_empty() { all } else { picked }
+}
+
+/// The renderers to try on this system, in order ([`renderer_order`]).
+fn renderers() -> Vec<eframe::Renderer> {
+    let choice = std::env::var("UPGRADE_PLANNER_RENDERER").unwrap_or_default();
+    renderer_order(GLOW_FIRST, &choice)
+}
+
+/// The message when no renderer could open the window: each one tried, with its error.
+fn no_window_message(failures: &[(eframe::Renderer, String)]) -> String {
+    let each: Vec<String> = failures.iter().map(|(r, e)| format!("{r}: {e}")).collect();
+    format!(
+        "upgrade-planner: cannot open the window ({})",
+        each.join("; ")
+    )
 }
 
 /// What the app needs at start-up, whichever renderer opens the window.
@@ -251,6 +240,7 @@ pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
         }
     };
     let renderers = renderers();
+    let mut failures: Vec<(eframe::Renderer, String)> = Vec::new();
     for (i, renderer) in renderers.iter().enumerate() {
         // Set once the app exists: a failure after that is not the renderer failing to start.
         let created = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -267,20 +257,23 @@ pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
             Ok(()) => return ExitCode::SUCCESS,
             Err(e) => e,
         };
-        if let Some(next) = renderers.get(i + 1).filter(|_| !created.get()) {
+        if created.get() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "upgrade-planner: the window closed with an error ({renderer} renderer): {e}"
+            );
+            return ExitCode::from(crate::cli::EXIT_INPUT);
+        }
+        failures.push((*renderer, e.to_string()));
+        if let Some(next) = renderers.get(i + 1) {
             // eframe keeps its event loop between runs, so the next renderer can try.
             let _ = writeln!(
                 std::io::stderr(),
                 "upgrade-planner: the {renderer} renderer could not start ({e}); trying {next}"
             );
-            continue;
         }
-        let _ = writeln!(
-            std::io::stderr(),
-            "upgrade-planner: cannot open the window: {e}"
-        );
-        break;
     }
+    let _ = writeln!(std::io::stderr(), "{}", no_window_message(&failures));
     ExitCode::from(crate::cli::EXIT_INPUT)
 }
 
@@ -431,4 +424,46 @@ pub fn install_fonts(ctx: &egui::Context) {
         }
     }
     ctx.set_fonts(fonts);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eframe::Renderer::{Glow, Wgpu};
+
+    #[test]
+    fn each_system_tries_both_renderers_its_better_one_first() {
+        assert_eq!(renderer_order(true, ""), [Glow, Wgpu]);
+        assert_eq!(renderer_order(false, ""), [Wgpu, Glow]);
+        // Linux and the BSDs start with OpenGL; Windows and macOS with wgpu.
+        let expected = if cfg!(any(target_os = "windows", target_os = "macos")) {
+            [Wgpu, Glow]
+        } else {
+            [Glow, Wgpu]
+        };
+        assert_eq!(renderer_order(GLOW_FIRST, ""), expected);
+    }
+
+    #[test]
+    fn a_named_renderer_is_the_only_one_tried() {
+        for glow_first in [true, false] {
+            assert_eq!(renderer_order(glow_first, "wgpu"), [Wgpu]);
+            assert_eq!(renderer_order(glow_first, " GLOW "), [Glow]);
+            // A name that is no renderer is ignored.
+            assert_eq!(renderer_order(glow_first, "vulkan").len(), 2);
+        }
+    }
+
+    #[test]
+    fn the_failure_message_names_every_renderer_and_its_error() {
+        let message = no_window_message(&[
+            (Glow, "no OpenGL context".to_owned()),
+            (Wgpu, "no adapter found".to_owned()),
+        ]);
+        assert_eq!(
+            message,
+            "upgrade-planner: cannot open the window \
+             (glow: no OpenGL context; wgpu: no adapter found)"
+        );
+    }
 }

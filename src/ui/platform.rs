@@ -65,9 +65,8 @@ pub struct DesktopPlatform {
 
 impl DesktopPlatform {
     pub fn new(ctx: Option<egui::Context>) -> DesktopPlatform {
-        let data_dir = std::env::var_os("UPGRADE_PLANNER_STATE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| dirs::data_dir().map(|d| d.join("upgrade-planner")));
+        // `UPGRADE_PLANNER_STATE_DIR`, else the system's convention (`crate::app_dirs`).
+        let data_dir = crate::app_dirs::current().state;
         DesktopPlatform {
             data_dir,
             ctx,
