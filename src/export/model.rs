@@ -321,6 +321,9 @@ pub struct Runbook {
     /// Node roles in upgrade order (multi-node).
     pub order: Vec<String>,
     pub zero_downtime: bool,
+    /// The routine done the same way at every hop, in full; the hops carry its steps too,
+    /// each marked with the short form print uses.
+    pub every_hop: Vec<RunbookStep>,
     pub hops: Vec<RunbookHop>,
     pub after: Vec<RunbookStep>,
     /// The runbook window by window: the hops (by number, from `hops`) and the dependency

@@ -379,6 +379,7 @@ pub(super) fn runbook_of(
             .map_or("the Linux package", InstallMethod::label)
             .to_string(),
         before: runbook::preparation(ctx, &hop_versions, backups),
+        every_hop: runbook::every_hop(ctx, &order),
         order,
         zero_downtime: plan.zero_downtime == Some(true),
         hops: parts.hops,

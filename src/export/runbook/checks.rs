@@ -106,7 +106,11 @@ fn secrets_backup_steps(ctx: &Context, version: &str) -> Vec<RunbookStep> {
                 s.text
                     .push_str(" gitlab-secrets.json must be identical on all nodes.");
             }
-            vec![s]
+            let every = if ctx.multi_node { " on every node" } else { "" };
+            vec![s.routine(
+                format!("Save the secrets and configuration of {version}{every}; keep them off the hosts."),
+                true,
+            )]
         }
         InstallMethod::Docker => vec![RunbookStep::cmd(
             format!(
@@ -151,7 +155,17 @@ pub fn backup_steps(ctx: &Context, version: &str, edition_label: &str) -> Vec<Ru
                 " With PgBouncer, point the backup straight at the database leader (GITLAB_BACKUP_PGHOST and GITLAB_BACKUP_PGPORT).",
             );
         }
-        steps.push(RunbookStep::cmd(text, backup_command(ctx)));
+        let leader = if ctx.pgbouncer && !ctx.kubernetes() {
+            ", straight from the database leader (not through PgBouncer)"
+        } else {
+            ""
+        };
+        steps.push(RunbookStep::cmd(text, backup_command(ctx)).routine(
+            format!(
+                "Back up GitLab at {version}{leader} as section 7 says; note the backup ID (it restores only onto {version} {edition_label})."
+            ),
+            true,
+        ));
     }
     if matches!(method, BackupMethod::Snapshot | BackupMethod::Both) {
         let mut text = format!(
@@ -168,9 +182,12 @@ pub fn backup_steps(ctx: &Context, version: &str, edition_label: &str) -> Vec<Ru
     }
     steps.extend(secrets_backup_steps(ctx, version));
     if ctx.object_storage && !ctx.kubernetes() {
-        steps.push(RunbookStep::text(
-            "Object storage is not in the GitLab backup: back up or version the buckets with the storage provider's tools.",
-        ));
+        steps.push(
+            RunbookStep::text(
+                "Object storage is not in the GitLab backup: back up or version the buckets with the storage provider's tools.",
+            )
+            .routine("Back up or version the object storage buckets.", false),
+        );
     }
     steps
 }

@@ -164,7 +164,10 @@ fn post_checks(ctx: &Context, spec: &HopSpec<'_>) -> Vec<RunbookStep> {
         commands.push(ctx.rake("gitlab:geo:check"));
     }
     text.push('.');
-    let mut post = vec![RunbookStep::cmd(text, commands.join("\n"))];
+    let mut post = vec![RunbookStep::cmd(text, commands.join("\n")).routine(
+        format!("Post-checks and the smoke test pass on {shown}."),
+        false,
+    )];
     let mut smoke = "Smoke test: sign in, open a project, an issue and a merge request, clone and push over HTTPS and SSH".to_string();
     if ctx.runners {
         smoke.push_str(", a pipeline runs on a runner");
@@ -173,7 +176,8 @@ fn post_checks(ctx: &Context, spec: &HopSpec<'_>) -> Vec<RunbookStep> {
         smoke.push_str(", push and pull a container image");
     }
     smoke.push('.');
-    post.push(RunbookStep::text(smoke));
+    // Printed with the post-checks' short line.
+    post.push(RunbookStep::text(smoke).routine("", false));
     let last = spec.number == spec.total;
     post.push(migrations_wait(ctx, spec.version, last));
     post
@@ -207,5 +211,41 @@ fn migrations_wait(ctx: &Context, version: &str, last: bool) -> RunbookStep {
             "the next step"
         }
     );
-    step
+    step.routine(
+        format!(
+            "Background migrations of {version} have finished (it prints 0) before {}.",
+            if last {
+                "calling it done"
+            } else {
+                "the next step"
+            }
+        ),
+        false,
+    )
+}
+
+/// The routine done the same way at every hop, written out once: what the short lines of
+/// each hop stand for. The install's commands are not in it (each hop has its own package).
+pub fn every_hop(ctx: &Context, order: &[String]) -> Vec<RunbookStep> {
+    let spec = HopSpec {
+        number: 1,
+        total: 2,
+        from_version: "the running version",
+        version: "the new version",
+        patch_known: true,
+        minor: "its major.minor",
+        attention: Vec::new(),
+        backup: false,
+    };
+    install_steps(ctx, &spec, order)
+        .into_iter()
+        .chain(post_checks(ctx, &spec))
+        .filter_map(|mut s| {
+            let routine = s.routine.take()?;
+            if routine.keep_command {
+                s.command = None;
+            }
+            Some(s)
+        })
+        .collect()
 }

@@ -60,7 +60,7 @@ fn linux_package(
                 spec.minor
             ),
             commands,
-        ));
+        ).routine(format!("Check the configuration, refresh the package lists and install {v}; watch the output for errors."), true));
         return;
     }
     if ctx.zero_downtime {
@@ -83,10 +83,13 @@ fn linux_package(
     } else {
         " The Rails deploy node runs the migrations: wait for it before the other Rails nodes."
     };
-    steps.push(RunbookStep::cmd(
-        format!("On each node{order}{geo}: {what}.{deploy}"),
-        commands,
-    ));
+    steps.push(
+        RunbookStep::cmd(
+            format!("On each node{order}{geo}: {what}.{deploy}"),
+            commands,
+        )
+        .routine(format!("Install {v} on each node{order}."), true),
+    );
     if ctx.zero_downtime {
         zero_downtime_reconfigure(steps);
     }

@@ -31,7 +31,7 @@ pub use checks::{background_migrations_check, backup_command, backup_steps, file
 pub use dependency::{
     DependencySpec, RunbookDependency, RunbookGroup, configuration, dependency, is_risky,
 };
-pub use hop::{Attention, HopSpec, RunbookHop, hop, node_order};
+pub use hop::{Attention, HopSpec, RunbookHop, every_hop, hop, node_order};
 pub use recovery::{geo_procedure, restore_steps, rollback_steps};
 pub use window::{WindowStart, after, preparation, window_end, window_start};
 
@@ -47,6 +47,19 @@ pub struct RunbookStep {
     /// A known issue or requirement to handle first, with its severity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attention: Option<NoteSeverity>,
+    /// The step is one of the runbook's "at every hop" routine, written out in full once
+    /// ([`every_hop`]); print may show its short form instead.
+    #[serde(skip)]
+    pub routine: Option<Routine>,
+}
+
+/// How a routine step is printed at each hop once the routine is written out in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routine {
+    /// What this hop's instance says in one line; empty when the line before says it too.
+    pub short: String,
+    /// The step's own command differs per hop (the package version): print it.
+    pub keep_command: bool,
 }
 
 impl RunbookStep {
@@ -56,6 +69,7 @@ impl RunbookStep {
             command: None,
             unverified: false,
             attention: None,
+            routine: None,
         }
     }
     pub fn cmd(text: impl Into<String>, command: impl Into<String>) -> RunbookStep {
@@ -64,7 +78,16 @@ impl RunbookStep {
             command: Some(command.into()),
             unverified: false,
             attention: None,
+            routine: None,
         }
+    }
+    /// Marks the step as part of the routine at every hop, printed as `short` at each hop.
+    fn routine(mut self, short: impl Into<String>, keep_command: bool) -> RunbookStep {
+        self.routine = Some(Routine {
+            short: short.into(),
+            keep_command,
+        });
+        self
     }
     fn unverified(mut self) -> RunbookStep {
         self.unverified = true;

@@ -445,3 +445,54 @@ fn configuration_changes_at_one_version_share_one_reconfigure_and_check() {
     );
     assert!(!is_risky(&a));
 }
+
+#[test]
+fn the_routine_of_every_hop_is_written_once_and_each_hop_marks_its_short_form() {
+    let ctx = Context::from_plan(&plan(
+        InstallMethod::LinuxPackage,
+        "ubuntu",
+        "22.04",
+        Edition::Ee,
+    ));
+    let every = every_hop(&ctx, &[]);
+    // Install, post-checks, smoke test, background migrations; the install's commands are
+    // per hop, so the routine has none for it.
+    assert_eq!(every.len(), 4, "{every:?}");
+    assert!(every[0].command.is_none());
+    let post = every[1].command.as_deref().unwrap_or_default();
+    assert!(post.contains("gitlab-rake db:migrate:status"), "{post}");
+    assert!(every.iter().all(|s| s.routine.is_none()));
+    let spec = HopSpec {
+        number: 2,
+        total: 3,
+        from_version: "17.11.7",
+        version: "18.2.8",
+        patch_known: true,
+        minor: "18.2",
+        attention: Vec::new(),
+        backup: false,
+    };
+    let h = hop(&ctx, &spec, &[], "EE");
+    let shorts: Vec<(&str, bool)> = h
+        .install
+        .iter()
+        .chain(&h.post_checks)
+        .filter_map(|s| s.routine.as_ref())
+        .map(|r| (r.short.as_str(), r.keep_command))
+        .collect();
+    assert_eq!(
+        shorts,
+        [
+            (
+                "Check the configuration, refresh the package lists and install 18.2.8; watch the output for errors.",
+                true
+            ),
+            ("Post-checks and the smoke test pass on 18.2.8.", false),
+            ("", false),
+            (
+                "Background migrations of 18.2.8 have finished (it prints 0) before the next step.",
+                false
+            ),
+        ]
+    );
+}

@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::export::{
-    HopRow, RunbookDependency, RunbookEntry, RunbookHop, RunbookWindow, WindowRow, primary_url,
+    HopRow, RunbookDependency, RunbookEntry, RunbookHop, RunbookStep, RunbookWindow, WindowRow,
+    primary_url,
 };
 
 /// Band colours of a window, a hop and a dependency step.
@@ -18,8 +19,9 @@ pub(super) fn runbook(flow: &mut Flow<'_>, m: &ExportModel) {
     section(flow, "runbook");
     intro(flow, m);
     subheading(flow, "Before the first window", true);
-    steps(flow, &m.runbook.before, 0.0);
+    steps(flow, &in_short(&m.runbook.before), 0.0);
     node_order(flow, m);
+    every_hop(flow, m);
     let count = m.runbook.windows.len();
     for w in &m.runbook.windows {
         if let Some(row) = m.windows.iter().find(|r| r.number == w.number) {
@@ -35,7 +37,7 @@ pub(super) fn runbook(flow: &mut Flow<'_>, m: &ExportModel) {
         },
         true,
     );
-    steps(flow, &m.runbook.after, 0.0);
+    steps(flow, &in_short(&m.runbook.after), 0.0);
 }
 
 fn intro(flow: &mut Flow<'_>, m: &ExportModel) {
@@ -91,6 +93,53 @@ fn node_order(flow: &mut Flow<'_>, m: &ExportModel) {
     );
 }
 
+/// The routine done the same way at every hop, in full once; each hop lists it in short.
+fn every_hop(flow: &mut Flow<'_>, m: &ExportModel) {
+    if m.runbook.every_hop.is_empty() || m.runbook.hops.is_empty() {
+        return;
+    }
+    subheading(flow, "At every hop", true);
+    flow.paragraph(
+        &[Span::plain(
+            "Each hop below is done this way; there it is one line per step, with the hop's own package commands.",
+        )
+        .color(GREY)],
+        BODY - 0.5,
+        0.0,
+    );
+    flow.gap(0.8);
+    for (i, s) in m.runbook.every_hop.iter().enumerate() {
+        flow.list(&[step_spans(s)], &[format!("{}.", i + 1)], STEP, 0.0, HEAD);
+        if let Some(cmd) = &s.command {
+            flow.code(cmd, STEP - 1.0, 5.5, CODE_BG);
+        }
+        flow.gap(0.6);
+    }
+}
+
+/// A hop's step as printed: a routine step in its short form, none when the step before
+/// says it too.
+fn printed(s: &RunbookStep) -> Option<RunbookStep> {
+    match &s.routine {
+        Some(r) if r.short.is_empty() => None,
+        Some(r) => Some(RunbookStep {
+            text: r.short.clone(),
+            command: if r.keep_command {
+                s.command.clone()
+            } else {
+                None
+            },
+            ..s.clone()
+        }),
+        None => Some(s.clone()),
+    }
+}
+
+/// Steps as the runbook prints them: routine steps in short.
+fn in_short(list: &[RunbookStep]) -> Vec<RunbookStep> {
+    list.iter().filter_map(printed).collect()
+}
+
 /// A band across the page with a title that wraps; recorded in the outline. Kept with `keep`
 /// millimetres of what follows.
 fn band(flow: &mut Flow<'_>, title: &str, fill: Rgb, color: Rgb, keep: f32) {
@@ -132,7 +181,7 @@ fn window(flow: &mut Flow<'_>, m: &ExportModel, w: &RunbookWindow, row: &WindowR
     labelled_steps(
         flow,
         &format!("Start of window {} on {}", w.number, w.start_version),
-        &w.start,
+        &in_short(&w.start),
     );
     for entry in &w.entries {
         match entry {
@@ -150,7 +199,11 @@ fn window(flow: &mut Flow<'_>, m: &ExportModel, w: &RunbookWindow, row: &WindowR
         }
     }
     if !w.end.is_empty() {
-        labelled_steps(flow, &format!("End of window {}", w.number), &w.end);
+        labelled_steps(
+            flow,
+            &format!("End of window {}", w.number),
+            &in_short(&w.end),
+        );
     }
 }
 
@@ -165,26 +218,32 @@ fn hop_block(flow: &mut Flow<'_>, h: &RunbookHop, row: &HopRow, total: usize) {
         row.kind.to_lowercase(),
         if row.verified { "" } else { " (UNVERIFIED)" }
     );
-    band(flow, &title, LAVENDER, HEAD, 35.0);
+    band(flow, &title, LAVENDER, HEAD, 25.0);
     if !h.pre_checks.is_empty() {
         labelled_steps(
             flow,
             &format!("Before, on {}", h.from_version),
-            &h.pre_checks,
+            &in_short(&h.pre_checks),
         );
     }
-    labelled_steps(flow, &format!("Install {}", h.version), &h.install);
-    labelled_steps(
-        flow,
-        &format!("Post-checks on {}", h.version),
-        &h.post_checks,
-    );
+    let install: Vec<RunbookStep> = h.install.iter().chain(&h.post_checks).cloned().collect();
+    let install = in_short(&install);
+    // The band names the hop: a label is needed only after the steps before it.
+    if h.pre_checks.is_empty() {
+        steps(flow, &install, 0.0);
+    } else {
+        labelled_steps(
+            flow,
+            &format!("Install {}, then check", h.version),
+            &install,
+        );
+    }
 }
 
 fn dependency_block(flow: &mut Flow<'_>, d: &RunbookDependency) {
     flow.gap(3.0);
     let title = format!("On {}: {}", d.on_version, d.title);
-    band(flow, &title, STEP_BAND, HEAD, 35.0);
+    band(flow, &title, STEP_BAND, HEAD, 25.0);
     let mut about = vec![
         Span::bold(format!("{} step, {}: ", d.component, d.origin)),
         Span::plain(if d.origin == "done by the package" {
@@ -207,6 +266,6 @@ fn dependency_block(flow: &mut Flow<'_>, d: &RunbookDependency) {
     }
     flow.paragraph(&about, SMALL, 0.0);
     for g in &d.groups {
-        labelled_steps(flow, &g.title, &g.steps);
+        labelled_steps(flow, &g.title, &in_short(&g.steps));
     }
 }
