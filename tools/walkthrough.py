@@ -26,7 +26,8 @@ actions = {"clicks": 0, "fields typed": 0, "keys": 0}
 
 def app():
     desktop = pyatspi.Registry.getDesktop(0)
-    for _ in range(100):
+    # A debug build on a busy machine can take a while to show up.
+    for _ in range(600):
         for i in range(desktop.childCount):
             a = desktop.getChildAtIndex(i)
             if a is not None and "upgrade" in (a.name or "").lower():
@@ -204,7 +205,7 @@ def main():
     fill("Nodes in group 1", "3")
     fill("Host names of group 1", "rails-1.example.com, rails-2.example.com, rails-3.example.com")
     answer("How PostgreSQL runs", "Bundled, HA with Patroni")
-    fill("PostgreSQL version", "16.8")
+    fill("PostgreSQL version", "14.10")
     fill("PostgreSQL nodes (Patroni)", "3")
     answer("How Redis runs", "Bundled, HA with Sentinel")
     fill("Redis version", "7.2")
@@ -221,7 +222,19 @@ def main():
     answer("Object storage provider", "Amazon S3")
     answer("Elasticsearch or OpenSearch (advanced search)", "No")
     shot("topology")
-    key("alt+Right")
+    # PostgreSQL 14 must go to 16 on the way to 18.11: back on Versions, the timeline
+    # proposes the steps; plan them all, then come back.
+    for _ in range(3):
+        key("alt+Left")
+    shot("timeline-proposed")
+    for _ in range(10):
+        names = [n.name for n in nodes(app()) if n.name in ("Add all of these", "Add to the plan")]
+        if not names:
+            break
+        click(names[0])
+    shot("timeline-planned")
+    for _ in range(4):
+        key("alt+Right")
     # 7. Geo.
     answer("Is GitLab Geo used?", "Yes")
     click("Add a secondary site")
