@@ -49,7 +49,8 @@ pub enum ClockWarning {
         left: Duration,
         rollback_hours: f64,
     },
-    /// At the planned pace, the section under way (or the next) ends after the go/no-go time.
+    /// At the planned pace, the work left reaches past the go/no-go time: `section` is the
+    /// first part that would end after it.
     WillPassDeadline {
         section: String,
         expected_end: DateTime<Utc>,
@@ -206,16 +207,27 @@ fn warning(
     if run.rollback.is_some() {
         return None;
     }
-    // The section under way, or the next one to start, at the planned pace.
-    let current = sections.iter().find(|s| s.progress != Progress::Done)?;
-    let planned = current.planned_hours?;
-    let planned_end = add_hours(current.started.unwrap_or(now), planned)?;
-    let expected_end = planned_end.max(now);
-    (expected_end > deadline).then(|| ClockWarning::WillPassDeadline {
-        section: current.title.clone(),
-        expected_end,
-        deadline,
-    })
+    // The work left at the planned pace: the section under way ends at its planned end (or
+    // now, when it is late), each one after it takes its planned hours.
+    let mut cursor = now;
+    for s in sections.iter().filter(|s| s.progress != Progress::Done) {
+        let Some(planned) = s.planned_hours else {
+            continue;
+        };
+        let end = match (s.progress, s.started) {
+            (Progress::Running, Some(start)) => add_hours(start, planned)?.max(cursor),
+            _ => add_hours(cursor, planned)?,
+        };
+        if end > deadline {
+            return Some(ClockWarning::WillPassDeadline {
+                section: s.title.clone(),
+                expected_end: end,
+                deadline,
+            });
+        }
+        cursor = end;
+    }
+    None
 }
 
 /// `1 h 20 min`, `45 min`, `-10 min`.
