@@ -73,7 +73,8 @@ fn section_header(
     if let Some(gate) = locked {
         ui.label(
             RichText::new(format!(
-                "🔒 Locked until the gate after {gate} says go."
+                "{} is locked until the gate after {gate} says go.",
+                short(section)
             ))
             .color(widgets::warning_color(ui)),
         );
@@ -88,7 +89,7 @@ fn status_text(view: &RunView, run: &Run, step: &SheetStep) -> Option<(String, O
     let at = parse_time(&e.at).map_or_else(|| e.at.clone(), |t| view.sheet.local(t));
     let icon = match status {
         StepStatus::Done => "✔ done",
-        StepStatus::Skipped => "⏭ skipped",
+        StepStatus::Skipped => "⊘ skipped",
         StepStatus::Failed => "✖ failed",
         StepStatus::Reopened => "reopened",
     };
@@ -142,7 +143,7 @@ fn step_row(
             if let Some((s, note)) = &status {
                 let color = if s.starts_with('✖') {
                     widgets::error_color(ui)
-                } else if s.starts_with('⏭') {
+                } else if s.starts_with('⊘') {
                     widgets::warning_color(ui)
                 } else {
                     widgets::ok_color(ui)
@@ -244,7 +245,7 @@ fn note_editor(
 pub fn command_block(ui: &mut Ui, cmd: &str, who: &str, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let label = format!("Copy the command: {who}");
-        let b = ui.small_button("📋 Copy");
+        let b = ui.small_button("Copy");
         b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
         if b.on_hover_text("Copy the command to the clipboard").clicked() {
             commands.push(Command::CopyText(cmd.to_string()));

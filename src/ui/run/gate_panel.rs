@@ -37,7 +37,7 @@ pub fn show(
             ui.label(
                 RichText::new(format!(
                     "{} Gate after {who}: is {} ready for the next step?",
-                    if current { "▶" } else { "⛩" },
+                    if current { "▶" } else { "◆" },
                     spec.version
                 ))
                 .strong(),
