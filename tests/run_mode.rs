@@ -125,7 +125,7 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
 
     // The next hop is locked until the gate says go.
     assert!(h.query_by_label("Done: Hop 2 step 1").is_none());
-    assert!(h.query_by_label("Hop 2 is locked until the gate after Hop 1: 17.3.7 → 17.5.5 says go.").is_some());
+    assert!(h.query_by_label("Locked: Hop 2: 17.5.5 → 17.8.7 waits for the gate after Hop 1: 17.3.7 → 17.5.5 to say go.").is_some());
     clock.set(at(19, 45));
     paste_at_gate(&mut h, "Hop 1", "3\n");
     let gate = saved(&path).runs[0].gate("hop1").cloned().unwrap();

@@ -240,6 +240,7 @@ fn a_rollback_returns_to_the_last_backup_and_closes_with_the_run() {
     let rb = run.rollback.clone().unwrap();
     assert_eq!(rb.to_version.as_deref(), Some("17.3.7"));
     assert_eq!(rb.started_at, "2026-12-12T21:40:00Z");
+    assert_eq!(clock(&s, &run, at(21, 45)).warning, None, "the decision is taken");
     finish(&mut run, at(22, 50));
     assert_eq!(run.rollback.unwrap().finished_at.as_deref(), Some("2026-12-12T22:50:00Z"));
 }

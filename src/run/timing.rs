@@ -187,8 +187,8 @@ fn warning(
     run: &Run,
     now: DateTime<Utc>,
 ) -> Option<ClockWarning> {
-    // A finished run (or one rolled back) has nothing left to decide.
-    if run.finished().is_some() {
+    // A finished run, or one rolling back, has nothing left to decide.
+    if run.finished().is_some() || run.rollback.is_some() {
         return None;
     }
     if let Some(end) = t.end
@@ -203,9 +203,6 @@ fn warning(
             left: t.end.map_or_else(Duration::zero, |e| e - now),
             rollback_hours: t.rollback_hours,
         });
-    }
-    if run.rollback.is_some() {
-        return None;
     }
     // The work left at the planned pace: the section under way ends at its planned end (or
     // now, when it is late), each one after it takes its planned hours.

@@ -11,32 +11,47 @@ use crate::ui::widgets;
 pub fn show(ui: &mut Ui, view: &mut RunView, run: &Run, commands: &mut Vec<Command>) {
     let pos = position(&view.sheet, run);
     let closed = run.finished().is_some();
+    if closed {
+        // A closed run is read from the top.
+        view.scroll_to_current = false;
+    }
     let sections = view.sheet.sections.clone();
     for section in &sections {
         let locked = locked_by(&view.sheet, run, &section.id).map(|g| g.title.clone());
-        section_header(ui, view, run, section, locked.as_deref());
-        for (i, step) in section.steps.iter().enumerate() {
-            let current = matches!(&pos, Position::Step { step: s, .. } if *s == step.id);
-            let enabled = locked.is_none() && !closed;
-            step_row(ui, view, run, section, i + 1, step, current, enabled, commands);
-        }
+        let complete = crate::run::timing::section_complete(run, section);
+        ui.add_space(6.0);
+        let title = section_title(run, section);
+        // A part that is done folds away (it opens again with a click).
+        egui::CollapsingHeader::new(RichText::new(title).heading().size(16.0))
+            .id_salt(("run-section", view.sheet.window, &section.id))
+            .default_open(!complete)
+            .show(ui, |ui| {
+                if let Some(gate) = locked.as_ref().filter(|_| !closed) {
+                    ui.label(
+                        RichText::new(format!(
+                            "Locked: {} waits for the gate after {gate} to say go.",
+                            section.title
+                        ))
+                        .color(widgets::warning_color(ui)),
+                    );
+                }
+                for (i, step) in section.steps.iter().enumerate() {
+                    let current = matches!(&pos, Position::Step { step: s, .. } if *s == step.id);
+                    let enabled = locked.is_none() && !closed;
+                    step_row(ui, view, run, section, i + 1, step, current, enabled, commands);
+                }
+            });
         if section.gate.is_some() {
             let current = matches!(&pos, Position::Gate { section: s } if *s == section.id);
-            gate_panel::show(ui, view, run, section, current && !closed, commands);
+            let open = locked.is_none() && !closed;
+            gate_panel::show(ui, view, run, section, current, open, commands);
         }
-        ui.add_space(6.0);
     }
     end_of_run(ui, view, run, &pos, commands);
 }
 
-fn section_header(
-    ui: &mut Ui,
-    view: &RunView,
-    run: &Run,
-    section: &Section,
-    locked: Option<&str>,
-) {
-    ui.add_space(6.0);
+/// `Hop 1: 17.3.7 → 17.5.5 (4/4 done · planned 1 h)`.
+fn section_title(run: &Run, section: &Section) -> String {
     let done = section
         .steps
         .iter()
@@ -53,33 +68,16 @@ fn section_header(
             format!(
                 " · planned {}{}",
                 crate::export::hours(h),
-                if section.rehearsed {
-                    " (rehearsed)"
-                } else {
-                    ""
-                }
+                if section.rehearsed { " (rehearsed)" } else { "" }
             )
         })
         .unwrap_or_default();
-    ui.label(
-        RichText::new(format!(
-            "{} ({done}/{} done{planned})",
-            section.title,
-            section.steps.len()
-        ))
-        .heading()
-        .size(16.0),
-    );
-    if let Some(gate) = locked {
-        ui.label(
-            RichText::new(format!(
-                "{} is locked until the gate after {gate} says go.",
-                short(section)
-            ))
-            .color(widgets::warning_color(ui)),
-        );
-    }
-    let _ = view;
+    let mark = if done == section.steps.len() { "✔ " } else { "" };
+    format!(
+        "{mark}{} ({done}/{} done{planned})",
+        section.title,
+        section.steps.len()
+    )
 }
 
 /// What a step shows once something was recorded: `✔ done 20:05`, with its note.
@@ -116,7 +114,7 @@ fn step_row(
     } else {
         egui::Frame::new()
     };
-    frame.inner_margin(4.0).corner_radius(4.0).show(ui, |ui| {
+    let shown = frame.inner_margin(4.0).corner_radius(4.0).show(ui, |ui| {
         let status = status_text(view, run, step);
         ui.horizontal_wrapped(|ui| {
             let marker = if current { "▶" } else { " " };
@@ -189,6 +187,9 @@ fn step_row(
             note_editor(ui, view, step, kind, &who, commands);
         }
     });
+    if current && std::mem::take(&mut view.scroll_to_current) {
+        shown.response.scroll_to_me(Some(egui::Align::Center));
+    }
 }
 
 fn note_button(ui: &mut Ui, view: &mut RunView, step: &SheetStep, kind: NoteFor, who: &str) {

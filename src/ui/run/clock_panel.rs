@@ -22,7 +22,12 @@ pub fn show(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
             ui.label(text);
         });
     };
-    row(ui, "Now", sheet.local(c.now), None);
+    row(
+        ui,
+        if run.finished().is_some() { "Closed" } else { "Now" },
+        sheet.local(c.now),
+        None,
+    );
     if let Some(s) = run.started() {
         row(ui, "Started", sheet.local(s), None);
     }
@@ -48,7 +53,11 @@ pub fn show(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
             None
         };
         row(ui, "Go/no-go", sheet.local(d), color);
-        row(ui, "Until go/no-go", duration_text(to), color);
+        if to.num_minutes() < 0 {
+            row(ui, "Go/no-go passed", format!("{} ago", duration_text(-to)), color);
+        } else {
+            row(ui, "Until go/no-go", duration_text(to), color);
+        }
     }
     row(ui, "Rollback needs", crate::export::hours(t.rollback_hours), None);
     row(
@@ -79,7 +88,7 @@ pub fn show(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
                     continue;
                 }
                 let name = super::short(s);
-                ui.label(if time.progress == Progress::Running {
+                ui.label(if time.progress == Progress::Running && run.finished().is_none() {
                     RichText::new(format!("▶ {name}")).strong()
                 } else {
                     RichText::new(name)
@@ -108,7 +117,7 @@ pub fn rollback(ui: &mut Ui, view: &mut RunView, run: &Run, commands: &mut Vec<C
         .as_ref()
         .and_then(|r| r.to_version.clone())
         .unwrap_or_else(|| crate::run::rollback_version(&view.sheet, run));
-    egui::Frame::new()
+    let shown = egui::Frame::new()
         .stroke(egui::Stroke::new(1.5, widgets::error_color(ui)))
         .inner_margin(8.0)
         .corner_radius(4.0)
@@ -141,7 +150,13 @@ pub fn rollback(ui: &mut Ui, view: &mut RunView, run: &Run, commands: &mut Vec<C
                     command_block(ui, cmd, &format!("rollback step {}", i + 1), commands);
                 }
             }
-            if run.rollback.is_some() || run.finished().is_some() {
+            if run.finished().is_some() {
+                return;
+            }
+            if run.rollback.is_some() {
+                if ui.button("The rollback is done: close the run").clicked() {
+                    commands.push(Command::Run(RunCommand::Finish));
+                }
                 return;
             }
             ui.add_space(4.0);
@@ -159,5 +174,8 @@ pub fn rollback(ui: &mut Ui, view: &mut RunView, run: &Run, commands: &mut Vec<C
                 commands.push(Command::Run(RunCommand::StartRollback));
             }
         });
+    if std::mem::take(&mut view.scroll_to_rollback) {
+        shown.response.scroll_to_me(Some(egui::Align::TOP));
+    }
     ui.add_space(6.0);
 }

@@ -29,6 +29,13 @@ impl WizardApp {
             RunCommand::OverrideGate(section) => self.override_gate(&section),
             RunCommand::StartRollback => self.start_rollback(),
             RunCommand::Finish => self.finish_run(),
+            RunCommand::View(i) => {
+                if self.plan.runs.get(i).is_some()
+                    && let Some(v) = self.view()
+                {
+                    v.run = Some(i);
+                }
+            }
             RunCommand::TakeTimings => self.take_timings(),
             RunCommand::CopyReport => self.copy_report(),
         }
@@ -160,6 +167,7 @@ impl WizardApp {
             let note = view.notes.get(step).cloned().unwrap_or_default();
             let result = run::mark(sheet, run, step, status, &note, now);
             if result.is_ok() {
+                view.scroll_to_current = status == StepStatus::Done;
                 view.notes.remove(step);
                 if view.note_open.as_ref().is_some_and(|(s, _)| s == step) {
                     view.note_open = None;
@@ -185,6 +193,7 @@ impl WizardApp {
                 format!("The outputs could not be read: {e}.")
             });
             view.gate_results.insert(section.to_string(), r.clone());
+            view.scroll_to_current = r.as_ref().is_ok_and(crate::run::gate::GateResult::go);
             r
         });
         match result {

@@ -15,6 +15,7 @@ pub fn show(
     run: &Run,
     section: &Section,
     current: bool,
+    open_to_input: bool,
     commands: &mut Vec<Command>,
 ) {
     let Some(spec) = &section.gate else {
@@ -29,7 +30,7 @@ pub fn show(
         Some(GateVerdict::NoGo) => widgets::error_color(ui),
         None => ui.visuals().widgets.noninteractive.bg_stroke.color,
     };
-    egui::Frame::new()
+    let shown = egui::Frame::new()
         .stroke(egui::Stroke::new(if current { 2.0 } else { 1.0 }, frame_color))
         .inner_margin(8.0)
         .corner_radius(4.0)
@@ -58,7 +59,10 @@ pub fn show(
                 }
             }
             let open = verdict.is_some_and(GateVerdict::opens);
-            if run.finished().is_some() || (open && !current) {
+            if !open_to_input || (open && !current) {
+                if !open_to_input && verdict.is_none() && run.finished().is_none() {
+                    ui.label(RichText::new("Its checks come once the gates before it say go.").weak());
+                }
                 return;
             }
             if !current && verdict.is_none() {
@@ -78,6 +82,9 @@ pub fn show(
                 override_box(ui, view, section, &who, commands);
             }
         });
+    if current && std::mem::take(&mut view.scroll_to_current) {
+        shown.response.scroll_to_me(Some(egui::Align::Center));
+    }
 }
 
 fn paste_box(

@@ -47,6 +47,8 @@ pub enum RunCommand {
     StartRollback,
     /// Close the run.
     Finish,
+    /// Show a closed run of the window shown (by its index in the plan's runs).
+    View(usize),
     /// A finished rehearsal's hop times become the plan's estimates.
     TakeTimings,
     /// Put the completion report (Markdown) on the clipboard.
@@ -69,6 +71,12 @@ pub struct RunView {
     pub note_open: Option<(String, NoteFor)>,
     /// Put the keyboard in the note editor on the next frame (it was just opened).
     pub focus_note: bool,
+    /// Bring the step (or gate) to do now into view on the next frame.
+    pub scroll_to_current: bool,
+    /// Bring the rollback section into view on the next frame.
+    pub scroll_to_rollback: bool,
+    /// The clock's warning has been shown (the rollback was brought into view once).
+    pub warned: bool,
     /// Text typed per step (notes), per gate (outputs, override reasons).
     pub notes: BTreeMap<String, String>,
     pub gate_text: BTreeMap<String, String>,
@@ -112,6 +120,9 @@ impl RunView {
             run,
             note_open: None,
             focus_note: false,
+            scroll_to_current: true,
+            scroll_to_rollback: false,
+            warned: false,
             notes: BTreeMap::new(),
             gate_text: BTreeMap::new(),
             override_text: BTreeMap::new(),
@@ -141,14 +152,25 @@ pub fn show(app: &mut WizardApp, ui: &mut Ui) {
         return;
     };
     let run = view.run.and_then(|i| app.plan.runs.get(i));
-    let clock = run.map(|r| crate::run::timing::clock(&view.sheet, r, now));
-    if let Some(c) = &clock
-        && c.rollback_warning()
-    {
+    // A closed run's clock stops when it was closed.
+    let clock = run.map(|r| crate::run::timing::clock(&view.sheet, r, r.finished().unwrap_or(now)));
+    let rolling_back = run.is_some_and(|r| r.rollback.is_some() && r.finished().is_none());
+    if rolling_back || clock.as_ref().is_some_and(crate::run::timing::ClockState::rollback_warning) {
         view.show_rollback = true;
+        if !view.warned {
+            // The first time: the rollback comes into view, not the next step.
+            view.warned = true;
+            view.scroll_to_rollback = true;
+            view.scroll_to_current = false;
+        }
     }
     egui::Panel::top("run-top").show(ui, |ui| {
         top_bar(ui, view, run, &mut app.commands, app.plan.windows.len().max(1));
+        if let Some(c) = &clock
+            && let Some(w) = &c.warning
+        {
+            warning_banner(ui, view, w);
+        }
     });
     if let (Some(run), Some(c)) = (run, &clock) {
         egui::Panel::right("run-clock")
@@ -169,11 +191,6 @@ pub fn show(app: &mut WizardApp, ui: &mut Ui) {
                 match run {
                     None => start_page(ui, view, &app.plan, &mut app.commands),
                     Some(run) => {
-                        if let Some(c) = &clock
-                            && let Some(w) = &c.warning
-                        {
-                            warning_banner(ui, &view.sheet, w);
-                        }
                         if view.show_rollback || run.rollback.is_some() {
                             clock_panel::rollback(ui, view, run, &mut app.commands);
                         }
@@ -230,7 +247,23 @@ fn top_bar(
 
 /// The step to do now, in a line that stands out.
 fn now_line(ui: &mut Ui, view: &RunView, run: &crate::run::Run) {
+    let rolling_back = run.rollback.as_ref().filter(|_| run.finished().is_none());
     let text = match position(&view.sheet, run) {
+        _ if run.finished().is_some() => format!(
+            "The run was closed at {}{}. Copy the report for the ticket at the end of the page.",
+            run.finished().map(|t| view.sheet.local(t)).unwrap_or_default(),
+            run.rollback
+                .as_ref()
+                .and_then(|r| r.to_version.as_deref())
+                .map(|v| format!(", rolled back to GitLab {v}"))
+                .unwrap_or_default()
+        ),
+        _ if rolling_back.is_some() => format!(
+            "▶ Now: the rollback to GitLab {} — follow the rollback steps, then close the run.",
+            rolling_back
+                .and_then(|r| r.to_version.as_deref())
+                .unwrap_or("the last backup")
+        ),
         Position::Step { section, step } => {
             let s = view.sheet.section(&section);
             let n = s
@@ -250,7 +283,6 @@ fn now_line(ui: &mut Ui, view: &RunView, run: &crate::run::Run) {
                 .map(|s| s.title.as_str())
                 .unwrap_or("")
         ),
-        Position::Done if run.finished().is_some() => "The run is closed.".to_string(),
         Position::Done => "Every step is done: close the run below.".to_string(),
     };
     egui::Frame::new()
@@ -262,7 +294,8 @@ fn now_line(ui: &mut Ui, view: &RunView, run: &crate::run::Run) {
         });
 }
 
-fn warning_banner(ui: &mut Ui, sheet: &Sheet, w: &crate::run::timing::ClockWarning) {
+/// The clock's warning, above everything that scrolls.
+fn warning_banner(ui: &mut Ui, view: &mut RunView, w: &crate::run::timing::ClockWarning) {
     egui::Frame::new()
         .fill(widgets::error_color(ui).linear_multiply(0.15))
         .stroke(egui::Stroke::new(1.5, widgets::error_color(ui)))
@@ -270,12 +303,15 @@ fn warning_banner(ui: &mut Ui, sheet: &Sheet, w: &crate::run::timing::ClockWarni
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.label(
-                RichText::new(format!("⚠ Rollback time: {}", w.message(sheet)))
+                RichText::new(format!("⚠ Rollback time: {}", w.message(&view.sheet)))
                     .strong()
                     .color(widgets::error_color(ui)),
             );
+            if ui.button("Show the rollback steps").clicked() {
+                view.scroll_to_rollback = true;
+            }
         });
-    ui.add_space(6.0);
+    ui.add_space(4.0);
 }
 
 /// Before a run is started: what the window holds, and how to start.
@@ -309,15 +345,30 @@ fn start_page(
             ui.label("The plan gives no start or length for this window: the clock cannot show a deadline.");
         }
     }
-    let finished = plan
+    let closed: Vec<usize> = plan
         .runs
         .iter()
-        .filter(|r| usize::try_from(r.window).ok() == Some(s.window) && r.finished().is_some())
-        .count();
-    if finished > 0 {
+        .enumerate()
+        .filter(|(_, r)| usize::try_from(r.window).ok() == Some(s.window) && r.finished().is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if let Some(last) = closed.last().and_then(|i| plan.runs.get(*i).map(|r| (*i, r))) {
         ui.label(format!(
-            "{finished} earlier run(s) of this window are closed; a new one starts empty."
+            "{} earlier run(s) of this window are closed; a new one starts empty.",
+            closed.len()
         ));
+        ui.horizontal_wrapped(|ui| {
+            let when = last.1.finished().map(|t| s.local(t)).unwrap_or_default();
+            if ui
+                .button(format!("View the last run ({}, closed {when})", last.1.kind().label()))
+                .clicked()
+            {
+                commands.push(Command::Run(RunCommand::View(last.0)));
+            }
+            if ui.button("Copy the report (Markdown)").clicked() {
+                commands.push(Command::Run(RunCommand::CopyReport));
+            }
+        });
     }
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {
