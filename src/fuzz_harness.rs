@@ -196,14 +196,25 @@ pub fn gate_output(data: &[u8]) {
     }
     for line in result.reasons.iter().chain(&result.notes) {
         assert!(!line.is_empty(), "an empty reason");
-        assert!(!line.chars().any(char::is_control), "a reason with a control character: {line:?}");
-        assert!(line.chars().count() <= 301, "a reason of {} characters", line.chars().count());
+        assert!(
+            !line.chars().any(char::is_control),
+            "a reason with a control character: {line:?}"
+        );
+        assert!(
+            line.chars().count() <= 301,
+            "a reason of {} characters",
+            line.chars().count()
+        );
         assert!(
             crate::secrets::first_secret_kind(line).is_none(),
             "a secret in a reason: {line:?}"
         );
     }
-    assert_eq!(gate::judge(text, &req).as_ref(), Ok(&result), "two answers to one paste");
+    assert_eq!(
+        gate::judge(text, &req).as_ref(),
+        Ok(&result),
+        "two answers to one paste"
+    );
     let mut more = text.to_string();
     more.push_str("\n\n3\n");
     if let Ok(after) = gate::judge(&more, &req) {

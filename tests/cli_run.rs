@@ -78,25 +78,50 @@ fn gate_says_go_on_finished_migrations() {
     ] {
         let o = run_cli(&["gate", "--hop", "17.5.5", &fixture(name)]);
         assert_eq!(o.status.code(), Some(0), "{name}: {}{}", out(&o), err(&o));
-        assert!(out(&o).starts_with("GO: the checks after the hop to 17.5.5 pass"), "{name}: {}", out(&o));
-        assert!(out(&o).contains("read: Batched background migrations"), "{name}");
+        assert!(
+            out(&o).starts_with("GO: the checks after the hop to 17.5.5 pass"),
+            "{name}: {}",
+            out(&o)
+        );
+        assert!(
+            out(&o).contains("read: Batched background migrations"),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn gate_says_no_go_on_migrations_still_running_or_failed() {
     for (name, says) in [
-        ("bbm-count-running.txt", "3 batched background migrations not finished"),
-        ("bbm-failed-count.txt", "1 failed batched background migrations"),
-        ("bbm-status-mr71605.txt", "1 migration is paused: CopyColumnUsingBackgroundMigrationJob on events"),
-        ("bbm-status-active-failed.txt", "1 migration is failed: BackfillUserDetailsFields on users"),
+        (
+            "bbm-count-running.txt",
+            "3 batched background migrations not finished",
+        ),
+        (
+            "bbm-failed-count.txt",
+            "1 failed batched background migrations",
+        ),
+        (
+            "bbm-status-mr71605.txt",
+            "1 migration is paused: CopyColumnUsingBackgroundMigrationJob on events",
+        ),
+        (
+            "bbm-status-active-failed.txt",
+            "1 migration is failed: BackfillUserDetailsFields on users",
+        ),
         ("bbm-psql-rows.txt", "2 migrations are not finished"),
-        ("upgrade-error-active.txt", "CopyColumnUsingBackgroundMigrationJob is active"),
+        (
+            "upgrade-error-active.txt",
+            "CopyColumnUsingBackgroundMigrationJob is active",
+        ),
     ] {
         let o = run_cli(&["gate", "--hop", "17.5.5", &fixture(name)]);
         assert_eq!(o.status.code(), Some(1), "{name}: {}{}", out(&o), err(&o));
         let text = out(&o);
-        assert!(text.starts_with("NO-GO: the next step may not start after the hop to 17.5.5:"), "{name}: {text}");
+        assert!(
+            text.starts_with("NO-GO: the next step may not start after the hop to 17.5.5:"),
+            "{name}: {text}"
+        );
         assert!(text.contains(says), "{name}: {text}");
     }
 }
@@ -104,17 +129,39 @@ fn gate_says_no_go_on_migrations_still_running_or_failed() {
 #[test]
 fn gate_reads_gitlab_check_with_and_without_failures() {
     let dir = tempfile::tempdir().unwrap();
-    let ok = pasted(dir.path(), &["bbm-count-zero.txt", "gitlab-check-pass-16.6.txt"]);
+    let ok = pasted(
+        dir.path(),
+        &["bbm-count-zero.txt", "gitlab-check-pass-16.6.txt"],
+    );
     let o = run_cli(&["gate", "--hop", "16.6", ok.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", out(&o));
-    assert!(out(&o).contains("read: gitlab:check: 29 checks read, 0 failed"), "{}", out(&o));
+    assert!(
+        out(&o).contains("read: gitlab:check: 29 checks read, 0 failed"),
+        "{}",
+        out(&o)
+    );
     assert!(out(&o).contains("note: db:migrate:status: not pasted, so not read."));
     for (name, says) in [
-        ("gitlab-check-sidekiq-down.txt", "gitlab:check: 1 check failed: Sidekiq: Running? no."),
-        ("gitlab-check-migrations-not-up.txt", "gitlab:check: 1 check failed: All migrations up? no."),
-        ("gitlab-check-authorized-keys.txt", "Is authorized keys file accessible? no"),
-        ("geo-check-secondary-fail.txt", "gitlab:geo:check: 3 checks failed"),
-        ("db-migrate-status-down.txt", "2 migrations are down (not run)"),
+        (
+            "gitlab-check-sidekiq-down.txt",
+            "gitlab:check: 1 check failed: Sidekiq: Running? no.",
+        ),
+        (
+            "gitlab-check-migrations-not-up.txt",
+            "gitlab:check: 1 check failed: All migrations up? no.",
+        ),
+        (
+            "gitlab-check-authorized-keys.txt",
+            "Is authorized keys file accessible? no",
+        ),
+        (
+            "geo-check-secondary-fail.txt",
+            "gitlab:geo:check: 3 checks failed",
+        ),
+        (
+            "db-migrate-status-down.txt",
+            "2 migrations are down (not run)",
+        ),
         ("gitlab-ctl-status-sidekiq-down.txt", "sidekiq (down)"),
     ] {
         let file = pasted(dir.path(), &["bbm-count-zero.txt", name]);
@@ -123,7 +170,12 @@ fn gate_reads_gitlab_check_with_and_without_failures() {
         assert!(out(&o).contains(says), "{name}: {}", out(&o));
     }
     // A passing check alone does not say whether the migrations finished.
-    let o = run_cli(&["gate", "--hop", "16.6", &fixture("gitlab-check-pass-16.6.txt")]);
+    let o = run_cli(&[
+        "gate",
+        "--hop",
+        "16.6",
+        &fixture("gitlab-check-pass-16.6.txt"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(out(&o).contains("Batched background migrations: not in the paste"));
 }
@@ -140,7 +192,11 @@ fn gate_checks_the_version_against_the_hop_and_reads_stdin() {
     assert!(out(&o).contains("GitLab reports 15.5.5-ee, but this hop installs 15.11.13."));
     // `--geo` lists the Geo check when it is missing.
     let o = run_with(&["gate", "--hop", "15.5.5", "--geo", "-"], Some(b"0\n"));
-    assert!(out(&o).contains("note: gitlab:geo:check: not pasted"), "{}", out(&o));
+    assert!(
+        out(&o).contains("note: gitlab:geo:check: not pasted"),
+        "{}",
+        out(&o)
+    );
 }
 
 #[test]
@@ -167,8 +223,14 @@ fn gate_refuses_what_it_cannot_read_with_exit_2() {
     std::fs::write(&huge, "0\n".repeat(3 * 1024 * 1024)).unwrap();
     let missing = dir.path().join("missing.txt");
     for (path, says) in [
-        (binary.as_path(), "not UTF-8 text (invalid byte at offset 1)"),
-        (prose.as_path(), "nothing in it is the output of a check the gate reads"),
+        (
+            binary.as_path(),
+            "not UTF-8 text (invalid byte at offset 1)",
+        ),
+        (
+            prose.as_path(),
+            "nothing in it is the output of a check the gate reads",
+        ),
         (empty.as_path(), "it is empty"),
         (huge.as_path(), "more than 4194304 bytes"),
         (missing.as_path(), "cannot read"),
@@ -194,7 +256,11 @@ fn gate_refuses_what_it_cannot_read_with_exit_2() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert!(out(&o).contains("Evil\\x1b]0;pwned\\x07"), "{}", out(&o));
-    assert!(!o.stdout.contains(&0x1b) && !o.stdout.contains(&0x07), "{:?}", out(&o));
+    assert!(
+        !o.stdout.contains(&0x1b) && !o.stdout.contains(&0x07),
+        "{:?}",
+        out(&o)
+    );
 }
 
 // ------------------------------------------------------------------ report and timings
@@ -232,8 +298,15 @@ fn worked_run(plan: &Plan, kind: RunKind) -> Run {
                 run::mark(&s, &mut r, &step.id, StepStatus::Failed, "dnf lock held", t).unwrap();
             }
             if step.id == "hop2.post.2" {
-                run::mark(&s, &mut r, &step.id, StepStatus::Skipped, "users test on Monday", t)
-                    .unwrap();
+                run::mark(
+                    &s,
+                    &mut r,
+                    &step.id,
+                    StepStatus::Skipped,
+                    "users test on Monday",
+                    t,
+                )
+                .unwrap();
                 continue;
             }
             run::mark(&s, &mut r, &step.id, StepStatus::Done, "", t).unwrap();
@@ -274,7 +347,13 @@ fn report_writes_markdown_and_a_pdf_from_a_finished_run() {
         "2026-11-21",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(out(&o).contains("GitLab runs 17.8.7 after 1 upgrade window: the target 17.8.7 is reached; no rollback."), "{}", out(&o));
+    assert!(
+        out(&o).contains(
+            "GitLab runs 17.8.7 after 1 upgrade window: the target 17.8.7 is reached; no rollback."
+        ),
+        "{}",
+        out(&o)
+    );
     let text = std::fs::read_to_string(&md).unwrap();
     for says in [
         "# GitLab upgrade report: 17.3.7 → 17.8.7",
@@ -295,12 +374,27 @@ fn report_writes_markdown_and_a_pdf_from_a_finished_run() {
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let pdf_text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
-    for says in ["GitLab upgrade report", "Deviations from the plan", "dnf lock held", "Page 1 of"] {
-        assert!(pdf_text.contains(says), "{says} missing from the PDF text:\n{pdf_text}");
+    for says in [
+        "GitLab upgrade report",
+        "Deviations from the plan",
+        "dnf lock held",
+        "Page 1 of",
+    ] {
+        assert!(
+            pdf_text.contains(says),
+            "{says} missing from the PDF text:\n{pdf_text}"
+        );
     }
     // SOURCE_DATE_EPOCH fixed: the same files again.
     let again = dir.path().join("again.pdf");
-    let o = run_cli(&["report", plan.to_str().unwrap(), "--pdf", again.to_str().unwrap(), "--today", "2026-11-21"]);
+    let o = run_cli(&[
+        "report",
+        plan.to_str().unwrap(),
+        "--pdf",
+        again.to_str().unwrap(),
+        "--today",
+        "2026-11-21",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(std::fs::read(&again).unwrap(), bytes);
 }
@@ -315,7 +409,12 @@ fn report_refuses_a_plan_without_runs_and_its_own_file() {
     assert!(!md.exists());
     let plan = plan_with_run(dir.path(), RunKind::Production);
     let before = std::fs::read(&plan).unwrap();
-    let o = run_cli(&["report", plan.to_str().unwrap(), "--markdown", plan.to_str().unwrap()]);
+    let o = run_cli(&[
+        "report",
+        plan.to_str().unwrap(),
+        "--markdown",
+        plan.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("names the plan itself"), "{}", err(&o));
     assert_eq!(std::fs::read(&plan).unwrap(), before);
@@ -329,15 +428,29 @@ fn timings_take_a_rehearsals_hop_times_as_the_estimates() {
     let plan = plan_with_run(dir.path(), RunKind::Rehearsal);
     let before = upgrade_planner::plan_file::load(&plan).unwrap();
     assert!(before.hop_hours.is_empty());
-    let o = run_cli(&["timings", plan.to_str().unwrap(), "--dry-run", "--today", "2026-11-21"]);
+    let o = run_cli(&[
+        "timings",
+        plan.to_str().unwrap(),
+        "--dry-run",
+        "--today",
+        "2026-11-21",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).contains("2 estimates would change"), "{}", out(&o));
-    assert_eq!(upgrade_planner::plan_file::load(&plan).unwrap(), before, "a dry run writes nothing");
+    assert_eq!(
+        upgrade_planner::plan_file::load(&plan).unwrap(),
+        before,
+        "a dry run writes nothing"
+    );
     let o = run_cli(&["timings", plan.to_str().unwrap(), "--today", "2026-11-21"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let after = upgrade_planner::plan_file::load(&plan).unwrap();
     assert_eq!(after.revision, before.revision + 1);
-    let hours: Vec<(&str, f64)> = after.hop_hours.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let hours: Vec<(&str, f64)> = after
+        .hop_hours
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
     assert_eq!(hours.len(), 2);
     assert_eq!(hours[0].0, "17.5");
     assert_eq!(hours[1].0, "17.8");
@@ -345,16 +458,33 @@ fn timings_take_a_rehearsals_hop_times_as_the_estimates() {
     assert!(upgrade_planner::plan_file::backup_path(&plan).exists());
     // The estimates feed the window: the export says the hops are rehearsed.
     let md = dir.path().join("plan.md");
-    let o = run_cli(&["export", plan.to_str().unwrap(), "--markdown", md.to_str().unwrap(), "--today", "2026-11-21"]);
+    let o = run_cli(&[
+        "export",
+        plan.to_str().unwrap(),
+        "--markdown",
+        md.to_str().unwrap(),
+        "--today",
+        "2026-11-21",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.contains("rehearsed"), "{text}");
     // A production plan takes them from the rehearsal's file.
     let prod = dir.path().join("prod.upgrade-plan.json");
     std::fs::copy(TWO_HOP, &prod).unwrap();
-    let o = run_cli(&["timings", prod.to_str().unwrap(), "--from", plan.to_str().unwrap(), "--today", "2026-11-21"]);
+    let o = run_cli(&[
+        "timings",
+        prod.to_str().unwrap(),
+        "--from",
+        plan.to_str().unwrap(),
+        "--today",
+        "2026-11-21",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert_eq!(upgrade_planner::plan_file::load(&prod).unwrap().hop_hours, after.hop_hours);
+    assert_eq!(
+        upgrade_planner::plan_file::load(&prod).unwrap().hop_hours,
+        after.hop_hours
+    );
 }
 
 #[test]
@@ -364,6 +494,10 @@ fn timings_without_a_rehearsal_change_nothing() {
     let before = std::fs::read(&plan).unwrap();
     let o = run_cli(&["timings", plan.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("has no rehearsal run with a finished hop"), "{}", err(&o));
+    assert!(
+        err(&o).contains("has no rehearsal run with a finished hop"),
+        "{}",
+        err(&o)
+    );
     assert_eq!(std::fs::read(&plan).unwrap(), before);
 }

@@ -62,7 +62,10 @@ fn steps_of(h: &H, section: &str) -> Vec<String> {
 fn tick_section(h: &mut H, clock: &ManualClock, section: &str, short: &str) {
     for (i, id) in steps_of(h, section).iter().enumerate() {
         let run = &h.state().plan.runs[0];
-        if matches!(run.status_of(id), Some(StepStatus::Done | StepStatus::Skipped)) {
+        if matches!(
+            run.status_of(id),
+            Some(StepStatus::Done | StepStatus::Skipped)
+        ) {
             continue;
         }
         clock.advance(chrono::Duration::minutes(1));
@@ -103,8 +106,15 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
     clock.set(at(19, 0));
     click(&mut h, "Start the upgrade window");
     assert_eq!(h.state().plan.runs.len(), 1);
-    assert_eq!(saved(&path).runs[0].kind(), RunKind::Production, "saved at once");
-    assert!(h.query_by_label_contains("▶ Now: Start of the window").is_some());
+    assert_eq!(
+        saved(&path).runs[0].kind(),
+        RunKind::Production,
+        "saved at once"
+    );
+    assert!(
+        h.query_by_label_contains("▶ Now: Start of the window")
+            .is_some()
+    );
 
     tick_section(&mut h, &clock, "start", "Start");
 
@@ -118,9 +128,14 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
     let failed = run.latest(&first).unwrap();
     assert_eq!(failed.status(), Some(StepStatus::Failed));
     assert_eq!(failed.note.as_deref(), Some("dnf lock held"));
-    assert_eq!(failed.at, "2026-12-12T19:20:00Z", "the time comes from the clock");
+    assert_eq!(
+        failed.at, "2026-12-12T19:20:00Z",
+        "the time comes from the clock"
+    );
     // A failed step is still the one to do; it is ticked once fixed.
-    assert!(matches!(position(&h.state().run.view.as_ref().unwrap().sheet, &h.state().plan.runs[0]), Position::Step { step, .. } if step == first));
+    assert!(
+        matches!(position(&h.state().run.view.as_ref().unwrap().sheet, &h.state().plan.runs[0]), Position::Step { step, .. } if step == first)
+    );
     tick_section(&mut h, &clock, "hop1", "Hop 1");
 
     // The next hop is locked until the gate says go.
@@ -130,16 +145,33 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
     paste_at_gate(&mut h, "Hop 1", "3\n");
     let gate = saved(&path).runs[0].gate("hop1").cloned().unwrap();
     assert_eq!(gate.verdict(), Some(GateVerdict::NoGo));
-    assert!(gate.reasons[0].contains("3 batched background migrations"), "{:?}", gate.reasons);
-    assert!(h.query_by_label_contains("NO-GO at Sat 12 Dec 20:45").is_some());
-    assert!(h.query_by_label("Done: Hop 2 step 1").is_none(), "still locked");
+    assert!(
+        gate.reasons[0].contains("3 batched background migrations"),
+        "{:?}",
+        gate.reasons
+    );
+    assert!(
+        h.query_by_label_contains("NO-GO at Sat 12 Dec 20:45")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label("Done: Hop 2 step 1").is_none(),
+        "still locked"
+    );
 
     clock.set(at(20, 0));
     paste_at_gate(&mut h, "Hop 1", "0");
     let gate = saved(&path).runs[0].gate("hop1").cloned().unwrap();
     assert_eq!(gate.verdict(), Some(GateVerdict::Go));
-    assert_eq!(saved(&path).runs[0].gates.len(), 2, "both readings are kept");
-    assert!(h.query_by_label_contains("GO at Sat 12 Dec 21:00").is_some());
+    assert_eq!(
+        saved(&path).runs[0].gates.len(),
+        2,
+        "both readings are kept"
+    );
+    assert!(
+        h.query_by_label_contains("GO at Sat 12 Dec 21:00")
+            .is_some()
+    );
 
     // Two steps of hop 2, then the app goes away (a crash, a closed laptop).
     tick_section_partly(&mut h, &clock, "Hop 2", 2);
@@ -156,14 +188,23 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
     let view = h.state().run.view.as_ref().unwrap();
     assert_eq!(view.run, Some(0), "the open run is resumed");
     let pos = position(&view.sheet, &h.state().plan.runs[0]);
-    assert!(matches!(&pos, Position::Step { section, .. } if section == "hop2"), "{pos:?}");
-    assert!(h.query_by_label("Done: Hop 2 step 1").is_none(), "step 1 is already done");
+    assert!(
+        matches!(&pos, Position::Step { section, .. } if section == "hop2"),
+        "{pos:?}"
+    );
+    assert!(
+        h.query_by_label("Done: Hop 2 step 1").is_none(),
+        "step 1 is already done"
+    );
     assert!(h.query_by_label("Done: Hop 2 step 3").is_some());
 
     // Before the go/no-go time: no warning, no rollback shown.
     clock.set(at(20, 30));
     h.run();
-    assert!(h.query_by_label_contains("continuing leaves less time than the rollback needs").is_none());
+    assert!(
+        h.query_by_label_contains("continuing leaves less time than the rollback needs")
+            .is_none()
+    );
     assert!(h.query_by_label("Start the rollback").is_none());
     // Past it (22:31 in Berlin): said plainly, with the rollback section.
     clock.set(at(21, 31));
@@ -173,7 +214,10 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
             .is_some(),
         "the rollback warning"
     );
-    assert!(h.query_by_label_contains("Rollback to GitLab 17.3.7").is_some());
+    assert!(
+        h.query_by_label_contains("Rollback to GitLab 17.3.7")
+            .is_some()
+    );
     assert!(h.query_by_label("Start the rollback").is_some());
     // Every command of the rollback is one click from the clipboard.
     click(&mut h, "Copy the command: rollback step 1");
@@ -186,7 +230,10 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
         .copied
         .clone();
     assert_eq!(copied.len(), 1);
-    assert!(copied[0].starts_with("sudo gitlab-ctl stop puma"), "{copied:?}");
+    assert!(
+        copied[0].starts_with("sudo gitlab-ctl stop puma"),
+        "{copied:?}"
+    );
 }
 
 /// Tick the first `n` steps of a hop.
@@ -208,7 +255,9 @@ fn run_mode_needs_a_saved_plan_and_comes_back_to_the_wizard() {
     h.run();
     click(&mut h, "Open run mode…");
     assert!(h.state().run.view.is_none());
-    assert!(matches!(&h.state().dialog, Some(upgrade_planner::ui::app::Dialog::Error { message, .. }) if message.contains("unsaved changes")));
+    assert!(
+        matches!(&h.state().dialog, Some(upgrade_planner::ui::app::Dialog::Error { message, .. }) if message.contains("unsaved changes"))
+    );
     h.state_mut().dialog = None;
     h.state_mut().plan.contact.as_mut().unwrap().name = Some("Ada Admin".into());
     h.run();
@@ -218,7 +267,10 @@ fn run_mode_needs_a_saved_plan_and_comes_back_to_the_wizard() {
     assert_eq!(saved(&path).runs[0].kind(), RunKind::Rehearsal);
     click(&mut h, "◀ Back to the plan");
     assert!(h.state().run.view.is_none());
-    assert!(!h.state().is_dirty(), "the log is saved; nothing is left unsaved");
+    assert!(
+        !h.state().is_dirty(),
+        "the log is saved; nothing is left unsaved"
+    );
     assert_eq!(h.state().step, Step::Review);
 }
 
@@ -232,13 +284,27 @@ fn a_skip_needs_its_reason() {
     click(&mut h, "Start the upgrade window");
     click(&mut h, "Skip: Start step 1");
     click(&mut h, "Record the skip");
-    assert!(h.state().plan.runs[0].events.is_empty(), "no reason, no skip");
-    let msg = h.state().run.view.as_ref().unwrap().message.clone().unwrap();
+    assert!(
+        h.state().plan.runs[0].events.is_empty(),
+        "no reason, no skip"
+    );
+    let msg = h
+        .state()
+        .run
+        .view
+        .as_ref()
+        .unwrap()
+        .message
+        .clone()
+        .unwrap();
     assert!(msg.0.contains("write what happened first"), "{msg:?}");
     click(&mut h, "Why is it skipped? (Start step 1)");
     keys(&mut h, "go/no-go agreed on the call at 19:55");
     click(&mut h, "Record the skip");
     let e = saved(&path).runs[0].events[0].clone();
     assert_eq!(e.status(), Some(StepStatus::Skipped));
-    assert_eq!(e.note.as_deref(), Some("go/no-go agreed on the call at 19:55"));
+    assert_eq!(
+        e.note.as_deref(),
+        Some("go/no-go agreed on the call at 19:55")
+    );
 }

@@ -59,11 +59,7 @@ pub(super) fn run(hop: &str, geo: bool, input: &str, o: &mut Output) -> u8 {
     for n in &result.notes {
         o.say(format_args!("  note: {n}"));
     }
-    if result.go() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    }
+    if result.go() { EXIT_OK } else { EXIT_FINDINGS }
 }
 
 /// `17`, `17.3`, `17.3.7`, `17.3.x`, `v17.3.7-ee`.
@@ -146,7 +142,15 @@ mod tests {
         for ok in ["17.3.7", "17.3", "19.5.x", "v17.3.7-ee", " 18.2.8 "] {
             assert!(looks_like_version(ok), "{ok}");
         }
-        for bad in ["", "17", "seventeen", "17.3.7.1", "17..3", "17.x", "1.2.3333333"] {
+        for bad in [
+            "",
+            "17",
+            "seventeen",
+            "17.3.7.1",
+            "17..3",
+            "17.x",
+            "1.2.3333333",
+        ] {
             assert!(!looks_like_version(bad), "{bad}");
         }
     }
@@ -154,7 +158,10 @@ mod tests {
     #[test]
     fn decodes_utf8_and_utf16_with_a_bom() {
         assert_eq!(decode(b"\xEF\xBB\xBF0\n").as_deref(), Ok("0\n"));
-        assert_eq!(decode(&[0xFF, 0xFE, b'0', 0, b'\n', 0]).as_deref(), Ok("0\n"));
+        assert_eq!(
+            decode(&[0xFF, 0xFE, b'0', 0, b'\n', 0]).as_deref(),
+            Ok("0\n")
+        );
         assert_eq!(decode(&[0xFE, 0xFF, 0, b'3']).as_deref(), Ok("3"));
         assert!(decode(&[0xFF, 0xFE, b'0']).is_err());
         assert!(decode(b"\xC3\x28").unwrap_err().contains("offset 0"));

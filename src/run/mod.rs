@@ -35,12 +35,18 @@ pub const MAX_NOTE_CHARS: usize = 2_000;
 pub enum ActionError {
     UnknownStep(String),
     /// The gate after `section` has not let on yet.
-    Locked { gate: String },
+    Locked {
+        gate: String,
+    },
     /// A skip needs its reason, a failure what failed.
     NoteRequired,
-    NoteTooLong { chars: usize },
+    NoteTooLong {
+        chars: usize,
+    },
     /// The note looks like it holds a secret (of this kind).
-    Secret { kind: &'static str },
+    Secret {
+        kind: &'static str,
+    },
     /// The run is closed.
     Finished,
 }

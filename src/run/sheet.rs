@@ -143,16 +143,18 @@ impl Sheet {
                                 after,
                                 hours,
                                 ..
-                            } if *component == dep.component && *after == dep.after => {
-                                Some(*hours)
-                            }
+                            } if *component == dep.component && *after == dep.after => Some(*hours),
                             _ => None,
                         })
                         .sum();
                     let id = format!("dep{}", k + 1);
                     let mut list = Vec::new();
                     for (g, group) in dep.groups.iter().enumerate() {
-                        list.extend(steps(&format!("{id}.{}", g + 1), &group.title, &group.steps));
+                        list.extend(steps(
+                            &format!("{id}.{}", g + 1),
+                            &group.title,
+                            &group.steps,
+                        ));
                     }
                     let backs_up = list.iter().any(|s| {
                         s.text.starts_with("Back up GitLab at")
@@ -298,9 +300,15 @@ fn hop_section(
         .filter_map(|s| s.command.as_deref())
         .flat_map(str::lines)
         .filter(|c| {
-            ["background", "BatchedMigration", "gitlab:check", "db:migrate:status", "geo:check"]
-                .iter()
-                .any(|k| c.contains(k))
+            [
+                "background",
+                "BatchedMigration",
+                "gitlab:check",
+                "db:migrate:status",
+                "geo:check",
+            ]
+            .iter()
+            .any(|k| c.contains(k))
         })
         .map(str::to_string)
         .collect();

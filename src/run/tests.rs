@@ -66,13 +66,21 @@ fn the_checklist_follows_the_runbook_with_a_gate_after_each_hop() {
     assert_eq!(s.end_version, "17.8.7");
     let hop1 = s.section("hop1").unwrap();
     assert_eq!(hop1.title, "Hop 1: 17.3.7 → 17.5.5");
-    assert_eq!(hop1.kind, SectionKind::Hop { number: 1, minor: "17.5".into() });
+    assert_eq!(
+        hop1.kind,
+        SectionKind::Hop {
+            number: 1,
+            minor: "17.5".into()
+        }
+    );
     assert_eq!(hop1.planned_hours, Some(1.0));
     let gate = hop1.gate.as_ref().unwrap();
     assert_eq!(gate.version, "17.5.5");
     assert!(!gate.geo);
     assert!(
-        gate.commands.iter().any(|c| c.contains("gitlab:check SANITIZE=true")),
+        gate.commands
+            .iter()
+            .any(|c| c.contains("gitlab:check SANITIZE=true")),
         "{:?}",
         gate.commands
     );
@@ -135,15 +143,37 @@ fn skips_and_failures_need_a_note_without_a_secret() {
     let s = sheet(&fixture());
     let mut run = Run::start(RunKind::Production, 1, at(19, 0));
     assert_eq!(
-        mark(&s, &mut run, "start.1", StepStatus::Skipped, "  ", at(19, 1)),
+        mark(
+            &s,
+            &mut run,
+            "start.1",
+            StepStatus::Skipped,
+            "  ",
+            at(19, 1)
+        ),
         Err(ActionError::NoteRequired)
     );
     assert!(matches!(
-        mark(&s, &mut run, "start.1", StepStatus::Failed, "token glpat-9xK2mQ7vR4tY8wZ1aB3cD5eF", at(19, 1)),
+        mark(
+            &s,
+            &mut run,
+            "start.1",
+            StepStatus::Failed,
+            "token glpat-9xK2mQ7vR4tY8wZ1aB3cD5eF",
+            at(19, 1)
+        ),
         Err(ActionError::Secret { .. })
     ));
     assert!(run.events.is_empty(), "nothing recorded on a refusal");
-    mark(&s, &mut run, "start.2", StepStatus::Failed, "rake aborted: Redis timeout", at(19, 2)).unwrap();
+    mark(
+        &s,
+        &mut run,
+        "start.2",
+        StepStatus::Failed,
+        "rake aborted: Redis timeout",
+        at(19, 2),
+    )
+    .unwrap();
     let e = run.latest("start.2").unwrap();
     assert_eq!(e.note.as_deref(), Some("rake aborted: Redis timeout"));
     assert_eq!(e.at, "2026-12-12T19:02:00Z");
@@ -193,22 +223,42 @@ fn the_clock_warns_before_and_after_the_deadline() {
     // after the 22:30 Berlin (21:30 UTC) go/no-go.
     let c = clock(&s, &run, at(21, 0));
     match &c.warning {
-        Some(ClockWarning::WillPassDeadline { section, expected_end, .. }) => {
+        Some(ClockWarning::WillPassDeadline {
+            section,
+            expected_end,
+            ..
+        }) => {
             assert_eq!(section, "Hop 2: 17.5.5 → 17.8.7");
             assert_eq!(*expected_end, at(22, 0));
         }
         other => panic!("{other:?}"),
     }
-    assert!(c.warning.as_ref().unwrap().message(&s).contains("continuing leaves less time than the rollback needs"));
+    assert!(
+        c.warning
+            .as_ref()
+            .unwrap()
+            .message(&s)
+            .contains("continuing leaves less time than the rollback needs")
+    );
     let c = clock(&s, &run, at(21, 31));
     assert!(matches!(c.warning, Some(ClockWarning::PastDeadline { .. })));
     let text = c.warning.as_ref().unwrap().message(&s);
-    assert!(text.contains("past the go/no-go time (Sat 12 Dec 22:30)"), "{text}");
-    assert!(text.contains("Only 1 h 29 min of the window is left and a rollback needs 1.5 h"), "{text}");
+    assert!(
+        text.contains("past the go/no-go time (Sat 12 Dec 22:30)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Only 1 h 29 min of the window is left and a rollback needs 1.5 h"),
+        "{text}"
+    );
     let c = clock(&s, &run, at(23, 5));
     assert!(matches!(c.warning, Some(ClockWarning::WindowOver { .. })));
     finish(&mut run, at(23, 6));
-    assert_eq!(clock(&s, &run, at(23, 7)).warning, None, "a closed run has nothing to decide");
+    assert_eq!(
+        clock(&s, &run, at(23, 7)).warning,
+        None,
+        "a closed run has nothing to decide"
+    );
 }
 
 #[test]
@@ -221,7 +271,11 @@ fn a_hop_planned_past_the_deadline_is_said_before_it_starts() {
     // Hop 2 (1 h) from 20:40 ends at 21:40, after the 21:30 deadline.
     let c = clock(&s, &run, at(20, 41));
     match c.warning {
-        Some(ClockWarning::WillPassDeadline { section, expected_end, deadline }) => {
+        Some(ClockWarning::WillPassDeadline {
+            section,
+            expected_end,
+            deadline,
+        }) => {
             assert_eq!(section, "Hop 2: 17.5.5 → 17.8.7");
             assert_eq!(expected_end, at(21, 40));
             assert_eq!(deadline, at(21, 30));
@@ -235,14 +289,30 @@ fn a_rollback_returns_to_the_last_backup_and_closes_with_the_run() {
     let s = sheet(&fixture());
     let mut run = Run::start(RunKind::Production, 1, at(19, 0));
     assert_eq!(rollback_version(&s, &run), "17.3.7");
-    assert_eq!(start_rollback(&s, &mut run, "", at(21, 40)), Err(ActionError::NoteRequired));
-    start_rollback(&s, &mut run, "past go/no-go, migrations still running", at(21, 40)).unwrap();
+    assert_eq!(
+        start_rollback(&s, &mut run, "", at(21, 40)),
+        Err(ActionError::NoteRequired)
+    );
+    start_rollback(
+        &s,
+        &mut run,
+        "past go/no-go, migrations still running",
+        at(21, 40),
+    )
+    .unwrap();
     let rb = run.rollback.clone().unwrap();
     assert_eq!(rb.to_version.as_deref(), Some("17.3.7"));
     assert_eq!(rb.started_at, "2026-12-12T21:40:00Z");
-    assert_eq!(clock(&s, &run, at(21, 45)).warning, None, "the decision is taken");
+    assert_eq!(
+        clock(&s, &run, at(21, 45)).warning,
+        None,
+        "the decision is taken"
+    );
     finish(&mut run, at(22, 50));
-    assert_eq!(run.rollback.unwrap().finished_at.as_deref(), Some("2026-12-12T22:50:00Z"));
+    assert_eq!(
+        run.rollback.unwrap().finished_at.as_deref(),
+        Some("2026-12-12T22:50:00Z")
+    );
 }
 
 #[test]
@@ -253,10 +323,23 @@ fn an_overridden_gate_opens_and_records_why() {
         override_gate(&s, &mut run, "hop1", "", at(20, 0)),
         Err(ActionError::NoteRequired)
     );
-    override_gate(&s, &mut run, "hop1", "Support (Ana) agreed: the one left is a no-op", at(20, 0)).unwrap();
+    override_gate(
+        &s,
+        &mut run,
+        "hop1",
+        "Support (Ana) agreed: the one left is a no-op",
+        at(20, 0),
+    )
+    .unwrap();
     assert!(run.gate_open("hop1"));
-    assert_eq!(run.gate("hop1").unwrap().verdict(), Some(GateVerdict::Overridden));
-    assert!(override_gate(&s, &mut run, "start", "x", at(20, 0)).is_err(), "no gate there");
+    assert_eq!(
+        run.gate("hop1").unwrap().verdict(),
+        Some(GateVerdict::Overridden)
+    );
+    assert!(
+        override_gate(&s, &mut run, "start", "x", at(20, 0)).is_err(),
+        "no gate there"
+    );
 }
 
 #[test]
@@ -266,8 +349,20 @@ fn the_log_is_saved_in_the_plan_file_and_comes_back_whole() {
     let mut plan = fixture();
     let s = sheet(&plan);
     let i = store::open_or_start(&mut plan, 1, RunKind::Production, at(19, 0));
-    assert_eq!(store::open_or_start(&mut plan, 1, RunKind::Rehearsal, at(19, 1)), i, "the open run is resumed");
-    mark(&s, &mut plan.runs[i], "start.1", StepStatus::Done, "", at(19, 5)).unwrap();
+    assert_eq!(
+        store::open_or_start(&mut plan, 1, RunKind::Rehearsal, at(19, 1)),
+        i,
+        "the open run is resumed"
+    );
+    mark(
+        &s,
+        &mut plan.runs[i],
+        "start.1",
+        StepStatus::Done,
+        "",
+        at(19, 5),
+    )
+    .unwrap();
     read_gate(&s, &mut plan.runs[i], "hop1", "5", at(19, 6)).unwrap();
     store::save(&path, &plan).unwrap();
     let back = crate::plan_file::load(&path).unwrap();
@@ -293,20 +388,27 @@ fn a_rehearsals_hop_times_become_the_estimates() {
     // A production run's times are never taken.
     let mut prod = run;
     prod.kind = Some(crate::plan::Open::Known(RunKind::Production));
-    prod.events.iter_mut().for_each(|e| e.at = "2026-12-12T23:59:00Z".into());
+    prod.events
+        .iter_mut()
+        .for_each(|e| e.at = "2026-12-12T23:59:00Z".into());
     plan.runs.push(prod);
     let (a, m) = built(&plan);
     let t = rehearsal::timings(&plan, &a, &m);
     // Hop 1: 19:30 → 21:13 = 1 h 43 min → 1.8 h; hop 2: 21:13 → 22:00 = 47 min → 0.8 h.
     assert_eq!(
-        t.iter().map(|x| (x.minor.as_str(), x.hours)).collect::<Vec<_>>(),
+        t.iter()
+            .map(|x| (x.minor.as_str(), x.hours))
+            .collect::<Vec<_>>(),
         [("17.5", 1.8), ("17.8", 0.8)]
     );
     let changes = rehearsal::apply(&mut plan, &t);
     assert_eq!(changes.len(), 2);
     assert_eq!(changes[0].before, None);
     assert_eq!(plan.hop_hours.get("17.5"), Some(&1.8));
-    assert!(rehearsal::apply(&mut plan, &t).is_empty(), "applied twice changes nothing");
+    assert!(
+        rehearsal::apply(&mut plan, &t).is_empty(),
+        "applied twice changes nothing"
+    );
     // The schedule now uses them: hop 1 is planned at 1.8 h, marked as rehearsed.
     let s = sheet(&plan);
     let hop1 = s.section("hop1").unwrap();

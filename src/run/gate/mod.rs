@@ -261,7 +261,11 @@ pub(crate) fn count_of(n: usize, one: &str, many: &str) -> String {
 
 /// `a, b, c and 4 more`.
 pub(crate) fn listing(items: &[String]) -> String {
-    let shown: Vec<&str> = items.iter().take(LIST_AT_MOST).map(String::as_str).collect();
+    let shown: Vec<&str> = items
+        .iter()
+        .take(LIST_AT_MOST)
+        .map(String::as_str)
+        .collect();
     let more = items.len().saturating_sub(LIST_AT_MOST);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))

@@ -248,10 +248,7 @@ fn table_reading(head: &[String], rows: &[Vec<String>], is_count: bool) -> Readi
     let named: Vec<(String, String)> = rows
         .iter()
         .map(|r| {
-            let name = match (
-                class.and_then(|c| r.get(c)),
-                table.and_then(|t| r.get(t)),
-            ) {
+            let name = match (class.and_then(|c| r.get(c)), table.and_then(|t| r.get(t))) {
                 (Some(c), Some(t)) if !t.is_empty() => format!("{c} on {t}"),
                 (Some(c), _) => c.clone(),
                 _ => r.join(" "),

@@ -35,8 +35,16 @@ fn a_zero_count_is_go_and_says_what_was_not_pasted() {
     assert!(r.go(), "{:?}", r.reasons);
     assert_eq!(r.readings.len(), 1);
     assert_eq!(r.readings[0].kind(), CheckKind::BackgroundMigrations);
-    assert!(r.notes.iter().any(|n| n.starts_with("gitlab:check: not pasted")));
-    assert!(r.notes.iter().any(|n| n.starts_with("db:migrate:status: not pasted")));
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("gitlab:check: not pasted"))
+    );
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("db:migrate:status: not pasted"))
+    );
     assert_eq!(r.check_ids(), ["background_migrations"]);
 }
 
@@ -54,7 +62,11 @@ fn queued_migrations_are_no_go_with_the_count() {
     let r = go(fixture!("bbm-count-running.txt"));
     assert!(!r.go());
     assert_eq!(r.reasons.len(), 1);
-    assert!(r.reasons[0].contains("3 batched background migrations"), "{}", r.reasons[0]);
+    assert!(
+        r.reasons[0].contains("3 batched background migrations"),
+        "{}",
+        r.reasons[0]
+    );
 }
 
 #[test]
@@ -62,7 +74,11 @@ fn a_failed_count_after_the_command_that_counts_failures() {
     let r = go(fixture!("bbm-failed-count.txt"));
     assert!(!r.go());
     assert_eq!(r.readings.len(), 2, "two counts read");
-    assert!(r.reasons[0].contains("1 failed batched background migrations"), "{:?}", r.reasons);
+    assert!(
+        r.reasons[0].contains("1 failed batched background migrations"),
+        "{:?}",
+        r.reasons
+    );
 }
 
 #[test]
@@ -70,7 +86,10 @@ fn the_status_task_of_the_merge_request_is_no_go_for_the_paused_one() {
     let r = go(fixture!("bbm-status-mr71605.txt"));
     assert!(!r.go());
     assert_eq!(r.reasons.len(), 1, "{:?}", r.reasons);
-    assert!(r.reasons[0].contains("1 migration is paused: CopyColumnUsingBackgroundMigrationJob on events"));
+    assert!(
+        r.reasons[0]
+            .contains("1 migration is paused: CopyColumnUsingBackgroundMigrationJob on events")
+    );
     assert!(r.readings[0].summary.contains("2 migrations listed"));
 }
 
@@ -86,8 +105,16 @@ fn the_status_task_names_active_and_failed_migrations() {
     let r = go(fixture!("bbm-status-active-failed.txt"));
     assert!(!r.go());
     let all = r.reasons.join("\n");
-    assert!(all.contains("1 migration is active: CopyColumnUsingBackgroundMigrationJob on push_event_payloads"), "{all}");
-    assert!(all.contains("1 migration is failed: BackfillUserDetailsFields on users"), "{all}");
+    assert!(
+        all.contains(
+            "1 migration is active: CopyColumnUsingBackgroundMigrationJob on push_event_payloads"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("1 migration is failed: BackfillUserDetailsFields on users"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -99,7 +126,11 @@ fn the_list_table_of_18_x_is_go_when_all_are_finished_or_finalized() {
     let active = text.replace("| finished ", "| active   ");
     let r = go(&active);
     assert!(!r.go());
-    assert!(r.reasons[0].contains("2 migrations are active"), "{:?}", r.reasons);
+    assert!(
+        r.reasons[0].contains("2 migrations are active"),
+        "{:?}",
+        r.reasons
+    );
 }
 
 #[test]
@@ -124,7 +155,11 @@ fn a_psql_count_is_its_value_not_its_row_count() {
 fn the_upgrade_error_names_the_migration() {
     let r = go(fixture!("upgrade-error-active.txt"));
     assert!(!r.go());
-    assert!(r.reasons[0].contains("CopyColumnUsingBackgroundMigrationJob is active"), "{:?}", r.reasons);
+    assert!(
+        r.reasons[0].contains("CopyColumnUsingBackgroundMigrationJob is active"),
+        "{:?}",
+        r.reasons
+    );
 }
 
 #[test]
@@ -154,12 +189,24 @@ fn gitlab_check_failures_are_named() {
     let text = format!("{ZERO}\n{}", fixture!("gitlab-check-sidekiq-down.txt"));
     let r = go(&text);
     assert!(!r.go());
-    assert_eq!(r.reasons, ["gitlab:check: 1 check failed: Sidekiq: Running? no."]);
+    assert_eq!(
+        r.reasons,
+        ["gitlab:check: 1 check failed: Sidekiq: Running? no."]
+    );
 
-    let r = go(&format!("{ZERO}\n{}", fixture!("gitlab-check-migrations-not-up.txt")));
-    assert_eq!(r.reasons, ["gitlab:check: 1 check failed: All migrations up? no."]);
+    let r = go(&format!(
+        "{ZERO}\n{}",
+        fixture!("gitlab-check-migrations-not-up.txt")
+    ));
+    assert_eq!(
+        r.reasons,
+        ["gitlab:check: 1 check failed: All migrations up? no."]
+    );
 
-    let r = go(&format!("{ZERO}\n{}", fixture!("gitlab-check-authorized-keys.txt")));
+    let r = go(&format!(
+        "{ZERO}\n{}",
+        fixture!("gitlab-check-authorized-keys.txt")
+    ));
     assert_eq!(
         r.reasons,
         ["gitlab:check: 1 check failed: Is authorized keys file accessible? no."]
@@ -172,7 +219,11 @@ fn a_gitlab_check_cut_off_is_no_go() {
     let cut = &full[..full.find("Redis version").unwrap()];
     let r = go(&format!("{ZERO}\n{cut}"));
     assert!(!r.go());
-    assert!(r.reasons[0].contains("stops inside \"Checking GitLab App ...\""), "{:?}", r.reasons);
+    assert!(
+        r.reasons[0].contains("stops inside \"Checking GitLab App ...\""),
+        "{:?}",
+        r.reasons
+    );
 }
 
 #[test]
@@ -181,28 +232,51 @@ fn colour_codes_do_not_hide_a_failure() {
         "{ZERO}\nChecking Sidekiq ...\n\nSidekiq: ... Running? ... \u{1b}[31mno\u{1b}[0m\n  Try fixing it:\n  start it\n\nChecking Sidekiq ... Finished\n"
     );
     let r = go(&text);
-    assert_eq!(r.reasons, ["gitlab:check: 1 check failed: Sidekiq: Running? no."]);
+    assert_eq!(
+        r.reasons,
+        ["gitlab:check: 1 check failed: Sidekiq: Running? no."]
+    );
 }
 
 #[test]
 fn geo_check() {
-    let r = go(&format!("{ZERO}\n{}", fixture!("geo-check-primary-pass.txt")));
+    let r = go(&format!(
+        "{ZERO}\n{}",
+        fixture!("geo-check-primary-pass.txt")
+    ));
     assert!(r.go(), "{:?}", r.reasons);
     assert!(r.readings.iter().any(|x| x.kind() == CheckKind::GeoCheck));
-    let r = go(&format!("{ZERO}\n{}", fixture!("geo-check-secondary-fail.txt")));
+    let r = go(&format!(
+        "{ZERO}\n{}",
+        fixture!("geo-check-secondary-fail.txt")
+    ));
     assert!(!r.go());
     assert_eq!(r.reasons.len(), 1, "{:?}", r.reasons);
     assert!(r.reasons[0].starts_with("gitlab:geo:check: 3 checks failed: Database replication enabled? no, Database replication working? no, * Can connect to the primary node no"), "{:?}", r.reasons);
     // Geo used and not pasted: listed.
-    let r = judge(ZERO, &Requirements { hop: None, geo: true }).unwrap();
-    assert!(r.notes.iter().any(|n| n.starts_with("gitlab:geo:check: not pasted")));
+    let r = judge(
+        ZERO,
+        &Requirements {
+            hop: None,
+            geo: true,
+        },
+    )
+    .unwrap();
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("gitlab:geo:check: not pasted"))
+    );
 }
 
 #[test]
 fn db_migrate_status() {
     let r = go(&format!("{ZERO}\n{}", fixture!("db-migrate-status-up.txt")));
     assert!(r.go(), "{:?}", r.reasons);
-    let r = go(&format!("{ZERO}\n{}", fixture!("db-migrate-status-down.txt")));
+    let r = go(&format!(
+        "{ZERO}\n{}",
+        fixture!("db-migrate-status-down.txt")
+    ));
     assert!(!r.go());
     assert!(r.reasons[0].contains("2 migrations are down (not run): 20140415124820 Limits to mysql, 20140416074002 Add index on iid"), "{:?}", r.reasons);
 }
@@ -210,8 +284,14 @@ fn db_migrate_status() {
 #[test]
 fn services_down() {
     assert!(go(&format!("{ZERO}\n{}", fixture!("gitlab-ctl-status.txt"))).go());
-    let r = go(&format!("{ZERO}\n{}", fixture!("gitlab-ctl-status-sidekiq-down.txt")));
-    assert_eq!(r.reasons, ["gitlab-ctl status: 1 service is not running: sidekiq (down)."]);
+    let r = go(&format!(
+        "{ZERO}\n{}",
+        fixture!("gitlab-ctl-status-sidekiq-down.txt")
+    ));
+    assert_eq!(
+        r.reasons,
+        ["gitlab-ctl status: 1 service is not running: sidekiq (down)."]
+    );
     let normally_down = "down: mattermost: 10s, normally down\nrun: puma: (pid 1) 9s";
     assert!(go(&format!("{ZERO}\n{normally_down}")).go());
 }
@@ -239,30 +319,50 @@ fn outputs_pasted_together_are_all_read() {
         fixture!("gitlab-ctl-status.txt"),
     ]
     .join("\n");
-    let r = judge(&text, &Requirements { hop: None, geo: true }).unwrap();
+    let r = judge(
+        &text,
+        &Requirements {
+            hop: None,
+            geo: true,
+        },
+    )
+    .unwrap();
     assert!(r.go(), "{:?}", r.reasons);
     assert!(r.notes.is_empty(), "{:?}", r.notes);
     assert_eq!(
         r.check_ids(),
-        ["background_migrations", "gitlab_check", "db_migrate_status", "geo_check", "gitlab_ctl_status"]
+        [
+            "background_migrations",
+            "gitlab_check",
+            "db_migrate_status",
+            "geo_check",
+            "gitlab_ctl_status"
+        ]
     );
 }
 
 #[test]
 fn nothing_known_is_an_error_not_a_verdict() {
     assert_eq!(judge("", &Requirements::default()), Err(GateError::Empty));
-    assert_eq!(judge(" \n\t ", &Requirements::default()), Err(GateError::Empty));
+    assert_eq!(
+        judge(" \n\t ", &Requirements::default()),
+        Err(GateError::Empty)
+    );
     assert_eq!(
         judge("hello world\nall good here", &Requirements::default()),
         Err(GateError::Unrecognised)
     );
     let big = "x".repeat(MAX_GATE_BYTES + 1);
-    assert!(matches!(judge(&big, &Requirements::default()), Err(GateError::TooLarge { .. })));
+    assert!(matches!(
+        judge(&big, &Requirements::default()),
+        Err(GateError::TooLarge { .. })
+    ));
 }
 
 #[test]
 fn reasons_are_one_line_and_hold_no_secret() {
-    let text = "Database: main\nactive     | Evil\u{7} glpat-9xK2mQ7vR4tY8wZ1aB3cD5eF,table,col,[]\n";
+    let text =
+        "Database: main\nactive     | Evil\u{7} glpat-9xK2mQ7vR4tY8wZ1aB3cD5eF,table,col,[]\n";
     let r = go(text);
     assert!(!r.go());
     for reason in &r.reasons {

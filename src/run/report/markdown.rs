@@ -110,7 +110,13 @@ fn run_section(o: &mut String, run: &RunReport) {
         let _ = writeln!(o, "Nothing was recorded.");
     }
     for e in &run.events {
-        let _ = write!(o, "- {} — **{}**: {}", esc(&e.at), esc(&e.what), esc(&e.text));
+        let _ = write!(
+            o,
+            "- {} — **{}**: {}",
+            esc(&e.at),
+            esc(&e.what),
+            esc(&e.text)
+        );
         if let Some(n) = &e.note {
             let _ = write!(o, " — _{}_", esc(n));
         }

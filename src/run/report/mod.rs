@@ -207,9 +207,10 @@ fn run_report(plan: &Plan, analysis: &Analysis, model: &ExportModel, run: &Run) 
     let kind = run.kind().label().to_string();
     let mut report = RunReport {
         kind,
-        window: sheet
-            .as_ref()
-            .map_or_else(|| format!("Window {window} (no longer in the plan)"), |s| s.title.clone()),
+        window: sheet.as_ref().map_or_else(
+            || format!("Window {window} (no longer in the plan)"),
+            |s| s.title.clone(),
+        ),
         started: run.started().map(local),
         finished: run.finished().map(local),
         outcome: String::new(),
@@ -229,7 +230,7 @@ fn run_report(plan: &Plan, analysis: &Analysis, model: &ExportModel, run: &Run) 
             .map(|(a, b)| duration_text(b - a)),
         time_planned: String::new(),
         times: Vec::new(),
-        events: events(run, &local),
+        events: events(run, sheet.as_ref(), &local),
         failed: Vec::new(),
         skipped: Vec::new(),
         deviations: Vec::new(),
@@ -286,11 +287,18 @@ fn fill_from_sheet(
             .planned_hours
             .zip(actual.filter(|_| t.progress == Progress::Done))
             .map(|(p, a)| duration_text(chrono::Duration::minutes(((a - p) * 60.0).round() as i64)))
-            .map(|d| if d.starts_with('-') { d } else { format!("+{d}") });
+            .map(|d| {
+                if d.starts_with('-') {
+                    d
+                } else {
+                    format!("+{d}")
+                }
+            });
         report.times.push(TimeRow {
             title: section.title.clone(),
             planned: section.planned_hours.map(hours),
-            actual: actual.map(|a| duration_text(chrono::Duration::minutes((a * 60.0).round() as i64))),
+            actual: actual
+                .map(|a| duration_text(chrono::Duration::minutes((a * 60.0).round() as i64))),
             difference,
             state: match t.progress {
                 Progress::Done => "done",
@@ -326,7 +334,11 @@ fn fill_from_sheet(
 }
 
 /// Every step event and gate reading, in time order.
-fn events(run: &Run, local: &dyn Fn(DateTime<Utc>) -> String) -> Vec<EventRow> {
+fn events(
+    run: &Run,
+    sheet: Option<&Sheet>,
+    local: &dyn Fn(DateTime<Utc>) -> String,
+) -> Vec<EventRow> {
     let mut rows: Vec<(Option<DateTime<Utc>>, EventRow)> = Vec::new();
     for e in &run.events {
         rows.push((
@@ -346,9 +358,19 @@ fn events(run: &Run, local: &dyn Fn(DateTime<Utc>) -> String) -> Vec<EventRow> {
             EventRow {
                 at: g.time().map_or_else(|| clean(&g.at), local),
                 what: format!("gate {verdict}"),
-                text: format!("Gate after {} ({})", clean(&g.after), clean(&g.version)),
+                text: format!(
+                    "Gate after {}",
+                    sheet.map_or_else(
+                        || format!("{} ({})", clean(&g.after), clean(&g.version)),
+                        |s| section_title(s, &g.after)
+                    )
+                ),
                 note: (!g.reasons.is_empty()).then(|| {
-                    g.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>().join(" ")
+                    g.reasons
+                        .iter()
+                        .map(|r| clean(r))
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 }),
             },
         ));
@@ -423,9 +445,28 @@ fn deviations(
     };
     let times = section_times(sheet, run);
     for (section, t) in sheet.sections.iter().zip(&times) {
-        let (Some(p), Progress::Done) = (section.planned_hours, t.progress) else {
+        let Some(p) = section.planned_hours else {
             continue;
         };
+        if t.progress == Progress::Running
+            && let (Some(f), Some(a)) = (
+                run.finished(),
+                t.actual_hours(run.finished().unwrap_or_default()),
+            )
+            && a > p
+        {
+            out.push(format!(
+                "{} was under way for {} (planned {}) when the run was closed at {}.",
+                section.title,
+                duration_text(chrono::Duration::minutes((a * 60.0).round() as i64)),
+                hours(p),
+                local(f)
+            ));
+            continue;
+        }
+        if t.progress != Progress::Done {
+            continue;
+        }
         let Some(a) = t.actual_hours(t.finished.unwrap_or_default()) else {
             continue;
         };
@@ -461,7 +502,11 @@ fn deviations(
             Some(GateVerdict::Overridden) => out.push(format!(
                 "The gate after {} was passed without a go ({}).",
                 section_title(sheet, &g.after),
-                g.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>().join(" ")
+                g.reasons
+                    .iter()
+                    .map(|r| clean(r))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )),
             _ => {}
         }
@@ -482,7 +527,10 @@ fn deviations(
         ));
     }
     if report.rollback.is_some() {
-        out.push(format!("A rollback to {} happened.", report.reached_version));
+        out.push(format!(
+            "A rollback to {} happened.",
+            report.reached_version
+        ));
     } else if run.finished().is_some() && report.reached_version != report.planned_version {
         out.push(format!(
             "The window was to end on {}; it ended on {}.",

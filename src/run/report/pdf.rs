@@ -41,7 +41,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>, ExportError> {
 
 fn info(r: &Report) -> PdfInfo {
     PdfInfo {
-        title: format!("GitLab upgrade report {}: {}", r.upgrade_line, r.organization),
+        title: format!(
+            "GitLab upgrade report {}: {}",
+            r.upgrade_line, r.organization
+        ),
         subject: format!("Run log of plan {} revision {}", r.plan_id, r.revision),
         author: String::new(),
         tool: r.tool.clone(),
@@ -63,16 +66,34 @@ fn info(r: &Report) -> PdfInfo {
 pub fn layout(r: &Report, fonts: &Fonts) -> Document {
     let (w, h) = r.paper.size_mm();
     let mut flow = Flow::new(fonts, Geometry::for_paper(w, h));
-    flow.heading("GitLab upgrade report", 18.0, HEAD, 0, Some("top"), 30.0, None);
-    flow.paragraph(&[Span::bold(r.upgrade_line.clone()).color(PURPLE)], 12.0, 0.0);
+    flow.heading(
+        "GitLab upgrade report",
+        18.0,
+        HEAD,
+        0,
+        Some("top"),
+        30.0,
+        None,
+    );
+    flow.paragraph(
+        &[Span::bold(r.upgrade_line.clone()).color(PURPLE)],
+        12.0,
+        0.0,
+    );
     flow.gap(2.0);
-    let mut facts = vec![("Organization".to_string(), vec![Span::plain(r.organization.clone())])];
+    let mut facts = vec![(
+        "Organization".to_string(),
+        vec![Span::plain(r.organization.clone())],
+    )];
     if let Some(t) = &r.ticket {
         facts.push(("Ticket".into(), vec![Span::plain(t.clone())]));
     }
     facts.push((
         "Plan".into(),
-        vec![Span::plain(format!("{} · revision {}", r.plan_id, r.revision))],
+        vec![Span::plain(format!(
+            "{} · revision {}",
+            r.plan_id, r.revision
+        ))],
     ));
     facts.push((
         "Generated".into(),
@@ -84,7 +105,11 @@ pub fn layout(r: &Report, fonts: &Fonts) -> Document {
     ));
     flow.key_values(&facts, 32.0, BODY, GREY);
     flow.gap(2.0);
-    flow.paragraph(&[Span::bold(r.summary.clone()).color(HEAD)], BODY + 1.0, 0.0);
+    flow.paragraph(
+        &[Span::bold(r.summary.clone()).color(HEAD)],
+        BODY + 1.0,
+        0.0,
+    );
     for run in &r.runs {
         run_pages(&mut flow, run);
     }
@@ -94,9 +119,14 @@ pub fn layout(r: &Report, fonts: &Fonts) -> Document {
 }
 
 fn heading(flow: &mut Flow<'_>, text: &str, size: f32, level: u8) {
+    heading_kept(flow, text, size, level, 14.0);
+}
+
+/// A heading kept on one page with the next `keep` millimetres (the start of its table).
+fn heading_kept(flow: &mut Flow<'_>, text: &str, size: f32, level: u8, keep: f32) {
     flow.gap(if level == 0 { 5.0 } else { 2.5 });
     let rule = (level == 0).then_some(PURPLE);
-    flow.heading(text, size, HEAD, level, None, 14.0, rule);
+    flow.heading(text, size, HEAD, level, None, keep, rule);
     flow.gap(1.0);
 }
 
@@ -129,17 +159,26 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
         _ => AMBER,
     };
     let rollback = match &run.rollback {
-        Some(rb) => vec![Span::bold("yes").color(RED), Span::plain(format!(
-            ": started {} to {} ({}){}",
-            rb.started,
-            rb.to_version,
-            rb.reason,
-            rb.finished.as_deref().map(|f| format!(", ended {f}")).unwrap_or_default()
-        ))],
+        Some(rb) => vec![
+            Span::bold("yes").color(RED),
+            Span::plain(format!(
+                ": started {} to {} ({}){}",
+                rb.started,
+                rb.to_version,
+                rb.reason,
+                rb.finished
+                    .as_deref()
+                    .map(|f| format!(", ended {f}"))
+                    .unwrap_or_default()
+            )),
+        ],
         None => plain("no"),
     };
     let rows = vec![
-        ("Outcome".to_string(), vec![Span::bold(run.outcome.clone()).color(outcome_color)]),
+        (
+            "Outcome".to_string(),
+            vec![Span::bold(run.outcome.clone()).color(outcome_color)],
+        ),
         (
             "Versions".into(),
             plain(&format!(
@@ -155,7 +194,10 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
                 run.finished.as_deref().unwrap_or("still open")
             )),
         ),
-        ("Time used".into(), plain(run.time_used.as_deref().unwrap_or("—"))),
+        (
+            "Time used".into(),
+            plain(run.time_used.as_deref().unwrap_or("—")),
+        ),
         ("Planned".into(), plain(&run.time_planned)),
         ("Rollback".into(), rollback),
     ];
@@ -169,7 +211,6 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
         flow.bullets(&items, BODY, 0.0, AMBER);
     }
     if !run.times.is_empty() {
-        heading(flow, "Time used against the plan", H2, 1);
         let rows = run
             .times
             .iter()
@@ -184,15 +225,24 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
                 fill: None,
             })
             .collect();
-        flow.table(&table(
-            &[("Part", 4.0), ("Planned", 1.2), ("Actual", 1.4), ("Difference", 1.4), ("State", 1.3)],
+        let t = table(
+            &[
+                ("Part", 4.0),
+                ("Planned", 1.2),
+                ("Actual", 1.4),
+                ("Difference", 1.4),
+                ("State", 1.3),
+            ],
             rows,
-        ));
+        );
+        let keep = flow.table_lead(&t);
+        heading_kept(flow, "Time used against the plan", H2, 1, keep);
+        flow.table(&t);
     }
     notes(flow, "Failed steps", &run.failed, RED_BG);
     notes(flow, "Skipped steps", &run.skipped, AMBER_BG);
-    heading(flow, "What was done when", H2, 1);
     if run.events.is_empty() {
+        heading(flow, "What was done when", H2, 1);
         flow.paragraph(&plain("Nothing was recorded."), BODY, 0.0);
         return;
     }
@@ -213,17 +263,19 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
             },
         })
         .collect();
-    flow.table(&table(
+    let t = table(
         &[("When", 1.5), ("What", 1.2), ("Step", 4.5), ("Note", 2.8)],
         rows,
-    ));
+    );
+    let keep = flow.table_lead(&t);
+    heading_kept(flow, "What was done when", H2, 1, keep);
+    flow.table(&t);
 }
 
 fn notes(flow: &mut Flow<'_>, title: &str, rows: &[NoteRow], fill: Rgb) {
     if rows.is_empty() {
         return;
     }
-    heading(flow, title, H2, 1);
     let rows = rows
         .iter()
         .map(|n| TableRow {
@@ -239,14 +291,24 @@ fn notes(flow: &mut Flow<'_>, title: &str, rows: &[NoteRow], fill: Rgb) {
             fill: Some(fill),
         })
         .collect();
-    flow.table(&table(
+    let t = table(
         &[("When", 1.5), ("Step", 4.5), ("Note", 2.8), ("Then", 1.6)],
         rows,
-    ));
+    );
+    let keep = flow.table_lead(&t);
+    heading_kept(flow, title, H2, 1, keep);
+    flow.table(&t);
 }
 
 /// Text runs with font fallback at a baseline.
-fn runs(fonts: &Fonts, text: &str, style: Style, color: Rgb, x: f32, base: f32) -> (Vec<Item>, f32) {
+fn runs(
+    fonts: &Fonts,
+    text: &str,
+    style: Style,
+    color: Rgb,
+    x: f32,
+    base: f32,
+) -> (Vec<Item>, f32) {
     let mut x0 = x;
     let items = fonts
         .runs(text, style)
@@ -273,7 +335,10 @@ fn runs(fonts: &Fonts, text: &str, style: Style, color: Rgb, x: f32, base: f32) 
 fn furniture(doc: &mut Document, r: &Report, fonts: &Fonts) {
     let g = doc.geometry;
     let n = doc.pages.len();
-    let head = format!("{} · GitLab upgrade report {}", r.organization, r.upgrade_line);
+    let head = format!(
+        "{} · GitLab upgrade report {}",
+        r.organization, r.upgrade_line
+    );
     let head: String = head.chars().take(110).collect();
     for (i, page) in doc.pages.iter_mut().enumerate() {
         let base = g.margin_top + 4.6;

@@ -38,7 +38,17 @@ pub fn show(ui: &mut Ui, view: &mut RunView, run: &Run, commands: &mut Vec<Comma
                 for (i, step) in section.steps.iter().enumerate() {
                     let current = matches!(&pos, Position::Step { step: s, .. } if *s == step.id);
                     let enabled = locked.is_none() && !closed;
-                    step_row(ui, view, run, section, i + 1, step, current, enabled, commands);
+                    step_row(
+                        ui,
+                        view,
+                        run,
+                        section,
+                        i + 1,
+                        step,
+                        current,
+                        enabled,
+                        commands,
+                    );
                 }
             });
         if section.gate.is_some() {
@@ -68,11 +78,19 @@ fn section_title(run: &Run, section: &Section) -> String {
             format!(
                 " · planned {}{}",
                 crate::export::hours(h),
-                if section.rehearsed { " (rehearsed)" } else { "" }
+                if section.rehearsed {
+                    " (rehearsed)"
+                } else {
+                    ""
+                }
             )
         })
         .unwrap_or_default();
-    let mark = if done == section.steps.len() { "✔ " } else { "" };
+    let mark = if done == section.steps.len() {
+        "✔ "
+    } else {
+        ""
+    };
     format!(
         "{mark}{} ({done}/{} done{planned})",
         section.title,
@@ -159,9 +177,7 @@ fn step_row(
                 let label = format!("Done: {who}");
                 let b = ui.add(egui::Button::new(if current { "✔ Done" } else { "✔" }));
                 let b = b.on_hover_text("Tick it: the time is recorded");
-                b.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
-                });
+                b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
                 if b.clicked() {
                     commands.push(Command::Run(RunCommand::Done(step.id.clone())));
                 }
@@ -175,15 +191,16 @@ fn step_row(
             if open.is_some() {
                 let label = format!("Reopen: {who}");
                 let b = ui.small_button("↺ Reopen");
-                b.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
-                });
+                b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
                 if b.clicked() {
                     commands.push(Command::Run(RunCommand::Reopen(step.id.clone())));
                 }
             }
         });
-        if enabled && let Some((id, kind)) = view.note_open.clone() && id == step.id {
+        if enabled
+            && let Some((id, kind)) = view.note_open.clone()
+            && id == step.id
+        {
             note_editor(ui, view, step, kind, &who, commands);
         }
     });
@@ -248,7 +265,9 @@ pub fn command_block(ui: &mut Ui, cmd: &str, who: &str, commands: &mut Vec<Comma
         let label = format!("Copy the command: {who}");
         let b = ui.small_button("Copy");
         b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-        if b.on_hover_text("Copy the command to the clipboard").clicked() {
+        if b.on_hover_text("Copy the command to the clipboard")
+            .clicked()
+        {
             commands.push(Command::CopyText(cmd.to_string()));
         }
         egui::Frame::new()
@@ -264,10 +283,15 @@ pub fn command_block(ui: &mut Ui, cmd: &str, who: &str, commands: &mut Vec<Comma
 fn end_of_run(ui: &mut Ui, view: &RunView, run: &Run, pos: &Position, commands: &mut Vec<Command>) {
     ui.separator();
     if run.finished().is_some() {
-        ui.label(RichText::new(format!(
-            "The run was closed at {}.",
-            run.finished().map(|t| view.sheet.local(t)).unwrap_or_default()
-        )).strong());
+        ui.label(
+            RichText::new(format!(
+                "The run was closed at {}.",
+                run.finished()
+                    .map(|t| view.sheet.local(t))
+                    .unwrap_or_default()
+            ))
+            .strong(),
+        );
         ui.horizontal_wrapped(|ui| {
             if ui.button("Copy the report (Markdown)").clicked() {
                 commands.push(Command::Run(RunCommand::CopyReport));
@@ -275,7 +299,9 @@ fn end_of_run(ui: &mut Ui, view: &RunView, run: &Run, pos: &Position, commands: 
             if run.kind() == crate::run::RunKind::Rehearsal
                 && ui
                     .button("Use these hop times as the plan's estimates")
-                    .on_hover_text("The plan's hop_hours take the measured times; the plan is saved")
+                    .on_hover_text(
+                        "The plan's hop_hours take the measured times; the plan is saved",
+                    )
                     .clicked()
             {
                 commands.push(Command::Run(RunCommand::TakeTimings));

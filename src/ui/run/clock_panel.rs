@@ -24,7 +24,11 @@ pub fn show(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
     };
     row(
         ui,
-        if run.finished().is_some() { "Closed" } else { "Now" },
+        if run.finished().is_some() {
+            "Closed"
+        } else {
+            "Now"
+        },
         sheet.local(c.now),
         None,
     );
@@ -54,12 +58,22 @@ pub fn show(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
         };
         row(ui, "Go/no-go", sheet.local(d), color);
         if to.num_minutes() < 0 {
-            row(ui, "Go/no-go passed", format!("{} ago", duration_text(-to)), color);
+            row(
+                ui,
+                "Go/no-go passed",
+                format!("{} ago", duration_text(-to)),
+                color,
+            );
         } else {
             row(ui, "Until go/no-go", duration_text(to), color);
         }
     }
-    row(ui, "Rollback needs", crate::export::hours(t.rollback_hours), None);
+    row(
+        ui,
+        "Rollback needs",
+        crate::export::hours(t.rollback_hours),
+        None,
+    );
     row(
         ui,
         "Work left (planned)",

@@ -128,6 +128,13 @@ impl WizardApp {
         }
     }
 
+    /// Write the log; once written, say `message`.
+    fn save_and_say(&mut self, message: String, severity: Severity) {
+        if self.save_log() {
+            self.say(message, severity);
+        }
+    }
+
     fn start_run(&mut self, kind: RunKind) {
         let now = self.run.clock.now();
         let Some(view) = self.run.view.as_deref() else {
@@ -177,9 +184,7 @@ impl WizardApp {
         });
         match done {
             Some(Ok(at)) => {
-                if self.save_log() {
-                    self.say(format!("Step {} at {at}.", status.label()), Severity::Info);
-                }
+                self.save_and_say(format!("Step {} at {at}.", status.label()), Severity::Info);
             }
             Some(Err(e)) => self.say(format!("Not recorded: {e}."), Severity::Error),
             None => {}
@@ -189,29 +194,20 @@ impl WizardApp {
     fn read_gate(&mut self, section: &str) {
         let result = self.with_run(|sheet, run, view, now| {
             let paste = view.gate_text.get(section).cloned().unwrap_or_default();
-            let r = run::read_gate(sheet, run, section, &paste, now).map_err(|e| {
-                format!("The outputs could not be read: {e}.")
-            });
+            let r = run::read_gate(sheet, run, section, &paste, now)
+                .map_err(|e| format!("The outputs could not be read: {e}."));
             view.gate_results.insert(section.to_string(), r.clone());
             view.scroll_to_current = r.as_ref().is_ok_and(crate::run::gate::GateResult::go);
             r
         });
         match result {
-            Some(Ok(r)) => {
-                if self.save_log() {
-                    let msg = if r.go() {
-                        "Gate: GO. The next step may start.".to_string()
-                    } else {
-                        format!("Gate: NO-GO ({} reason(s)).", r.reasons.len())
-                    };
-                    let sev = if r.go() {
-                        Severity::Info
-                    } else {
-                        Severity::Error
-                    };
-                    self.say(msg, sev);
-                }
+            Some(Ok(r)) if r.go() => {
+                self.save_and_say("Gate: GO. The next step may start.".into(), Severity::Info);
             }
+            Some(Ok(r)) => self.save_and_say(
+                format!("Gate: NO-GO ({} reason(s)).", r.reasons.len()),
+                Severity::Error,
+            ),
             Some(Err(e)) => self.say(e, Severity::Error),
             None => {}
         }
@@ -223,14 +219,10 @@ impl WizardApp {
             run::override_gate(sheet, run, section, &reason, now)
         });
         match result {
-            Some(Ok(())) => {
-                if self.save_log() {
-                    self.say(
-                        "The gate was passed without a go; the report lists it.".into(),
-                        Severity::Warning,
-                    );
-                }
-            }
+            Some(Ok(())) => self.save_and_say(
+                "The gate was passed without a go; the report lists it.".into(),
+                Severity::Warning,
+            ),
             Some(Err(e)) => self.say(format!("Not recorded: {e}."), Severity::Error),
             None => {}
         }
@@ -242,14 +234,10 @@ impl WizardApp {
             run::start_rollback(sheet, run, &reason, now)
         });
         match result {
-            Some(Ok(())) => {
-                if self.save_log() {
-                    self.say(
-                        "Rollback started: follow the rollback steps, then close the run.".into(),
-                        Severity::Warning,
-                    );
-                }
-            }
+            Some(Ok(())) => self.save_and_say(
+                "Rollback started: follow the rollback steps, then close the run.".into(),
+                Severity::Warning,
+            ),
             Some(Err(e)) => self.say(format!("Not recorded: {e}."), Severity::Error),
             None => {}
         }

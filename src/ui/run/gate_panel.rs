@@ -31,7 +31,10 @@ pub fn show(
         None => ui.visuals().widgets.noninteractive.bg_stroke.color,
     };
     let shown = egui::Frame::new()
-        .stroke(egui::Stroke::new(if current { 2.0 } else { 1.0 }, frame_color))
+        .stroke(egui::Stroke::new(
+            if current { 2.0 } else { 1.0 },
+            frame_color,
+        ))
         .inner_margin(8.0)
         .corner_radius(4.0)
         .show(ui, |ui| {
@@ -61,18 +64,23 @@ pub fn show(
             let open = verdict.is_some_and(GateVerdict::opens);
             if !open_to_input || (open && !current) {
                 if !open_to_input && verdict.is_none() && run.finished().is_none() {
-                    ui.label(RichText::new("Its checks come once the gates before it say go.").weak());
+                    ui.label(
+                        RichText::new("Its checks come once the gates before it say go.").weak(),
+                    );
                 }
                 return;
             }
             if !current && verdict.is_none() {
-                ui.label(
-                    RichText::new("Run the checks once the hop's steps are done.").weak(),
-                );
+                ui.label(RichText::new("Run the checks once the hop's steps are done.").weak());
             }
             ui.label("Run these and paste what they print (all of it, one after the other):");
             for (i, cmd) in spec.commands.iter().enumerate() {
-                command_block(ui, cmd, &format!("gate after {who}, check {}", i + 1), commands);
+                command_block(
+                    ui,
+                    cmd,
+                    &format!("gate after {who}, check {}", i + 1),
+                    commands,
+                );
             }
             paste_box(ui, view, section, &who, commands);
             if let Some(result) = view.gate_results.get(&section.id) {

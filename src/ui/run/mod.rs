@@ -155,7 +155,11 @@ pub fn show(app: &mut WizardApp, ui: &mut Ui) {
     // A closed run's clock stops when it was closed.
     let clock = run.map(|r| crate::run::timing::clock(&view.sheet, r, r.finished().unwrap_or(now)));
     let rolling_back = run.is_some_and(|r| r.rollback.is_some() && r.finished().is_none());
-    if rolling_back || clock.as_ref().is_some_and(crate::run::timing::ClockState::rollback_warning) {
+    if rolling_back
+        || clock
+            .as_ref()
+            .is_some_and(crate::run::timing::ClockState::rollback_warning)
+    {
         view.show_rollback = true;
         if !view.warned {
             // The first time: the rollback comes into view, not the next step.
@@ -165,7 +169,13 @@ pub fn show(app: &mut WizardApp, ui: &mut Ui) {
         }
     }
     egui::Panel::top("run-top").show(ui, |ui| {
-        top_bar(ui, view, run, &mut app.commands, app.plan.windows.len().max(1));
+        top_bar(
+            ui,
+            view,
+            run,
+            &mut app.commands,
+            app.plan.windows.len().max(1),
+        );
         if let Some(c) = &clock
             && let Some(w) = &c.warning
         {
@@ -207,7 +217,8 @@ pub fn show(app: &mut WizardApp, ui: &mut Ui) {
         .map_or(std::time::Duration::from_secs(60), |d| {
             d.min(std::time::Duration::from_secs(60))
         });
-    ui.ctx().request_repaint_after(wake.max(std::time::Duration::from_secs(1)));
+    ui.ctx()
+        .request_repaint_after(wake.max(std::time::Duration::from_secs(1)));
 }
 
 fn top_bar(
@@ -251,7 +262,9 @@ fn now_line(ui: &mut Ui, view: &RunView, run: &crate::run::Run) {
     let text = match position(&view.sheet, run) {
         _ if run.finished().is_some() => format!(
             "The run was closed at {}{}. Copy the report for the ticket at the end of the page.",
-            run.finished().map(|t| view.sheet.local(t)).unwrap_or_default(),
+            run.finished()
+                .map(|t| view.sheet.local(t))
+                .unwrap_or_default(),
             run.rollback
                 .as_ref()
                 .and_then(|r| r.to_version.as_deref())
@@ -270,7 +283,11 @@ fn now_line(ui: &mut Ui, view: &RunView, run: &crate::run::Run) {
                 .and_then(|s| s.steps.iter().position(|st| st.id == step))
                 .map_or(0, |i| i + 1);
             let total = s.map_or(0, |s| s.steps.len());
-            let text = view.sheet.step(&step).map(|s| s.text.as_str()).unwrap_or("");
+            let text = view
+                .sheet
+                .step(&step)
+                .map(|s| s.text.as_str())
+                .unwrap_or("");
             format!(
                 "▶ Now: {} — step {n} of {total}: {text}",
                 s.map(|s| s.title.as_str()).unwrap_or("")
@@ -352,7 +369,10 @@ fn start_page(
         .filter(|(_, r)| usize::try_from(r.window).ok() == Some(s.window) && r.finished().is_some())
         .map(|(i, _)| i)
         .collect();
-    if let Some(last) = closed.last().and_then(|i| plan.runs.get(*i).map(|r| (*i, r))) {
+    if let Some(last) = closed
+        .last()
+        .and_then(|i| plan.runs.get(*i).map(|r| (*i, r)))
+    {
         ui.label(format!(
             "{} earlier run(s) of this window are closed; a new one starts empty.",
             closed.len()
@@ -360,7 +380,10 @@ fn start_page(
         ui.horizontal_wrapped(|ui| {
             let when = last.1.finished().map(|t| s.local(t)).unwrap_or_default();
             if ui
-                .button(format!("View the last run ({}, closed {when})", last.1.kind().label()))
+                .button(format!(
+                    "View the last run ({}, closed {when})",
+                    last.1.kind().label()
+                ))
                 .clicked()
             {
                 commands.push(Command::Run(RunCommand::View(last.0)));
