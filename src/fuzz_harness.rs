@@ -220,7 +220,11 @@ pub fn gate_output(data: &[u8]) {
     if let Ok(after) = gate::judge(&more, &req) {
         assert!(!after.go(), "go with 3 migrations still queued pasted last");
     }
-    // The gate's record in a run, through the plan file.
+    gate_record_survives(&result);
+}
+
+/// The gate's record in a run, through the plan file: saved, reloaded unchanged, no secret.
+fn gate_record_survives(result: &crate::run::gate::GateResult) {
     let mut plan = Plan::default();
     let mut run = crate::run::Run::start(crate::run::RunKind::Production, 1, generated_at());
     run.gates.push(crate::run::GateRecord {

@@ -98,16 +98,33 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
     let clock = ManualClock::at(at(18, 55));
     let mut h = open(dir.path(), &path, &clock);
     assert_eq!(h.state().step, Step::Review);
+    start_from_review(&mut h, &clock, &path);
+    tick_section(&mut h, &clock, "start", "Start");
+    fail_with_a_typed_note(&mut h, &clock, &path);
+    tick_section(&mut h, &clock, "hop1", "Hop 1");
+    gate_no_go_then_go(&mut h, &clock, &path);
 
-    // Reached from the Review step; nothing starts before the user says which run it is.
-    click(&mut h, "Open run mode…");
+    // Two steps of hop 2, then the app goes away (a crash, a closed laptop).
+    tick_section_partly(&mut h, &clock, "Hop 2", 2);
+    let before = h.state().plan.runs.clone();
+    assert!(before[0].events.len() > 10);
+    drop(h);
+
+    let mut h = restart(dir.path(), &path, &clock);
+    assert_eq!(h.state().plan.runs, before, "every tick is kept");
+    rollback_warning_past_go_no_go(&mut h, &clock);
+}
+
+/// From the Review step: run mode opens, and nothing starts before the user says which run.
+fn start_from_review(h: &mut H, clock: &ManualClock, path: &Path) {
+    click(h, "Open run mode…");
     assert!(h.state().run.view.is_some());
     assert!(h.state().plan.runs.is_empty());
     clock.set(at(19, 0));
-    click(&mut h, "Start the upgrade window");
+    click(h, "Start the upgrade window");
     assert_eq!(h.state().plan.runs.len(), 1);
     assert_eq!(
-        saved(&path).runs[0].kind(),
+        saved(path).runs[0].kind(),
         RunKind::Production,
         "saved at once"
     );
@@ -115,16 +132,16 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
         h.query_by_label_contains("▶ Now: Start of the window")
             .is_some()
     );
+}
 
-    tick_section(&mut h, &clock, "start", "Start");
-
-    // Hop 1: the first step fails, with a note typed key by key.
+/// Hop 1's first step fails, with a note typed key by key; it stays the step to do.
+fn fail_with_a_typed_note(h: &mut H, clock: &ManualClock, path: &Path) {
     clock.set(at(19, 20));
-    let first = steps_of(&h, "hop1")[0].clone();
-    click(&mut h, "Failed: Hop 1 step 1");
-    keys(&mut h, "dnf lock held");
-    click(&mut h, "Record the failure");
-    let run = &saved(&path).runs[0];
+    let first = steps_of(h, "hop1")[0].clone();
+    click(h, "Failed: Hop 1 step 1");
+    keys(h, "dnf lock held");
+    click(h, "Record the failure");
+    let run = &saved(path).runs[0];
     let failed = run.latest(&first).unwrap();
     assert_eq!(failed.status(), Some(StepStatus::Failed));
     assert_eq!(failed.note.as_deref(), Some("dnf lock held"));
@@ -132,18 +149,19 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
         failed.at, "2026-12-12T19:20:00Z",
         "the time comes from the clock"
     );
-    // A failed step is still the one to do; it is ticked once fixed.
+    let view = h.state().run.view.as_ref().unwrap();
     assert!(
-        matches!(position(&h.state().run.view.as_ref().unwrap().sheet, &h.state().plan.runs[0]), Position::Step { step, .. } if step == first)
+        matches!(position(&view.sheet, &h.state().plan.runs[0]), Position::Step { step, .. } if step == first)
     );
-    tick_section(&mut h, &clock, "hop1", "Hop 1");
+}
 
-    // The next hop is locked until the gate says go.
+/// The next hop is locked until the gate says go: no-go on a pasted 3, go on a pasted 0.
+fn gate_no_go_then_go(h: &mut H, clock: &ManualClock, path: &Path) {
     assert!(h.query_by_label("Done: Hop 2 step 1").is_none());
     assert!(h.query_by_label("Locked: Hop 2: 17.5.5 → 17.8.7 waits for the gate after Hop 1: 17.3.7 → 17.5.5 to say go.").is_some());
     clock.set(at(19, 45));
-    paste_at_gate(&mut h, "Hop 1", "3\n");
-    let gate = saved(&path).runs[0].gate("hop1").cloned().unwrap();
+    paste_at_gate(h, "Hop 1", "3\n");
+    let gate = saved(path).runs[0].gate("hop1").cloned().unwrap();
     assert_eq!(gate.verdict(), Some(GateVerdict::NoGo));
     assert!(
         gate.reasons[0].contains("3 batched background migrations"),
@@ -160,31 +178,22 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
     );
 
     clock.set(at(20, 0));
-    paste_at_gate(&mut h, "Hop 1", "0");
-    let gate = saved(&path).runs[0].gate("hop1").cloned().unwrap();
+    paste_at_gate(h, "Hop 1", "0");
+    let gate = saved(path).runs[0].gate("hop1").cloned().unwrap();
     assert_eq!(gate.verdict(), Some(GateVerdict::Go));
-    assert_eq!(
-        saved(&path).runs[0].gates.len(),
-        2,
-        "both readings are kept"
-    );
+    assert_eq!(saved(path).runs[0].gates.len(), 2, "both readings are kept");
     assert!(
         h.query_by_label_contains("GO at Sat 12 Dec 21:00")
             .is_some()
     );
+}
 
-    // Two steps of hop 2, then the app goes away (a crash, a closed laptop).
-    tick_section_partly(&mut h, &clock, "Hop 2", 2);
-    let before = h.state().plan.runs.clone();
-    assert!(before[0].events.len() > 10);
-    drop(h);
-
-    // Restarted with `--run`: the same run, every tick kept, the same step next.
-    let mut h = open(dir.path(), &path, &clock);
+/// A new app on the same file, opened in run mode as `--run` does: the same run, resumed.
+fn restart(dir: &Path, path: &Path, clock: &ManualClock) -> H {
+    let mut h = open(dir, path, clock);
     h.state_mut().commands.push(Command::Run(RunCommand::Enter));
     h.run();
     h.run();
-    assert_eq!(h.state().plan.runs, before);
     let view = h.state().run.view.as_ref().unwrap();
     assert_eq!(view.run, Some(0), "the open run is resumed");
     let pos = position(&view.sheet, &h.state().plan.runs[0]);
@@ -197,8 +206,12 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
         "step 1 is already done"
     );
     assert!(h.query_by_label("Done: Hop 2 step 3").is_some());
+    h
+}
 
-    // Before the go/no-go time: no warning, no rollback shown.
+/// No warning before the go/no-go time; past it, said plainly, with the rollback section and
+/// its commands one click from the clipboard.
+fn rollback_warning_past_go_no_go(h: &mut H, clock: &ManualClock) {
     clock.set(at(20, 30));
     h.run();
     assert!(
@@ -206,7 +219,7 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
             .is_none()
     );
     assert!(h.query_by_label("Start the rollback").is_none());
-    // Past it (22:31 in Berlin): said plainly, with the rollback section.
+    // 22:31 in Berlin.
     clock.set(at(21, 31));
     h.run();
     assert!(
@@ -219,8 +232,7 @@ fn a_two_hop_window_from_ticks_to_the_rollback_warning() {
             .is_some()
     );
     assert!(h.query_by_label("Start the rollback").is_some());
-    // Every command of the rollback is one click from the clipboard.
-    click(&mut h, "Copy the command: rollback step 1");
+    click(h, "Copy the command: rollback step 1");
     let copied = h
         .state()
         .platform

@@ -216,6 +216,37 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             o.json(&schema_json());
             EXIT_OK
         }
+        Command::Export {
+            plan,
+            pdf,
+            markdown,
+            json,
+            paper,
+            draft,
+            redact_hosts,
+            today,
+        } => {
+            let request = export::ExportRequest {
+                plan,
+                pdf,
+                markdown,
+                json,
+                paper: Paper::parse(&paper).unwrap_or_default(),
+                draft,
+                redact_hosts,
+                today,
+            };
+            export::run(&request, o)
+        }
+        cmd @ (Command::Gate { .. } | Command::Report { .. } | Command::Timings { .. }) => {
+            upgrade_day(cmd, o)
+        }
+    }
+}
+
+/// The upgrade day's commands: `gate`, `report`, `timings`.
+fn upgrade_day(cmd: Command, o: &mut Output) -> u8 {
+    match cmd {
         Command::Gate { hop, geo, input } => gate::run(&hop, geo, &input, o),
         Command::Report {
             plan,
@@ -247,28 +278,7 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             },
             o,
         ),
-        Command::Export {
-            plan,
-            pdf,
-            markdown,
-            json,
-            paper,
-            draft,
-            redact_hosts,
-            today,
-        } => {
-            let request = export::ExportRequest {
-                plan,
-                pdf,
-                markdown,
-                json,
-                paper: Paper::parse(&paper).unwrap_or_default(),
-                draft,
-                redact_hosts,
-                today,
-            };
-            export::run(&request, o)
-        }
+        _ => EXIT_INPUT,
     }
 }
 

@@ -58,20 +58,7 @@ pub(super) fn run(r: &TimingsRequest, o: &mut Output) -> u8 {
         return EXIT_INPUT;
     }
     let changes = rehearsal::apply(&mut plan, &timings);
-    for t in &timings {
-        let change = changes.iter().find(|c| c.minor == t.minor);
-        o.say(format_args!(
-            "  {:<6} {:>5} h  ({}){}",
-            t.minor,
-            format!("{:.1}", t.hours),
-            t.version,
-            match change.map(|c| c.before) {
-                Some(Some(b)) => format!(", was {b} h"),
-                Some(None) => ", was the estimate".to_string(),
-                None => ", unchanged".to_string(),
-            }
-        ));
-    }
+    list(&timings, &changes, o);
     if changes.is_empty() {
         o.say(format_args!(
             "{}: the estimates already are the rehearsal's; nothing to change",
@@ -87,17 +74,46 @@ pub(super) fn run(r: &TimingsRequest, o: &mut Output) -> u8 {
         ));
         return EXIT_OK;
     }
+    save(r, source_path, &mut plan, changes.len(), o)
+}
+
+/// Each hop's measured time and what it replaces.
+fn list(timings: &[rehearsal::HopTiming], changes: &[rehearsal::Change], o: &mut Output) {
+    for t in timings {
+        let change = changes.iter().find(|c| c.minor == t.minor);
+        o.say(format_args!(
+            "  {:<6} {:>5} h  ({}){}",
+            t.minor,
+            format!("{:.1}", t.hours),
+            t.version,
+            match change.map(|c| c.before) {
+                Some(Some(b)) => format!(", was {b} h"),
+                Some(None) => ", was the estimate".to_string(),
+                None => ", unchanged".to_string(),
+            }
+        ));
+    }
+}
+
+/// Write the plan with its new estimates (a new revision; the previous file kept as `.bak`).
+fn save(
+    r: &TimingsRequest,
+    source_path: &std::path::Path,
+    plan: &mut crate::plan::Plan,
+    changed: usize,
+    o: &mut Output,
+) -> u8 {
     let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     plan.revision = plan.next_revision();
     plan.updated_at = Some(now);
-    if let Err(e) = plan_file::save(&r.plan, &plan) {
+    if let Err(e) = plan_file::save(&r.plan, plan) {
         o.warn(format_args!("{NAME}: {e}"));
         return EXIT_INPUT;
     }
     o.say(format_args!(
         "{}: {} taken from the rehearsal in {} (revision {}; the previous file is kept as {})",
         r.plan.display(),
-        crate::export::count(changes.len(), "estimate", "estimates"),
+        crate::export::count(changed, "estimate", "estimates"),
         source_path.display(),
         plan.revision,
         plan_file::backup_path(&r.plan).display()

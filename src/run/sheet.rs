@@ -133,69 +133,12 @@ impl Sheet {
                     };
                     hop_section(model, row, hop, geo)
                 }
-                RunbookEntry::Dependency(dep) => {
-                    let planned: f64 = row
-                        .entries
-                        .iter()
-                        .filter_map(|e| match e {
-                            TimelineRow::Step {
-                                component,
-                                after,
-                                hours,
-                                ..
-                            } if *component == dep.component && *after == dep.after => Some(*hours),
-                            _ => None,
-                        })
-                        .sum();
-                    let id = format!("dep{}", k + 1);
-                    let mut list = Vec::new();
-                    for (g, group) in dep.groups.iter().enumerate() {
-                        list.extend(steps(
-                            &format!("{id}.{}", g + 1),
-                            &group.title,
-                            &group.steps,
-                        ));
-                    }
-                    let backs_up = list.iter().any(|s| {
-                        s.text.starts_with("Back up GitLab at")
-                            || s.text.starts_with("Snapshot every node at")
-                    });
-                    Section {
-                        id,
-                        title: dep.title.clone(),
-                        kind: SectionKind::Dependency,
-                        version_after: running.clone(),
-                        planned_hours: (planned > 0.0).then_some(planned),
-                        rehearsed: false,
-                        backup_version: backs_up.then(|| running.clone()),
-                        steps: list,
-                        gate: None,
-                    }
-                }
+                RunbookEntry::Dependency(dep) => dependency_section(row, dep, k, &running),
             };
             running = section.version_after.clone();
             sections.push(section);
         }
-        let end = if window == count {
-            &model.runbook.after
-        } else {
-            &rb.end
-        };
-        sections.push(Section {
-            id: "end".into(),
-            title: if window == count {
-                "After the last hop".into()
-            } else {
-                format!("End of the window (GitLab {running})")
-            },
-            kind: SectionKind::End,
-            version_after: running.clone(),
-            planned_hours: None,
-            rehearsed: false,
-            backup_version: None,
-            steps: steps("end", "End", end),
-            gate: None,
-        });
+        sections.push(end_section(model, rb, window == count, &running));
         let time_zone = plan
             .windows
             .get(window - 1)
@@ -247,6 +190,79 @@ impl Sheet {
             Some(tz) => t.with_timezone(&tz).format("%a %-d %b %H:%M").to_string(),
             None => t.format("%a %-d %b %H:%M UTC").to_string(),
         }
+    }
+}
+
+/// A dependency step (the `k`-th entry of the window), done while `running` runs.
+fn dependency_section(
+    row: &crate::export::WindowRow,
+    dep: &crate::export::RunbookDependency,
+    k: usize,
+    running: &str,
+) -> Section {
+    let planned: f64 = row
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            TimelineRow::Step {
+                component,
+                after,
+                hours,
+                ..
+            } if *component == dep.component && *after == dep.after => Some(*hours),
+            _ => None,
+        })
+        .sum();
+    let id = format!("dep{}", k + 1);
+    let mut list = Vec::new();
+    for (g, group) in dep.groups.iter().enumerate() {
+        list.extend(steps(
+            &format!("{id}.{}", g + 1),
+            &group.title,
+            &group.steps,
+        ));
+    }
+    let backs_up = list.iter().any(|s| {
+        s.text.starts_with("Back up GitLab at") || s.text.starts_with("Snapshot every node at")
+    });
+    Section {
+        id,
+        title: dep.title.clone(),
+        kind: SectionKind::Dependency,
+        version_after: running.to_string(),
+        planned_hours: (planned > 0.0).then_some(planned),
+        rehearsed: false,
+        backup_version: backs_up.then(|| running.to_string()),
+        steps: list,
+        gate: None,
+    }
+}
+
+/// What ends the window: the runbook's end of window, or what follows the last hop.
+fn end_section(
+    model: &ExportModel,
+    rb: &crate::export::RunbookWindow,
+    last: bool,
+    running: &str,
+) -> Section {
+    Section {
+        id: "end".into(),
+        title: if last {
+            "After the last hop".into()
+        } else {
+            format!("End of the window (GitLab {running})")
+        },
+        kind: SectionKind::End,
+        version_after: running.to_string(),
+        planned_hours: None,
+        rehearsed: false,
+        backup_version: None,
+        steps: steps(
+            "end",
+            "End",
+            if last { &model.runbook.after } else { &rb.end },
+        ),
+        gate: None,
     }
 }
 

@@ -35,113 +35,129 @@ fn header(l: &str) -> Option<(String, bool)> {
         .map(|name| (name.trim().to_string(), false))
 }
 
-pub(super) fn sections(lines: &mut Lines) -> Vec<(usize, Reading)> {
-    let mut app = Tally::default();
-    let mut geo = Tally::default();
-    // The section being read (not the "GitLab subtasks" wrapper), and where it began.
-    let mut open: Option<String> = None;
-    let mut wrapper_open = false;
-    let mut last: Option<(String, String)> = None;
-    for i in 0..lines.text.len() {
-        if lines.used[i] {
-            continue;
-        }
-        let l = lines.text[i].clone();
-        let in_geo = open.as_deref() == Some("Geo");
-        if let Some((name, finished)) = header(&l) {
-            lines.used[i] = true;
-            let t = if name == "Geo" { &mut geo } else { &mut app };
-            t.first.get_or_insert(i);
-            t.headed = true;
-            if name == "GitLab subtasks" {
-                wrapper_open = !finished;
-                continue;
+/// Where the reading is: the section open (not the "GitLab subtasks" wrapper), and the last
+/// check line seen (what a `Try fixing it:` refers to).
+#[derive(Default)]
+struct Reader {
+    app: Tally,
+    geo: Tally,
+    open: Option<String>,
+    wrapper_open: bool,
+    last: Option<(String, String)>,
+}
+
+impl Reader {
+    fn tally(&mut self, geo: bool) -> &mut Tally {
+        if geo { &mut self.geo } else { &mut self.app }
+    }
+
+    /// A `Checking <Name> ...` line (or its `... Finished`).
+    fn header(&mut self, i: usize, name: String, finished: bool) {
+        let t = self.tally(name == "Geo");
+        t.first.get_or_insert(i);
+        t.headed = true;
+        self.last = None;
+        if name == "GitLab subtasks" {
+            self.wrapper_open = !finished;
+        } else if finished {
+            if self.open.as_deref() == Some(name.as_str()) {
+                self.open = None;
             }
-            if finished {
-                if open.as_deref() == Some(name.as_str()) {
-                    open = None;
-                }
-            } else {
-                if let Some(prev) = open.take() {
-                    let t = if prev == "Geo" { &mut geo } else { &mut app };
-                    t.cut_off.push(prev);
-                }
-                open = Some(name);
+        } else {
+            if let Some(prev) = self.open.take() {
+                self.tally(prev == "Geo").cut_off.push(prev);
             }
-            last = None;
-            continue;
+            self.open = Some(name);
         }
-        let inside = open.is_some() || wrapper_open;
-        let t = if in_geo { &mut geo } else { &mut app };
+    }
+
+    /// `Try fixing it:`: the check before it failed (or only warned).
+    fn fix_advice(&mut self, i: usize, geo: bool) {
+        let last = self.last.take();
+        let t = self.tally(geo);
+        t.first.get_or_insert(i);
+        match last {
+            Some((q, a)) if a.eq_ignore_ascii_case("warning") => t.warned.push(q),
+            Some((q, a)) => t.failed.push(format!("{q} {a}")),
+            None => t.failed.push("a check (see the output)".to_string()),
+        }
+    }
+
+    /// A check line inside a section; `next` is the line after it.
+    fn check(&mut self, l: &str, next: Option<&String>, geo: bool) {
         let trimmed = l.trim();
-        if trimmed == "Try fixing it:" {
-            lines.used[i] = true;
-            t.first.get_or_insert(i);
-            if let Some((q, a)) = last.take() {
-                if a.eq_ignore_ascii_case("warning") {
-                    t.warned.push(q);
-                } else {
-                    t.failed.push(format!("{q} {a}"));
-                }
-            } else {
-                t.failed.push("a check (see the output)".to_string());
-            }
-            continue;
-        }
-        if trimmed.starts_with("rake aborted!") {
-            lines.used[i] = true;
-            if inside || t.headed {
-                t.aborted = true;
-            }
-            continue;
-        }
-        if !inside {
-            // Outside a section only a failure is taken (a partial paste of gitlab:check).
-            if let Some(c) = check_line(&l)
-                && !trimmed.starts_with("Trying to fix")
-            {
-                last = Some(c);
-            }
-            continue;
-        }
-        lines.used[i] = true;
         if trimmed.starts_with("Trying to fix error automatically") {
-            continue;
+            return;
         }
-        let Some((q, mut a)) = check_line(&l) else {
-            continue;
+        let Some((q, mut a)) = check_line(l) else {
+            return;
         };
         // `All migrations up? ... ` with its answer on the next line.
         if a.is_empty()
-            && let Some(next) = lines.text.get(i + 1)
+            && let Some(next) = next
         {
             let w = next.trim();
             if !w.is_empty() && !w.contains(' ') && !w.contains("...") {
                 a = w.to_string();
             }
         }
+        let t = self.tally(geo);
         t.checks += 1;
         let lower = a.to_ascii_lowercase();
-        if lower.starts_with("exception") || lower.contains("failed") {
+        let failed = lower.starts_with("exception")
+            || lower.contains("failed")
+            || (q.starts_with("* Can connect to") && lower == "no");
+        if failed {
             t.failed.push(format!("{q} {a}"));
-            last = None;
-            continue;
+            self.last = None;
+        } else {
+            self.last = Some((q, a));
         }
-        if q.starts_with("* Can connect to") && lower == "no" {
-            t.failed.push(format!("{q} no"));
-            last = None;
-            continue;
-        }
-        last = Some((q, a));
     }
-    if let Some(name) = open {
-        let t = if name == "Geo" { &mut geo } else { &mut app };
-        t.cut_off.push(name);
+}
+
+pub(super) fn sections(lines: &mut Lines) -> Vec<(usize, Reading)> {
+    let mut r = Reader::default();
+    for i in 0..lines.text.len() {
+        if lines.used[i] {
+            continue;
+        }
+        let l = lines.text[i].clone();
+        let geo = r.open.as_deref() == Some("Geo");
+        if let Some((name, finished)) = header(&l) {
+            lines.used[i] = true;
+            r.header(i, name, finished);
+            continue;
+        }
+        let inside = r.open.is_some() || r.wrapper_open;
+        let trimmed = l.trim();
+        if trimmed == "Try fixing it:" {
+            lines.used[i] = true;
+            r.fix_advice(i, geo);
+        } else if trimmed.starts_with("rake aborted!") {
+            lines.used[i] = true;
+            let t = r.tally(geo);
+            t.aborted |= inside || t.headed;
+        } else if inside {
+            lines.used[i] = true;
+            r.check(&l, lines.text.get(i + 1), geo);
+        } else if let Some(c) = check_line(&l)
+            && !trimmed.starts_with("Trying to fix")
+        {
+            // Outside a section only a failure is taken (a partial paste of gitlab:check).
+            r.last = Some(c);
+        }
+    }
+    if let Some(name) = r.open.take() {
+        r.tally(name == "Geo").cut_off.push(name);
     }
     let mut out = Vec::new();
-    for (kind, t) in [(CheckKind::GitlabCheck, app), (CheckKind::GeoCheck, geo)] {
-        if let Some(r) = reading(kind, &t) {
-            out.push((t.first.unwrap_or(0), r));
+    for (kind, t) in [
+        (CheckKind::GitlabCheck, r.app),
+        (CheckKind::GeoCheck, r.geo),
+    ] {
+        if let Some(reading) = reading(kind, &t) {
+            out.push((t.first.unwrap_or(0), reading));
         }
     }
     out

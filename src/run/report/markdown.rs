@@ -31,6 +31,14 @@ pub fn render(r: &Report) -> String {
 }
 
 fn run_section(o: &mut String, run: &RunReport) {
+    run_table(o, run);
+    deviations_and_times(o, run);
+    notes(o, "Failed steps", &run.failed);
+    notes(o, "Skipped steps", &run.skipped);
+    events(o, run);
+}
+
+fn run_table(o: &mut String, run: &RunReport) {
     let _ = writeln!(o);
     let _ = writeln!(o, "## {}: {}", esc(&run.kind), esc(&run.window));
     let _ = writeln!(o);
@@ -74,6 +82,9 @@ fn run_section(o: &mut String, run: &RunReport) {
     } else {
         row("Rollback", "no");
     }
+}
+
+fn deviations_and_times(o: &mut String, run: &RunReport) {
     let _ = writeln!(o);
     let _ = writeln!(o, "### Deviations from the plan");
     let _ = writeln!(o);
@@ -101,8 +112,9 @@ fn run_section(o: &mut String, run: &RunReport) {
             );
         }
     }
-    notes(o, "Failed steps", &run.failed);
-    notes(o, "Skipped steps", &run.skipped);
+}
+
+fn events(o: &mut String, run: &RunReport) {
     let _ = writeln!(o);
     let _ = writeln!(o, "### What was done when");
     let _ = writeln!(o);

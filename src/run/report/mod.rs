@@ -438,48 +438,12 @@ fn deviations(
     sheet: Option<&Sheet>,
     local: &dyn Fn(DateTime<Utc>) -> String,
 ) -> Vec<String> {
-    let mut out = Vec::new();
     let Some(sheet) = sheet else {
-        out.push("The plan no longer has this window: the run cannot be compared with it.".into());
-        return out;
+        return vec![
+            "The plan no longer has this window: the run cannot be compared with it.".into(),
+        ];
     };
-    let times = section_times(sheet, run);
-    for (section, t) in sheet.sections.iter().zip(&times) {
-        let Some(p) = section.planned_hours else {
-            continue;
-        };
-        if t.progress == Progress::Running
-            && let (Some(f), Some(a)) = (
-                run.finished(),
-                t.actual_hours(run.finished().unwrap_or_default()),
-            )
-            && a > p
-        {
-            out.push(format!(
-                "{} was under way for {} (planned {}) when the run was closed at {}.",
-                section.title,
-                duration_text(chrono::Duration::minutes((a * 60.0).round() as i64)),
-                hours(p),
-                local(f)
-            ));
-            continue;
-        }
-        if t.progress != Progress::Done {
-            continue;
-        }
-        let Some(a) = t.actual_hours(t.finished.unwrap_or_default()) else {
-            continue;
-        };
-        // A quarter over the plan and at least a quarter of an hour.
-        if a > p * 1.25 && a - p >= 0.25 {
-            out.push(format!(
-                "{} took {}, planned {}.",
-                section.title,
-                duration_text(chrono::Duration::minutes((a * 60.0).round() as i64)),
-                hours(p)
-            ));
-        }
-    }
+    let mut out = overruns(run, sheet, local);
     if !report.failed.is_empty() {
         out.push(format!(
             "{} failed (see below).",
@@ -492,25 +456,7 @@ fn deviations(
             crate::export::count(report.skipped.len(), "step", "steps")
         ));
     }
-    for g in &run.gates {
-        match g.verdict() {
-            Some(GateVerdict::NoGo) => out.push(format!(
-                "The gate after {} said no-go at {}.",
-                section_title(sheet, &g.after),
-                g.time().map_or_else(|| clean(&g.at), local)
-            )),
-            Some(GateVerdict::Overridden) => out.push(format!(
-                "The gate after {} was passed without a go ({}).",
-                section_title(sheet, &g.after),
-                g.reasons
-                    .iter()
-                    .map(|r| clean(r))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )),
-            _ => {}
-        }
-    }
+    out.extend(gate_deviations(run, sheet, local));
     if let (Some(f), Some(d)) = (run.finished(), sheet.times.deadline)
         && f > d
     {
@@ -536,6 +482,76 @@ fn deviations(
             "The window was to end on {}; it ended on {}.",
             report.planned_version, report.reached_version
         ));
+    }
+    out
+}
+
+fn minutes_text(hours: f64) -> String {
+    duration_text(chrono::Duration::minutes((hours * 60.0).round() as i64))
+}
+
+/// Parts that took a quarter longer than planned (and at least a quarter of an hour more), and
+/// the part under way past its plan when the run was closed.
+fn overruns(run: &Run, sheet: &Sheet, local: &dyn Fn(DateTime<Utc>) -> String) -> Vec<String> {
+    let mut out = Vec::new();
+    for (section, t) in sheet.sections.iter().zip(section_times(sheet, run)) {
+        let Some(p) = section.planned_hours else {
+            continue;
+        };
+        match (t.progress, run.finished()) {
+            (Progress::Running, Some(f)) => {
+                if let Some(a) = t.actual_hours(f).filter(|a| *a > p) {
+                    out.push(format!(
+                        "{} was under way for {} (planned {}) when the run was closed at {}.",
+                        section.title,
+                        minutes_text(a),
+                        hours(p),
+                        local(f)
+                    ));
+                }
+            }
+            (Progress::Done, _) => {
+                let a = t.actual_hours(t.finished.unwrap_or_default());
+                if let Some(a) = a.filter(|a| *a > p * 1.25 && a - p >= 0.25) {
+                    out.push(format!(
+                        "{} took {}, planned {}.",
+                        section.title,
+                        minutes_text(a),
+                        hours(p)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Gates that said no-go, and gates passed without a go.
+fn gate_deviations(
+    run: &Run,
+    sheet: &Sheet,
+    local: &dyn Fn(DateTime<Utc>) -> String,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for g in &run.gates {
+        match g.verdict() {
+            Some(GateVerdict::NoGo) => out.push(format!(
+                "The gate after {} said no-go at {}.",
+                section_title(sheet, &g.after),
+                g.time().map_or_else(|| clean(&g.at), local)
+            )),
+            Some(GateVerdict::Overridden) => out.push(format!(
+                "The gate after {} was passed without a go ({}).",
+                section_title(sheet, &g.after),
+                g.reasons
+                    .iter()
+                    .map(|r| clean(r))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+            _ => {}
+        }
     }
     out
 }

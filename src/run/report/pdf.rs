@@ -151,8 +151,8 @@ fn plain(s: &str) -> Vec<Span> {
     vec![Span::plain(s.to_string())]
 }
 
-fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
-    heading(flow, &format!("{}: {}", run.kind, run.window), H1, 0);
+/// Outcome, versions, times and rollback as label and value rows.
+fn run_facts(run: &RunReport) -> Vec<(String, Vec<Span>)> {
     let outcome_color = match run.outcome.as_str() {
         "finished" => GREEN,
         "rolled back" => RED,
@@ -201,8 +201,12 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
         ("Planned".into(), plain(&run.time_planned)),
         ("Rollback".into(), rollback),
     ];
-    flow.key_values(&rows, 32.0, BODY, GREY);
+    rows
+}
 
+fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
+    heading(flow, &format!("{}: {}", run.kind, run.window), H1, 0);
+    flow.key_values(&run_facts(run), 32.0, BODY, GREY);
     heading(flow, "Deviations from the plan", H2, 1);
     if run.deviations.is_empty() {
         flow.paragraph(&plain("None: the window went as planned."), BODY, 0.0);
@@ -241,6 +245,11 @@ fn run_pages(flow: &mut Flow<'_>, run: &RunReport) {
     }
     notes(flow, "Failed steps", &run.failed, RED_BG);
     notes(flow, "Skipped steps", &run.skipped, AMBER_BG);
+    events(flow, run);
+}
+
+/// What was done when, in time order.
+fn events(flow: &mut Flow<'_>, run: &RunReport) {
     if run.events.is_empty() {
         heading(flow, "What was done when", H2, 1);
         flow.paragraph(&plain("Nothing was recorded."), BODY, 0.0);

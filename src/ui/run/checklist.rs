@@ -156,45 +156,9 @@ fn step_row(
             command_block(ui, cmd, &who, commands);
         }
         ui.horizontal_wrapped(|ui| {
-            if let Some((s, note)) = &status {
-                let color = if s.starts_with('✖') {
-                    widgets::error_color(ui)
-                } else if s.starts_with('⊘') {
-                    widgets::warning_color(ui)
-                } else {
-                    widgets::ok_color(ui)
-                };
-                ui.label(RichText::new(s).color(color).strong());
-                if let Some(note) = note {
-                    ui.label(RichText::new(format!("— {note}")).italics());
-                }
-            }
-            if !enabled {
-                return;
-            }
-            let open = run.status_of(&step.id);
-            if open != Some(StepStatus::Done) {
-                let label = format!("Done: {who}");
-                let b = ui.add(egui::Button::new(if current { "✔ Done" } else { "✔" }));
-                let b = b.on_hover_text("Tick it: the time is recorded");
-                b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-                if b.clicked() {
-                    commands.push(Command::Run(RunCommand::Done(step.id.clone())));
-                }
-            }
-            if open.is_none() || open == Some(StepStatus::Failed) {
-                note_button(ui, view, step, NoteFor::Skip, &who);
-            }
-            if open.is_none() {
-                note_button(ui, view, step, NoteFor::Fail, &who);
-            }
-            if open.is_some() {
-                let label = format!("Reopen: {who}");
-                let b = ui.small_button("↺ Reopen");
-                b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-                if b.clicked() {
-                    commands.push(Command::Run(RunCommand::Reopen(step.id.clone())));
-                }
+            status_line(ui, status.as_ref());
+            if enabled {
+                step_actions(ui, view, run, step, current, &who, commands);
             }
         });
         if enabled
@@ -206,6 +170,61 @@ fn step_row(
     });
     if current && std::mem::take(&mut view.scroll_to_current) {
         shown.response.scroll_to_me(Some(egui::Align::Center));
+    }
+}
+
+/// What was recorded for a step, coloured by what it was, with its note.
+fn status_line(ui: &mut Ui, status: Option<&(String, Option<String>)>) {
+    let Some((s, note)) = status else {
+        return;
+    };
+    let color = if s.starts_with('✖') {
+        widgets::error_color(ui)
+    } else if s.starts_with('⊘') {
+        widgets::warning_color(ui)
+    } else {
+        widgets::ok_color(ui)
+    };
+    ui.label(RichText::new(s).color(color).strong());
+    if let Some(note) = note {
+        ui.label(RichText::new(format!("— {note}")).italics());
+    }
+}
+
+/// Tick, skip, fail, reopen: each button with its own label for screen readers (and tests):
+/// `Done: Hop 1 step 3`.
+fn step_actions(
+    ui: &mut Ui,
+    view: &mut RunView,
+    run: &Run,
+    step: &SheetStep,
+    current: bool,
+    who: &str,
+    commands: &mut Vec<Command>,
+) {
+    let open = run.status_of(&step.id);
+    if open != Some(StepStatus::Done) {
+        let label = format!("Done: {who}");
+        let b = ui.add(egui::Button::new(if current { "✔ Done" } else { "✔" }));
+        let b = b.on_hover_text("Tick it: the time is recorded");
+        b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+        if b.clicked() {
+            commands.push(Command::Run(RunCommand::Done(step.id.clone())));
+        }
+    }
+    if open.is_none() || open == Some(StepStatus::Failed) {
+        note_button(ui, view, step, NoteFor::Skip, who);
+    }
+    if open.is_none() {
+        note_button(ui, view, step, NoteFor::Fail, who);
+    }
+    if open.is_some() {
+        let label = format!("Reopen: {who}");
+        let b = ui.small_button("↺ Reopen");
+        b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+        if b.clicked() {
+            commands.push(Command::Run(RunCommand::Reopen(step.id.clone())));
+        }
     }
 }
 

@@ -88,6 +88,11 @@ pub fn show(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
         );
     }
     ui.separator();
+    times_grid(ui, sheet, run, c);
+}
+
+/// Planned against actual, part by part.
+fn times_grid(ui: &mut Ui, sheet: &Sheet, run: &Run, c: &ClockState) {
     ui.label(RichText::new("Planned against actual").strong());
     egui::Grid::new("run-times")
         .num_columns(3)

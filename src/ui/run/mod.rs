@@ -135,6 +135,26 @@ impl RunView {
     }
 }
 
+/// The way into run mode on the Review step.
+pub fn review_entry(ui: &mut Ui, commands: &mut Vec<Command>) {
+    crate::ui::steps::section(ui, "Upgrade day");
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Open run mode…")
+            .on_hover_text("The window's runbook as a checklist, with the gates between hops and the clock; the log is saved into the plan file")
+            .clicked()
+        {
+            commands.push(Command::Run(RunCommand::Enter));
+        }
+        ui.label(
+            RichText::new(
+                "Tick the runbook as you go, read the checks between hops, watch the clock, and report.",
+            )
+            .weak(),
+        );
+    });
+}
+
 /// A short name for a section in labels: `Start`, `Hop 2`, `Step 3`, `End`.
 pub fn short(section: &crate::run::Section) -> String {
     match &section.kind {

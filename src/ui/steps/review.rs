@@ -89,21 +89,7 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         ),
     );
 
-    section(ui, "Upgrade day");
-    ui.horizontal_wrapped(|ui| {
-        if ui
-            .button("Open run mode…")
-            .on_hover_text("The window's runbook as a checklist, with the gates between hops and the clock; the log is saved into the plan file")
-            .clicked()
-        {
-            ctx.commands
-                .push(Command::Run(crate::ui::run::RunCommand::Enter));
-        }
-        ui.label(
-            egui::RichText::new("Tick the runbook as you go, read the checks between hops, watch the clock, and report.")
-                .weak(),
-        );
-    });
+    crate::ui::run::review_entry(ui, ctx.commands);
 
     section(ui, "Findings");
     if a.findings.is_empty() {
