@@ -320,3 +320,51 @@ fn a_skip_needs_its_reason() {
         Some("go/no-go agreed on the call at 19:55")
     );
 }
+
+#[test]
+fn a_rehearsal_gives_the_plan_its_hop_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture(dir.path());
+    let clock = ManualClock::at(at(9, 0));
+    let mut h = open(dir.path(), &path, &clock);
+    click(&mut h, "Open run mode…");
+    click(&mut h, "Start a rehearsal");
+    tick_section(&mut h, &clock, "start", "Start");
+    tick_section(&mut h, &clock, "hop1", "Hop 1");
+    // The background migrations of the rehearsal took 1 h 30 min.
+    clock.advance(chrono::Duration::minutes(90));
+    paste_at_gate(&mut h, "Hop 1", "0");
+    tick_section(&mut h, &clock, "hop2", "Hop 2");
+    clock.advance(chrono::Duration::minutes(10));
+    paste_at_gate(&mut h, "Hop 2", "0");
+    tick_section(&mut h, &clock, "end", "End");
+    click(&mut h, "Close the run");
+    assert!(saved(&path).runs[0].finished_at.is_some());
+    let revision = saved(&path).revision;
+    click(&mut h, "Use these hop times as the plan's estimates");
+    let plan = saved(&path);
+    assert_eq!(
+        plan.revision,
+        revision + 1,
+        "new estimates are a new revision"
+    );
+    // Hop 1: 4 ticks a minute apart, then 90 min to the gate's go: 94 min, 1.6 h.
+    // Hop 2: 5 ticks, then 10 min: 15 min, 0.3 h.
+    assert_eq!(
+        plan.hop_hours.get("17.5"),
+        Some(&1.6),
+        "{:?}",
+        plan.hop_hours
+    );
+    assert_eq!(
+        plan.hop_hours.get("17.8"),
+        Some(&0.3),
+        "{:?}",
+        plan.hop_hours
+    );
+    assert!(!h.state().is_dirty());
+    assert!(
+        h.query_by_label_contains("now come from this rehearsal (17.5 1.6 h, 17.8 0.3 h)")
+            .is_some()
+    );
+}

@@ -4,7 +4,7 @@
 use super::{RunCommand, RunView};
 use crate::export::{ExportMeta, ExportModel};
 use crate::run::{self, RunKind, Sheet, StepStatus, store};
-use crate::ui::app::{Command, Dialog, WizardApp};
+use crate::ui::app::{Dialog, WizardApp};
 use crate::validate::Severity;
 
 impl WizardApp {
@@ -264,16 +264,26 @@ impl WizardApp {
             return;
         }
         let changes = run::rehearsal::apply(&mut self.plan, &timings);
+        if changes.is_empty() {
+            self.say(
+                "The plan's estimates already are this rehearsal's times.".into(),
+                Severity::Info,
+            );
+            return;
+        }
         let list: Vec<String> = timings
             .iter()
             .map(|t| format!("{} {}", t.minor, crate::export::hours(t.hours)))
             .collect();
-        self.commands.push(Command::Save);
-        self.say(
+        // New estimates are a new revision of the plan; written here, at once, like the log.
+        self.plan.revision = self.plan.next_revision();
+        self.plan.updated_at = Some(self.platform.now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        self.save_and_say(
             format!(
-                "{} of the plan's hop estimates now come from this rehearsal ({}); the plan is being saved.",
+                "{} of the plan's hop estimates now come from this rehearsal ({}); the plan is saved as revision {}.",
                 changes.len(),
-                list.join(", ")
+                list.join(", "),
+                self.plan.revision
             ),
             Severity::Info,
         );
