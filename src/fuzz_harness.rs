@@ -157,6 +157,101 @@ pub fn export_pdf(data: &[u8]) {
     }
 }
 
+/// Read `data` as check outputs pasted at a gate (as the CLI reads a file: UTF-8, a
+/// byte-order mark dropped). The gate must answer: go only with the background migrations read
+/// and nothing read failing; every reason one line, not endless, free of secrets; the same
+/// answer twice; never go once a count still running is pasted after it. Its record must
+/// survive the plan file: saved, reloaded unchanged, with no secret found in the log.
+pub fn gate_output(data: &[u8]) {
+    use crate::run::gate::{self, CheckKind, Requirements};
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let req = Requirements {
+        hop: Some("17.5.5".into()),
+        geo: data.len() % 2 == 1,
+    };
+    let result = match gate::judge(text, &req) {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(!e.to_string().is_empty(), "an empty gate error");
+            return;
+        }
+    };
+    assert!(!result.readings.is_empty(), "a verdict without a reading");
+    if result.go() {
+        assert!(
+            result
+                .readings
+                .iter()
+                .any(|r| r.kind() == CheckKind::BackgroundMigrations),
+            "go without the background migrations read"
+        );
+        assert!(
+            result.readings.iter().all(gate::Reading::ok),
+            "go with a failing reading: {:?}",
+            result.readings
+        );
+    }
+    for line in result.reasons.iter().chain(&result.notes) {
+        assert!(!line.is_empty(), "an empty reason");
+        assert!(
+            !line.chars().any(char::is_control),
+            "a reason with a control character: {line:?}"
+        );
+        assert!(
+            line.chars().count() <= 301,
+            "a reason of {} characters",
+            line.chars().count()
+        );
+        assert!(
+            crate::secrets::first_secret_kind(line).is_none(),
+            "a secret in a reason: {line:?}"
+        );
+    }
+    assert_eq!(
+        gate::judge(text, &req).as_ref(),
+        Ok(&result),
+        "two answers to one paste"
+    );
+    let mut more = text.to_string();
+    more.push_str("\n\n3\n");
+    if let Ok(after) = gate::judge(&more, &req) {
+        assert!(!after.go(), "go with 3 migrations still queued pasted last");
+    }
+    gate_record_survives(&result);
+}
+
+/// The gate's record in a run, through the plan file: saved, reloaded unchanged, no secret.
+fn gate_record_survives(result: &crate::run::gate::GateResult) {
+    let mut plan = Plan::default();
+    let mut run = crate::run::Run::start(crate::run::RunKind::Production, 1, generated_at());
+    run.gates.push(crate::run::GateRecord {
+        after: "hop1".into(),
+        version: "17.5.5".into(),
+        at: crate::run::log::format_time(generated_at()),
+        verdict: Some(crate::plan::Open::Known(if result.go() {
+            crate::run::GateVerdict::Go
+        } else {
+            crate::run::GateVerdict::NoGo
+        })),
+        reasons: result.reasons.clone(),
+        checks: result.check_ids(),
+        extra: crate::plan::Extra::new(),
+    });
+    plan.runs.push(run);
+    round_trip(&plan);
+    let analysis = validate::analyse(&plan, knowledge(), today());
+    assert!(
+        !analysis
+            .findings
+            .iter()
+            .any(|f| f.rule == export::SECRET_RULE && f.field.starts_with("runs")),
+        "a secret in the gate's record"
+    );
+}
+
 /// The export model the CLI would build: a draft when the plan has errors. A plan with a
 /// secret is refused by the CLI; its model is built anyway so the renderers see it.
 pub fn build_model(plan: &Plan, analysis: &Analysis, paper: Paper) -> ExportModel {

@@ -17,6 +17,7 @@ pub mod path;
 pub mod plan;
 pub mod plan_file;
 pub mod review;
+pub mod run;
 pub mod secrets;
 pub mod text;
 pub mod timeline;

@@ -63,6 +63,11 @@ fn export_pdf_corpus_and_regressions() {
     run("export_pdf", 5, fuzz_harness::export_pdf);
 }
 
+#[test]
+fn gate_output_corpus_and_regressions() {
+    run("gate_output", 20, fuzz_harness::gate_output);
+}
+
 /// The harness itself must catch what it is meant to catch: a plan whose error does not name
 /// the file would be a finding, and a plan that loads is checked through a round trip.
 #[test]
@@ -77,4 +82,16 @@ fn harness_accepts_a_sample_and_rejects_nothing_silently() {
     fuzz_harness::plan_loader(b"\xFF\xFE{");
     fuzz_harness::plan_loader(b"");
     fuzz_harness::env_info(b"\xEF\xBB\xBFGitLab information\nVersion: 17.1.1-ee\n");
+    fuzz_harness::gate_output(b"0");
+    fuzz_harness::gate_output(b"\xFF\xFE");
+    fuzz_harness::gate_output(b"");
+}
+
+/// The gate's checks fail on a broken gate: a paste that must be go is go, one that must not
+/// is not (the harness would not notice a gate that says no-go to everything).
+#[test]
+fn the_gate_checks_see_what_they_check() {
+    use upgrade_planner::run::gate::{Requirements, judge};
+    assert!(judge("0", &Requirements::default()).unwrap().go());
+    assert!(!judge("0\n3", &Requirements::default()).unwrap().go());
 }

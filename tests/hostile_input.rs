@@ -76,6 +76,7 @@ fn committed_expectation(case: &str) -> Expect {
         "lone-surrogate" => refused(&["hex escape", "line 4, column 44"]),
         "trailing-garbage" => refused(&["trailing characters", "line 6"]),
         "control-character" => refused(&["control character", "line 4"]),
+        "run-wrong-type" => refused(&["`runs[0].events`", "line 5", "expected a sequence"]),
         other => panic!(
             "tests/corpus/hostile/{other}.upgrade-plan.json has no expectation here; add it (and to the README)"
         ),

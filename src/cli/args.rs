@@ -18,6 +18,10 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A plan file to open in the wizard.
     pub plan: Option<PathBuf>,
+    /// Open the plan in run mode: the current window's runbook as a checklist, with the
+    /// gates between hops and the window's clock.
+    #[arg(long, requires = "plan")]
+    pub run: bool,
     /// Print the version, the date of the GitLab data and how far behind that data is.
     #[arg(short = 'V', long)]
     pub version: bool,
@@ -165,6 +169,60 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Read the check outputs pasted after a hop: go, or no-go with what is still running or
+    /// failing.
+    #[command(
+        after_help = "The input holds the outputs of the checks run after the hop, one after the other, as printed: the batched background migrations count (`gitlab-rails runner 'puts Gitlab::Database::BackgroundMigration::BatchedMigration.queued.count'`), `gitlab-rake gitlab:background_migrations:status`, the gitlab-psql query of the upgrade docs, `gitlab-rake gitlab:check SANITIZE=true`, `gitlab-rake db:migrate:status`, `gitlab-rake gitlab:geo:check`, `gitlab-ctl status` and `gitlab-rake gitlab:env:info` (its version must be the hop's). Go needs the background migrations read and finished and nothing read failing; checks not pasted are listed.\n\nExit code 0: go; 1: no-go (the reasons are listed); 2: the input could not be read or holds no output the gate reads."
+    )]
+    Gate {
+        /// The version the hop installed (17.3.7, 17.3 or 19.5.x).
+        #[arg(long, value_name = "VERSION")]
+        hop: String,
+        /// Geo is used: list gitlab:geo:check when it is not pasted.
+        #[arg(long)]
+        geo: bool,
+        /// File with the outputs, or `-` for standard input.
+        input: String,
+    },
+    /// Write the completion report of the plan's runs (run mode): what was done when,
+    /// deviations, failed and skipped steps, versions reached, time used against the plan.
+    #[command(
+        group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["pdf", "markdown"])),
+        after_help = "Exit code 0: written; 2: the plan could not be read, holds no run, or an output could not be written.\n\nThe generation time is the current time, or SOURCE_DATE_EPOCH when set."
+    )]
+    Report {
+        /// The plan file (its run log is under `runs`).
+        plan: PathBuf,
+        /// Write the report as Markdown (for the ticket) here.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Write the report as a PDF here.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Paper size of the PDF.
+        #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = ["a4", "letter"])]
+        paper: String,
+        /// Read the plan as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Take the hop times of a rehearsal run as the plan's estimates (`hop_hours`).
+    #[command(
+        after_help = "The rehearsal is a run of kind rehearsal (run mode: \"Rehearsal\") in --from's plan file, or in PLAN itself. Every hop it finished gives its measured time, rounded up to a tenth of an hour; the newest rehearsal wins where several timed a hop. PLAN is saved with a new revision; the previous file is kept as PLAN.bak.\n\nExit code 0: taken (or nothing to change); 2: a plan could not be read or written, or holds no rehearsal with a finished hop."
+    )]
+    Timings {
+        /// The plan whose estimates change.
+        plan: PathBuf,
+        /// The plan file holding the rehearsal run (default: PLAN).
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Read the plans as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
 }
 

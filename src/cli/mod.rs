@@ -1,5 +1,5 @@
-//! The command line: `path`, `validate`, `export`, `env-info`, `diagnostics`, `schema`, `data`
-//! and `diff`.
+//! The command line: `path`, `validate`, `export`, `env-info`, `diagnostics`, `schema`, `data`,
+//! `diff`, and for the upgrade day `gate`, `report` and `timings`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -12,7 +12,10 @@ mod data;
 mod diff;
 mod env_info;
 mod export;
+mod gate;
 mod path;
+mod report;
+mod timings;
 mod validate;
 
 use std::ffi::OsString;
@@ -89,6 +92,8 @@ pub enum Outcome {
     Exit(ExitCode),
     /// No subcommand: open the wizard, with this plan loaded if given.
     OpenWizard(Option<std::path::PathBuf>),
+    /// `PLAN --run`: open the plan in run mode.
+    OpenRun(std::path::PathBuf),
 }
 
 /// Parse the arguments and run a subcommand. Never opens a window itself.
@@ -117,7 +122,10 @@ where
     } else if let Some(cmd) = cli.command {
         run_command(cmd, &mut o)
     } else {
-        return Outcome::OpenWizard(cli.plan);
+        return match (cli.run, cli.plan) {
+            (true, Some(plan)) => Outcome::OpenRun(plan),
+            (_, plan) => Outcome::OpenWizard(plan),
+        };
     };
     o.flush();
     Outcome::Exit(ExitCode::from(code))
@@ -230,6 +238,47 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
             };
             export::run(&request, o)
         }
+        cmd @ (Command::Gate { .. } | Command::Report { .. } | Command::Timings { .. }) => {
+            upgrade_day(cmd, o)
+        }
+    }
+}
+
+/// The upgrade day's commands: `gate`, `report`, `timings`.
+fn upgrade_day(cmd: Command, o: &mut Output) -> u8 {
+    match cmd {
+        Command::Gate { hop, geo, input } => gate::run(&hop, geo, &input, o),
+        Command::Report {
+            plan,
+            markdown,
+            pdf,
+            paper,
+            today,
+        } => report::run(
+            &report::ReportRequest {
+                plan,
+                markdown,
+                pdf,
+                paper: Paper::parse(&paper).unwrap_or_default(),
+                today,
+            },
+            o,
+        ),
+        Command::Timings {
+            plan,
+            from,
+            dry_run,
+            today,
+        } => timings::run(
+            &timings::TimingsRequest {
+                plan,
+                from,
+                dry_run,
+                today,
+            },
+            o,
+        ),
+        _ => EXIT_INPUT,
     }
 }
 

@@ -97,6 +97,9 @@ pub struct Plan {
     /// What the diagnostics script reported about the instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facts: Option<InstanceFacts>,
+    /// The run log of the upgrade day and of rehearsals, window by window (`crate::run`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<crate::run::Run>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -129,6 +132,7 @@ impl Default for Plan {
             hop_hours: BTreeMap::new(),
             backup_every_hop: None,
             facts: None,
+            runs: Vec::new(),
             extra: Extra::new(),
         }
     }

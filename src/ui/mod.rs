@@ -3,6 +3,7 @@
 pub mod app;
 pub mod documents;
 pub mod platform;
+pub mod run;
 pub mod steps;
 pub mod widgets;
 
@@ -215,6 +216,8 @@ fn no_window_message(failures: &[(eframe::Renderer, String)]) -> String {
 #[derive(Clone)]
 struct Launch {
     plan: Option<PathBuf>,
+    /// Open the plan in run mode.
+    run: bool,
     started: Instant,
     smoke: bool,
     bench: BenchMode,
@@ -222,8 +225,18 @@ struct Launch {
 
 /// Open the wizard window, with `plan` loaded when given. `started` is when `main` began.
 pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
+    launch_window(plan, false, started)
+}
+
+/// Open `plan` in run mode (`upgrade-planner PLAN --run`).
+pub fn run_mode(plan: PathBuf, started: Instant) -> ExitCode {
+    launch_window(Some(plan), true, started)
+}
+
+fn launch_window(plan: Option<PathBuf>, run: bool, started: Instant) -> ExitCode {
     let launch = Launch {
         plan,
+        run,
         started,
         smoke: std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some(),
         bench: BenchMode::from_env(),
@@ -302,6 +315,7 @@ fn native_options(
 fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
     let Launch {
         plan,
+        run,
         started,
         smoke,
         bench,
@@ -321,6 +335,9 @@ fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
     }
     if let Some(p) = plan {
         app.commands.push(Command::OpenPath(p));
+        if run {
+            app.commands.push(Command::Run(run::RunCommand::Enter));
+        }
         app.run_commands();
     }
     if bench == BenchMode::FirstFrame {

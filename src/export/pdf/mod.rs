@@ -6,7 +6,7 @@ pub mod layout;
 pub mod sections;
 mod writer;
 
-pub use writer::write_pdf;
+pub use writer::{PdfInfo, write_document, write_pdf};
 
 use super::{ExportError, ExportModel};
 use layout::Fonts;

@@ -73,6 +73,7 @@ impl WizardApp {
                         Some(("The autosaved draft was discarded".into(), Severity::Info));
                 }
                 Command::OpenUrl(u) => self.platform.open_url(&u),
+                Command::Run(c) => self.run_command(c),
                 Command::ExportPdf { draft } => self.export_pdf(draft),
                 Command::ExportJson => self.export_json(),
                 Command::CopyMarkdown => {

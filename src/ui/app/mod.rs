@@ -54,6 +54,8 @@ pub enum Command {
     ExportJson,
     /// Put the Markdown summary on the clipboard for the ticket body.
     CopyMarkdown,
+    /// Run mode (the upgrade day): handled in `ui::run`.
+    Run(crate::ui::run::RunCommand),
 }
 
 /// What a file chosen in a file dialog is for.
@@ -189,6 +191,8 @@ pub struct WizardApp {
     focus_after_dialog: Option<String>,
     /// Woken by background work when it finishes.
     repaint: Option<egui::Context>,
+    /// Run mode: its clock and, while open, its state.
+    pub run: crate::ui::run::RunMode,
 }
 
 impl WizardApp {
@@ -243,6 +247,7 @@ impl WizardApp {
             inline_jobs: false,
             focus_after_dialog: None,
             repaint: None,
+            run: crate::ui::run::RunMode::default(),
         };
         if let Some(dir) = app.platform.data_dir() {
             app.recent = documents::load_recent(&dir);
@@ -460,6 +465,7 @@ impl WizardApp {
     /// Replace the open plan (after New/Open/Recover).
     fn load_plan(&mut self, plan: Plan, file: Option<PathBuf>, saved: Plan) {
         let step = plan.saved_step().unwrap_or(Step::Start);
+        self.run.view = None;
         self.plan = plan;
         self.saved_plan = saved;
         // A plan from a file is a document with answers: every step can be visited. A new plan
@@ -485,22 +491,11 @@ impl WizardApp {
         self.refresh_analysis();
         self.menu_bar(ui);
         self.status_bar(ui);
-        self.stepper(ui);
-        self.nav_bar(ui);
-        egui::CentralPanel::default().show(ui, |ui| {
-            // One scroll position per step; a step is entered at its top.
-            let mut area = egui::ScrollArea::vertical()
-                .id_salt(("step-page", self.step.id()))
-                .auto_shrink([false, false]);
-            if std::mem::take(&mut self.scroll_to_top) {
-                area = area.vertical_scroll_offset(0.0);
-            }
-            area.show(ui, |ui| {
-                // Never wider than the window (a zoomed or narrow one): text wraps instead.
-                ui.set_max_width(ui.available_width().min(900.0));
-                self.step_page(ui);
-            });
-        });
+        if self.run.is_open() {
+            super::run::show(self, ui);
+        } else {
+            self.wizard_pages(ui);
+        }
         self.dialogs(ui.ctx());
         self.chooser_ui(ui.ctx());
         self.refresh_analysis();
@@ -521,5 +516,25 @@ impl WizardApp {
             ui.ctx().request_repaint();
         }
         self.autosave_tick(ui.ctx());
+    }
+
+    /// The wizard: the stepper, Back/Next and the current step's page.
+    fn wizard_pages(&mut self, ui: &mut Ui) {
+        self.stepper(ui);
+        self.nav_bar(ui);
+        egui::CentralPanel::default().show(ui, |ui| {
+            // One scroll position per step; a step is entered at its top.
+            let mut area = egui::ScrollArea::vertical()
+                .id_salt(("step-page", self.step.id()))
+                .auto_shrink([false, false]);
+            if std::mem::take(&mut self.scroll_to_top) {
+                area = area.vertical_scroll_offset(0.0);
+            }
+            area.show(ui, |ui| {
+                // Never wider than the window (a zoomed or narrow one): text wraps instead.
+                ui.set_max_width(ui.available_width().min(900.0));
+                self.step_page(ui);
+            });
+        });
     }
 }

@@ -89,6 +89,8 @@ pub fn show(ctx: &mut StepCtx<'_>, form: &mut Form<'_>, ui: &mut Ui) {
         ),
     );
 
+    crate::ui::run::review_entry(ui, ctx.commands);
+
     section(ui, "Findings");
     if a.findings.is_empty() {
         ui.label("Nothing to report.");

@@ -68,12 +68,66 @@ fn parsed_font(face: FontFace) -> Result<Option<ParsedFont>, ExportError> {
     parsed.clone().map_err(ExportError::Font)
 }
 
-/// Render the model as a PDF.
-/// The laid-out document as PDF bytes.
+/// What a PDF says about itself: its title and metadata, and what its document id is made
+/// from (the same input gives the same id, so the same bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfInfo {
+    pub title: String,
+    pub subject: String,
+    pub author: String,
+    /// `Upgrade Planner 0.1.0`.
+    pub tool: String,
+    pub keywords: Vec<String>,
+    pub identifier: String,
+    pub generated_at: chrono::DateTime<chrono::Utc>,
+    /// Hashed into the document id.
+    pub id_seed: String,
+}
+
+impl PdfInfo {
+    /// The plan document's metadata.
+    pub fn of_plan(model: &ExportModel) -> PdfInfo {
+        PdfInfo {
+            title: format!(
+                "GitLab upgrade plan {}: {}",
+                model.upgrade_line(),
+                model.organization()
+            ),
+            subject: format!(
+                "Plan {} revision {}{}",
+                model.plan_id,
+                model.revision,
+                if model.draft { " (DRAFT)" } else { "" }
+            ),
+            author: model.contact.name.clone().unwrap_or_default(),
+            tool: model.tool.clone(),
+            keywords: vec!["GitLab".into(), "upgrade plan".into()],
+            identifier: model.plan_id.clone(),
+            generated_at: model.meta.generated_at,
+            id_seed: format!(
+                "{}|{}|{}|{}|{}|{}",
+                model.plan_id,
+                model.revision,
+                model.meta.generated_at.timestamp(),
+                model.tool,
+                model.draft,
+                model.paper.id()
+            ),
+        }
+    }
+}
+
+/// The laid-out plan document as PDF bytes.
 pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, ExportError> {
+    write_document(layout, &PdfInfo::of_plan(model))
+}
+
+/// A laid-out document (the plan, or another document made with the same layout engine, such
+/// as the completion report of a run) as PDF bytes.
+pub fn write_document(layout: &Document, info: &PdfInfo) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::shared().map_err(ExportError::Font)?;
     let chars = shown_chars(layout);
-    let doc = document(layout, model, &chars)?;
+    let doc = document(layout, info, &chars)?;
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
     let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
@@ -100,7 +154,7 @@ pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, Expo
         info.remove(b"GTS_PDFXVersion");
         info.remove(b"Identifier");
     }
-    let id = document_id(model);
+    let id = document_id(&info.id_seed);
     lo.trailer.set(
         "ID",
         Object::Array(vec![
@@ -140,16 +194,11 @@ fn shown_chars(layout: &Document) -> BTreeMap<FontFace, Vec<char>> {
 /// once, from which it picks the glyphs to keep.
 fn document(
     layout: &Document,
-    model: &ExportModel,
+    info: &PdfInfo,
     chars: &BTreeMap<FontFace, Vec<char>>,
 ) -> Result<PdfDocument, ExportError> {
     let g = layout.geometry;
-    let title = format!(
-        "GitLab upgrade plan {}: {}",
-        model.upgrade_line(),
-        model.organization()
-    );
-    let mut doc = PdfDocument::new(&title);
+    let mut doc = PdfDocument::new(&info.title);
     for face in chars.keys() {
         let Some(parsed) = parsed_font(*face)? else {
             continue;
@@ -191,7 +240,7 @@ fn document(
             PdfPage::new(printpdf::Mm(g.width), printpdf::Mm(g.height), ops)
         })
         .collect();
-    set_info(&mut doc, model)?;
+    set_info(&mut doc, info)?;
     Ok(doc)
 }
 
@@ -213,25 +262,20 @@ fn subset_ops(chars: &BTreeMap<FontFace, Vec<char>>) -> Vec<Op> {
 }
 
 /// Dates, author, tool, subject and keywords.
-fn set_info(doc: &mut PdfDocument, model: &ExportModel) -> Result<(), ExportError> {
-    let ts = model.meta.generated_at.timestamp();
+fn set_info(doc: &mut PdfDocument, pdf: &PdfInfo) -> Result<(), ExportError> {
+    let ts = pdf.generated_at.timestamp();
     let date = printpdf::OffsetDateTime::from_unix_timestamp(ts)
         .map_err(|e| ExportError::Pdf(e.to_string()))?;
     let info = &mut doc.metadata.info;
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
-    info.author = model.contact.name.clone().unwrap_or_default();
-    info.creator = model.tool.clone();
-    info.producer = model.tool.clone();
-    info.subject = format!(
-        "Plan {} revision {}{}",
-        model.plan_id,
-        model.revision,
-        if model.draft { " (DRAFT)" } else { "" }
-    );
-    info.keywords = vec!["GitLab".into(), "upgrade plan".into()];
-    info.identifier = model.plan_id.clone();
+    info.author = pdf.author.clone();
+    info.creator = pdf.tool.clone();
+    info.producer = pdf.tool.clone();
+    info.subject = pdf.subject.clone();
+    info.keywords = pdf.keywords.clone();
+    info.identifier = pdf.identifier.clone();
     Ok(())
 }
 
@@ -466,17 +510,8 @@ fn add_outline(
 }
 
 /// A stable document id: a hash of what identifies this export.
-fn document_id(model: &ExportModel) -> Vec<u8> {
+fn document_id(input: &str) -> Vec<u8> {
     // FNV-1a, 64 bits, twice with different seeds: 16 bytes.
-    let input = format!(
-        "{}|{}|{}|{}|{}|{}",
-        model.plan_id,
-        model.revision,
-        model.meta.generated_at.timestamp(),
-        model.tool,
-        model.draft,
-        model.paper.id()
-    );
     let mut out = Vec::with_capacity(16);
     for seed in [0xcbf2_9ce4_8422_2325_u64, 0x8422_2325_cbf2_9ce4_u64] {
         let mut h = seed;

@@ -1,0 +1,127 @@
+//! `upgrade-planner report PLAN --markdown FILE [--pdf FILE]`: the completion report of the
+//! plan's runs (the upgrade windows and rehearsals run in run mode), for the ticket.
+
+use std::path::{Path, PathBuf};
+
+use crate::export::{ExportMeta, ExportModel, Paper};
+use crate::plan_file;
+use crate::run::report::{self, Report};
+use crate::validate;
+
+use super::{EXIT_INPUT, EXIT_OK, Output, generation_time, knowledge, parse_today};
+
+const NAME: &str = "upgrade-planner report";
+
+pub(super) struct ReportRequest {
+    pub plan: PathBuf,
+    pub markdown: Option<PathBuf>,
+    pub pdf: Option<PathBuf>,
+    pub paper: Paper,
+    pub today: Option<String>,
+}
+
+impl ReportRequest {
+    fn outputs(&self) -> Vec<(&'static str, &Path)> {
+        [
+            ("--markdown", self.markdown.as_deref()),
+            ("--pdf", self.pdf.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(w, p)| p.map(|p| (w, p)))
+        .collect()
+    }
+}
+
+/// The plan itself, one file named twice, or what is not a regular file is refused before
+/// anything is written.
+fn check_outputs(r: &ReportRequest) -> Result<(), String> {
+    let outputs = r.outputs();
+    for (i, (option, path)) in outputs.iter().enumerate() {
+        if plan_file::same_file(path, &r.plan) {
+            return Err(format!(
+                "{}: {option} names the plan itself; nothing was written (write the report to another file)",
+                path.display()
+            ));
+        }
+        if let Some((other, _)) = outputs[..i]
+            .iter()
+            .find(|(_, p)| plan_file::same_file(p, path))
+        {
+            return Err(format!(
+                "{}: named by both {other} and {option}; nothing was written",
+                path.display()
+            ));
+        }
+        plan_file::output_target(path).map_err(|e| format!("{e} ({option})"))?;
+    }
+    Ok(())
+}
+
+pub(super) fn run(r: &ReportRequest, o: &mut Output) -> u8 {
+    let today = match parse_today(r.today.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            o.warn(format_args!("{NAME}: {e}"));
+            return EXIT_INPUT;
+        }
+    };
+    let generated_at = match generation_time() {
+        Ok(t) => t,
+        Err(e) => {
+            o.warn(format_args!("{NAME}: {e}"));
+            return EXIT_INPUT;
+        }
+    };
+    if let Err(e) = check_outputs(r) {
+        o.warn(format_args!("{NAME}: {e}"));
+        return EXIT_INPUT;
+    }
+    let k = knowledge(o);
+    let plan = match plan_file::load(&r.plan) {
+        Ok(p) => p,
+        Err(e) => {
+            o.warn(format_args!("{NAME}: {e}"));
+            return EXIT_INPUT;
+        }
+    };
+    let analysis = validate::analyse(&plan, k, today);
+    let mut meta = ExportMeta::new(generated_at);
+    meta.paper = r.paper;
+    let model = ExportModel::build(&plan, k, &analysis, meta);
+    let built = match Report::build(&plan, &analysis, &model) {
+        Ok(b) => b,
+        Err(e) => {
+            o.warn(format_args!("{NAME}: {}: {e}", r.plan.display()));
+            return EXIT_INPUT;
+        }
+    };
+    let mut rendered: Vec<(&Path, Vec<u8>, &str)> = Vec::new();
+    if let Some(p) = &r.markdown {
+        rendered.push((p, report::markdown::render(&built).into_bytes(), "Markdown"));
+    }
+    if let Some(p) = &r.pdf {
+        match report::pdf::render(&built) {
+            Ok(bytes) => rendered.push((p, bytes, "PDF")),
+            Err(e) => {
+                o.warn(format_args!("{NAME}: cannot render the PDF: {e}"));
+                return EXIT_INPUT;
+            }
+        }
+    }
+    for (path, bytes, what) in &rendered {
+        if let Err(e) = plan_file::write_atomic(path, bytes) {
+            o.warn(format_args!(
+                "{NAME}: cannot write the {what} to {}: {e}",
+                path.display()
+            ));
+            return EXIT_INPUT;
+        }
+        o.say(format_args!(
+            "wrote {} ({what}, {} KB)",
+            path.display(),
+            bytes.len().div_ceil(1024)
+        ));
+    }
+    o.say(format_args!("{}: {}", r.plan.display(), built.summary));
+    EXIT_OK
+}
