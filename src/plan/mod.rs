@@ -13,12 +13,14 @@ use serde_json::Value;
 mod facts;
 mod labels;
 mod open;
+mod review;
 mod steps;
 mod topology;
 
 pub use facts::*;
 pub use labels::*;
 pub use open::*;
+pub use review::*;
 pub use steps::*;
 pub use topology::*;
 
@@ -97,6 +99,9 @@ pub struct Plan {
     /// What the diagnostics script reported about the instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facts: Option<InstanceFacts>,
+    /// GitLab Support's reviews of the plan, oldest first (`plan::review`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Review>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -129,6 +134,7 @@ impl Default for Plan {
             hop_hours: BTreeMap::new(),
             backup_every_hop: None,
             facts: None,
+            reviews: Vec::new(),
             extra: Extra::new(),
         }
     }

@@ -13,7 +13,7 @@ mod timeline;
 
 /// Escape text from the plan so it cannot change the Markdown around it. Every value sits
 /// inside a line, so `#` needs no escape, and `_` only at the edge of a word.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
