@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     match cli::run(std::env::args_os()) {
         Outcome::Exit(code) => code,
         Outcome::OpenWizard(plan) => upgrade_planner::ui::run(plan, started),
+        Outcome::OpenReviewer(plan) => upgrade_planner::ui::run_reviewer(plan, started),
     }
 }
 

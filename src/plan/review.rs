@@ -91,7 +91,9 @@ impl ReviewVerdict {
     }
     pub fn label(self) -> &'static str {
         match self {
-            ReviewVerdict::Viable => "Viable: the path is confirmed and the upgrade can be scheduled",
+            ReviewVerdict::Viable => {
+                "Viable: the path is confirmed and the upgrade can be scheduled"
+            }
             ReviewVerdict::NeedsInfo => "Needs information",
             ReviewVerdict::Reschedule => "Reschedule the upgrade",
         }
@@ -338,6 +340,9 @@ mod tests {
             "Review 2: note on Rollback plan"
         );
         assert_eq!(review_field_label(1, "reviewer"), "Review 1: reviewer");
-        assert_eq!(review_field_label(1, "missing[0]"), "Review 1: what is missing");
+        assert_eq!(
+            review_field_label(1, "missing[0]"),
+            "Review 1: what is missing"
+        );
     }
 }

@@ -33,7 +33,11 @@ pub fn item_of(field: &str) -> RequiredInfo {
     match head {
         "contact" => RequiredInfo::PointOfContact,
         "window" | "windows" => RequiredInfo::Window,
-        "versions" | "conditions" | "zero_downtime" | "dependency_upgrades" | "hop_hours"
+        "versions"
+        | "conditions"
+        | "zero_downtime"
+        | "dependency_upgrades"
+        | "hop_hours"
         | "known_issues_reviewed" => RequiredInfo::UpgradePlan,
         "install" | "os" | "topology" | "geo" | "facts" => RequiredInfo::Architecture,
         "backup" | "backup_every_hop" | "rollback" => RequiredInfo::RollbackPlan,
@@ -151,9 +155,18 @@ mod tests {
         assert_eq!(item_of("contact.email"), RequiredInfo::PointOfContact);
         assert_eq!(item_of("windows[0].time_zone"), RequiredInfo::Window);
         assert_eq!(item_of("rollback.confirmed"), RequiredInfo::RollbackPlan);
-        assert_eq!(item_of("backup.secrets_backed_up"), RequiredInfo::RollbackPlan);
-        assert_eq!(item_of("topology.nodes[2].role"), RequiredInfo::Architecture);
-        assert_eq!(item_of("conditions.npm_packages"), RequiredInfo::UpgradePlan);
+        assert_eq!(
+            item_of("backup.secrets_backed_up"),
+            RequiredInfo::RollbackPlan
+        );
+        assert_eq!(
+            item_of("topology.nodes[2].role"),
+            RequiredInfo::Architecture
+        );
+        assert_eq!(
+            item_of("conditions.npm_packages"),
+            RequiredInfo::UpgradePlan
+        );
         assert_eq!(item_of("notes.unique_setup"), RequiredInfo::Other);
         assert_eq!(item_of("reviews[0].comment"), RequiredInfo::Other);
     }
@@ -182,7 +195,10 @@ mod tests {
     #[test]
     fn a_complete_plan_is_a_viable_draft_and_an_empty_one_misses_everything() {
         let r = rows(&fixture("assets/samples/single-node.upgrade-plan.json"));
-        assert!(r.iter().all(|r| r.status == CheckStatus::Complete), "{r:#?}");
+        assert!(
+            r.iter().all(|r| r.status == CheckStatus::Complete),
+            "{r:#?}"
+        );
         assert_eq!(automatic_verdict(&r), ReviewVerdict::Viable);
         let empty = rows(&Plan::default());
         for item in [

@@ -124,7 +124,7 @@ fn checklist(o: &mut String, r: &ReviewReply) {
             .note
             .as_deref()
             .map_or_else(|| "—".to_string(), |n| esc(&n.replace('\n', "; ")));
-        let by = if c.set_by == "app" {
+        let by = if c.set_by == "app" && !r.is_draft() {
             " (from the findings)"
         } else {
             ""
@@ -294,12 +294,17 @@ mod tests {
 
     #[test]
     fn the_draft_reply_leads_with_needs_info_and_names_the_rollback() {
-        let text = md(&load("tests/fixtures/unconfirmed-rollback.upgrade-plan.json"));
+        let text = md(&load(
+            "tests/fixtures/unconfirmed-rollback.upgrade-plan.json",
+        ));
         let verdict = text.find("Draft verdict: Needs information").unwrap();
         let missing = text.find("**What is missing:**").unwrap();
         let steps = text.find("### Step by step").unwrap();
         let findings = text.find("### The app's findings").unwrap();
-        assert!(verdict < missing && missing < steps && steps < findings, "{text}");
+        assert!(
+            verdict < missing && missing < steps && steps < findings,
+            "{text}"
+        );
         assert!(text.contains("- Rollback plan — "), "{text}");
         assert!(text.contains("#### 10. Rollback"), "{text}");
         assert!(!text.contains("Changes since the reviewed revision"));

@@ -14,9 +14,7 @@ use super::diff::{
 };
 use crate::export::redact::redact_plan;
 use crate::knowledge::Knowledge;
-use crate::plan::{
-    Computed, ComputedFinding, FORMAT, Open, Plan, Review, SCHEMA_VERSION,
-};
+use crate::plan::{Computed, ComputedFinding, FORMAT, Open, Plan, Review, SCHEMA_VERSION};
 use crate::validate::{self, Analysis};
 
 /// Keys of a plan that a review's copy of the answers leaves out: the bookkeeping (the review

@@ -119,11 +119,7 @@ pub fn build(
     redact_hosts: bool,
 ) -> ReviewReply {
     let clean = |s: &str| clean_text(s, redact_hosts);
-    let opt = |s: Option<&str>| {
-        s.map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| clean(t))
-    };
+    let opt = |s: Option<&str>| s.map(str::trim).filter(|t| !t.is_empty()).map(|t| clean(t));
     let auto = checklist::automatic(analysis, k);
     let review = record::latest(plan);
     let contact = plan.contact.clone().unwrap_or_default();
@@ -164,7 +160,8 @@ pub fn build(
         revision: plan.revision,
         organization: opt(contact.organization.as_deref()),
         ticket: opt(contact.ticket.as_deref()),
-        from_version: opt(plan.versions.as_ref().and_then(|v| v.current.as_deref())),
+        from_version: opt(plan.versions.as_ref().and_then(|v| v.current.as_deref()))
+            .map(|c| crate::version::parse_version(&c).map_or(c, |v| v.version.to_string())),
         to_version: analysis
             .path
             .as_ref()
@@ -240,7 +237,12 @@ fn step_lines(
                 .findings
                 .iter()
                 .filter(|f| f.step == step && f.severity == s)
-                .map(|f| clean(&validate::labelled(&validate::field_label(k, &f.field), &f.message)))
+                .map(|f| {
+                    clean(&validate::labelled(
+                        &validate::field_label(k, &f.field),
+                        &f.message,
+                    ))
+                })
                 .collect();
             v.dedup();
             v
@@ -312,8 +314,15 @@ mod tests {
         assert_eq!(r.verdict, "needs_info");
         assert_eq!(r.missing.len(), 1);
         assert!(r.missing[0].contains("Rollback plan"), "{:?}", r.missing);
-        let rollback = r.checklist.iter().find(|c| c.id == "rollback_plan").unwrap();
-        assert_eq!((rollback.status.as_str(), rollback.set_by), ("missing", "app"));
+        let rollback = r
+            .checklist
+            .iter()
+            .find(|c| c.id == "rollback_plan")
+            .unwrap();
+        assert_eq!(
+            (rollback.status.as_str(), rollback.set_by),
+            ("missing", "app")
+        );
         let step = r.steps.iter().find(|s| s.step == "rollback").unwrap();
         assert_eq!(step.missing.len(), 1);
         assert!(r.review.is_none());
@@ -346,7 +355,10 @@ mod tests {
         let r = reply_of(&plan);
         assert!(!r.is_draft());
         assert_eq!(r.verdict, "reschedule");
-        assert_eq!(r.reasons, vec!["The window is on a public holiday".to_string()]);
+        assert_eq!(
+            r.reasons,
+            vec!["The window is on a public holiday".to_string()]
+        );
         let w = r.checklist.iter().find(|c| c.id == "window").unwrap();
         assert_eq!(
             (w.status.as_str(), w.set_by, w.note.as_deref()),
@@ -355,7 +367,11 @@ mod tests {
         assert_eq!(w.app_status, "complete");
         let b = r.steps.iter().find(|s| s.step == "backup").unwrap();
         assert_eq!(b.note.as_deref(), Some("Restore test\nis too old"));
-        assert!(r.steps.iter().any(|s| s.step == "launch_pad" && s.number == 0));
+        assert!(
+            r.steps
+                .iter()
+                .any(|s| s.step == "launch_pad" && s.number == 0)
+        );
         let status = r.review.unwrap();
         assert!(!status.changed_since_review);
         assert!(status.since_review.unwrap().is_empty());

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod documents;
 pub mod platform;
+pub mod review;
 pub mod steps;
 pub mod widgets;
 
@@ -215,6 +216,8 @@ fn no_window_message(failures: &[(eframe::Renderer, String)]) -> String {
 #[derive(Clone)]
 struct Launch {
     plan: Option<PathBuf>,
+    /// Open the plan in review mode.
+    review: bool,
     started: Instant,
     smoke: bool,
     bench: BenchMode,
@@ -222,8 +225,18 @@ struct Launch {
 
 /// Open the wizard window, with `plan` loaded when given. `started` is when `main` began.
 pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
+    launch_window(plan, false, started)
+}
+
+/// Open the window in review mode on `plan` (`upgrade-planner review PLAN`).
+pub fn run_reviewer(plan: PathBuf, started: Instant) -> ExitCode {
+    launch_window(Some(plan), true, started)
+}
+
+fn launch_window(plan: Option<PathBuf>, review: bool, started: Instant) -> ExitCode {
     let launch = Launch {
         plan,
+        review,
         started,
         smoke: std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some(),
         bench: BenchMode::from_env(),
@@ -302,6 +315,7 @@ fn native_options(
 fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
     let Launch {
         plan,
+        review,
         started,
         smoke,
         bench,
@@ -320,7 +334,11 @@ fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
         _ => {}
     }
     if let Some(p) = plan {
-        app.commands.push(Command::OpenPath(p));
+        app.commands.push(if review {
+            Command::OpenPathAsReviewer(p)
+        } else {
+            Command::OpenPath(p)
+        });
         app.run_commands();
     }
     if bench == BenchMode::FirstFrame {

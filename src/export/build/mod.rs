@@ -228,6 +228,13 @@ fn contact_info(plan: &Plan) -> ContactInfo {
 impl ExportModel {
     /// Build the model. `plan` may hold secrets: every text is redacted here.
     pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
+        // The latest review, compared with the plan as it is (before its texts are cleaned
+        // for display, which the review's copy of the answers never was).
+        let hosts = meta.redact_hosts;
+        let review =
+            crate::review::status(plan, k, analysis, meta.generated_at.date_naive(), &|s| {
+                crate::review::clean_text(s, hosts)
+            });
         // Every string enters the model here: secrets redacted, hosts if asked, control
         // characters escaped.
         let plan = redact::display_plan(plan, meta.redact_hosts);
@@ -308,6 +315,7 @@ impl ExportModel {
             backup: backup_info(&plan, &release),
             rollback: rollback_info(&plan, &release),
             findings: finding_rows(k, analysis, &meta),
+            review,
             meta,
         }
     }

@@ -12,6 +12,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 mod chrome;
 mod commands;
 pub mod file_chooser;
+mod review;
 
 use super::documents;
 use super::platform::{Picked, Platform};
@@ -20,7 +21,7 @@ use super::widgets::{self, Form};
 use crate::draft::{self, Recovery};
 use crate::intake::Applied;
 use crate::knowledge::Knowledge;
-use crate::plan::{Plan, Step};
+use crate::plan::{Plan, Review, Step};
 use crate::plan_file;
 use crate::validate::{Analysis, Finding, Severity, analyse};
 
@@ -54,12 +55,20 @@ pub enum Command {
     ExportJson,
     /// Put the Markdown summary on the clipboard for the ticket body.
     CopyMarkdown,
+    /// Ask for a plan file and open it in review mode (read-only, with the review panel).
+    OpenAsReviewer,
+    /// Open this plan file in review mode.
+    OpenPathAsReviewer(PathBuf),
+    /// Write the review into the plan file (review mode's Save).
+    SaveReview,
 }
 
 /// What a file chosen in a file dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileAction {
     Open,
+    /// Open a plan in review mode.
+    OpenAsReviewer,
     /// Save and Save as.
     Save,
     ExportPdf {
@@ -109,6 +118,13 @@ enum JobDone {
     Exported {
         path: PathBuf,
         what: &'static str,
+        result: Result<(), String>,
+    },
+    ReviewSaved {
+        path: PathBuf,
+        plan: Box<Plan>,
+        draft: Box<crate::ui::review::ReviewDraft>,
+        index: usize,
         result: Result<(), String>,
     },
 }
@@ -189,6 +205,8 @@ pub struct WizardApp {
     focus_after_dialog: Option<String>,
     /// Woken by background work when it finishes.
     repaint: Option<egui::Context>,
+    /// Review mode and the reviewed plan's state (`ui::review`).
+    pub review: crate::ui::review::ReviewUi,
 }
 
 impl WizardApp {
@@ -243,6 +261,7 @@ impl WizardApp {
             inline_jobs: false,
             focus_after_dialog: None,
             repaint: None,
+            review: Default::default(),
         };
         if let Some(dir) = app.platform.data_dir() {
             app.recent = documents::load_recent(&dir);
@@ -280,6 +299,7 @@ impl WizardApp {
     /// not a change, only answers are.
     pub fn is_dirty(&self) -> bool {
         self.plan != self.saved_plan && self.plan.normalized() != self.saved_plan.normalized()
+            || self.review.unsaved()
     }
 
     /// The window title: file name, `*` when unsaved.
@@ -470,6 +490,7 @@ impl WizardApp {
             BTreeSet::from([Step::Start])
         };
         self.file = file;
+        self.review.end();
         self.revealed.clear();
         self.touched.clear();
         self.drafts.clear();
@@ -487,6 +508,7 @@ impl WizardApp {
         self.status_bar(ui);
         self.stepper(ui);
         self.nav_bar(ui);
+        self.review_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
             // One scroll position per step; a step is entered at its top.
             let mut area = egui::ScrollArea::vertical()
@@ -501,6 +523,7 @@ impl WizardApp {
                 self.step_page(ui);
             });
         });
+        self.guard_review();
         self.dialogs(ui.ctx());
         self.chooser_ui(ui.ctx());
         self.refresh_analysis();

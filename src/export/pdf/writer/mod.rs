@@ -144,11 +144,13 @@ fn document(
     chars: &BTreeMap<FontFace, Vec<char>>,
 ) -> Result<PdfDocument, ExportError> {
     let g = layout.geometry;
-    let title = format!(
-        "GitLab upgrade plan {}: {}",
-        model.upgrade_line(),
-        model.organization()
-    );
+    let title = layout.title.clone().unwrap_or_else(|| {
+        format!(
+            "GitLab upgrade plan {}: {}",
+            model.upgrade_line(),
+            model.organization()
+        )
+    });
     let mut doc = PdfDocument::new(&title);
     for face in chars.keys() {
         let Some(parsed) = parsed_font(*face)? else {
