@@ -348,3 +348,45 @@ fn review_plan_opens_the_window_in_review_mode() {
     assert_eq!(h.state().file.as_deref(), Some(path.as_path()));
     assert!(h.query_by_label("Save review").is_some());
 }
+
+#[test]
+fn hostile_reviews_open_draw_and_survive_a_new_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.upgrade-plan.json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/corpus/hostile/review-hostile.upgrade-plan.json"),
+        &path,
+    )
+    .unwrap();
+    let original = plan_file::load(&path).unwrap();
+    // The customer's window: every step draws.
+    let mut h = window(dir.path(), &path, 1);
+    click(&mut h, "Open plan…");
+    assert!(h.state().dialog.is_none(), "{:?}", h.state().dialog);
+    for step in Step::ALL {
+        go_to(&mut h, step);
+    }
+    // The reviewer's window: a new review is added; the two there are kept as written.
+    let mut h = window(dir.path(), &path, 1);
+    click(&mut h, "File");
+    click(&mut h, "Open as reviewer…");
+    assert!(h.state().review.active());
+    assert_eq!(h.state().review.session.as_ref().unwrap().editing, None);
+    for step in Step::ALL {
+        go_to(&mut h, step);
+    }
+    h.get_by_label("Verdict").get_by_label("Reschedule").click();
+    h.run();
+    write(
+        &mut h,
+        "Reasons to reschedule (one a line)",
+        "Holiday freeze",
+    );
+    type_into(&mut h, "Reviewer's name", "Sam Support");
+    click(&mut h, "Save review");
+    let saved = plan_file::load(&path).unwrap();
+    assert_eq!(saved.reviews.len(), 3);
+    assert_eq!(saved.reviews[..2], original.reviews[..]);
+    assert_eq!(saved.reviews[2].reasons, vec!["Holiday freeze"]);
+}

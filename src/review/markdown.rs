@@ -92,10 +92,19 @@ fn list(o: &mut String, title: &str, items: &[String]) {
     let _ = writeln!(o);
 }
 
-/// A text with line breaks as a block quote, each line escaped.
+/// A text with line breaks as a block quote, each line escaped (a line that starts like a
+/// heading or a list stays text).
 fn quote(o: &mut String, text: &str) {
     for line in text.lines() {
-        let line = esc(line);
+        let mut line = esc(line);
+        if line.starts_with(['#', '-', '+', '=']) {
+            line.insert(0, '\\');
+        } else if let Some(i) = line.find(|c: char| !c.is_ascii_digit())
+            && i > 0
+            && line[i..].starts_with(['.', ')'])
+        {
+            line.insert(i, '\\');
+        }
         if line.is_empty() {
             let _ = writeln!(o, ">");
         } else {

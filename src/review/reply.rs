@@ -101,13 +101,15 @@ impl ReviewReply {
 }
 
 /// A text from the plan or the findings as an output shows it: secrets redacted, host names
-/// too when asked, control characters other than line breaks and tabs escaped.
+/// too when asked, control characters other than line breaks and tabs escaped, and
+/// bidirectional controls too (Windows line ends become line breaks).
 pub fn clean_text(s: &str, hosts: bool) -> String {
-    let mut out = crate::export::redact::redact(s);
+    let s = s.replace("\r\n", "\n");
+    let mut out = crate::export::redact::redact(&s);
     if hosts {
         out = crate::export::redact::redact_hosts(&out);
     }
-    crate::text::escape_controls(&out).into_owned()
+    crate::text::escape_controls_and_bidi(&out).into_owned()
 }
 
 /// Build the reply for `plan` (analysed with the data in use as of `today`).
@@ -206,17 +208,31 @@ fn checklist_lines(
             let set = review.and_then(|r| checklist::reviewed_status(r, row.item));
             let note = review.and_then(|r| checklist::reviewed_note(r, row.item));
             let status = set.unwrap_or(row.status);
+            // A state a newer version wrote is shown as written.
+            let kept = review
+                .and_then(|r| r.checklist.get(row.item.id()))
+                .and_then(|e| e.status.as_ref())
+                .and_then(|s| s.unknown())
+                .map(clean);
+            let (status_id, status_label) = match &kept {
+                Some(raw) => (raw.clone(), crate::plan::other_label(raw)),
+                None => (status.id().to_string(), status.label().to_string()),
+            };
             ChecklistLine {
                 id: row.item.id().to_string(),
                 label: row.item.label().to_string(),
-                status: status.id().to_string(),
-                status_label: status.label().to_string(),
+                status: status_id,
+                status_label,
                 note: match (set, note) {
                     (_, Some(n)) => Some(clean(n)),
                     (Some(CheckStatus::Complete), None) => None,
                     _ => app_note.clone(),
                 },
-                set_by: if set.is_some() { "reviewer" } else { "app" },
+                set_by: if set.is_some() || kept.is_some() {
+                    "reviewer"
+                } else {
+                    "app"
+                },
                 app_status: row.status.id().to_string(),
                 app_note,
             }

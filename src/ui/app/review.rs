@@ -212,7 +212,7 @@ impl WizardApp {
             .exact_size(panel::WIDTH)
             .show(ui, |ui| {
                 let save = egui::Panel::bottom("review-save")
-                    .show_inside(ui, |ui| panel::footer(ui, s))
+                    .show(ui, |ui| panel::footer(ui, s))
                     .inner;
                 let body = egui::ScrollArea::vertical()
                     .id_salt("review-panel")

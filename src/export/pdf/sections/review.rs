@@ -99,7 +99,10 @@ fn since(flow: &mut Flow<'_>, d: &PlanDiff, cap: usize) {
             Span::plain(d.new_path.join(" → ")),
         ]);
     } else {
-        items.push(vec![Span::bold("Path unchanged")]);
+        items.push(vec![
+            Span::bold("Path unchanged: "),
+            Span::plain(d.new_path.join(" → ")),
+        ]);
     }
     for (title, list, color) in [
         ("New finding", &d.findings_new, RED),
@@ -367,7 +370,7 @@ fn checklist_table(flow: &mut Flow<'_>, reply: &ReviewReply, b: Budget) {
                 _ => (RED, Some(RED_BG)),
             };
             let mut status = vec![Span::bold(c.status_label.clone()).color(fg)];
-            if c.set_by == "app" {
+            if c.set_by == "app" && !reply.is_draft() {
                 status.push(Span::plain(" (findings)").color(GREY));
             }
             TableRow {
