@@ -121,7 +121,7 @@ pub fn build(
     redact_hosts: bool,
 ) -> ReviewReply {
     let clean = |s: &str| clean_text(s, redact_hosts);
-    let opt = |s: Option<&str>| s.map(str::trim).filter(|t| !t.is_empty()).map(|t| clean(t));
+    let opt = |s: Option<&str>| s.map(str::trim).filter(|t| !t.is_empty()).map(clean);
     let auto = checklist::automatic(analysis, k);
     let review = record::latest(plan);
     let contact = plan.contact.clone().unwrap_or_default();
@@ -180,11 +180,7 @@ pub fn build(
         comment,
         checklist: checklist_lines(&auto, review, &clean),
         steps: step_lines(analysis, k, review, &clean),
-        counts: Counts {
-            errors: analysis.count(Severity::Error),
-            warnings: analysis.count(Severity::Warning),
-            infos: analysis.count(Severity::Info),
-        },
+        counts: Counts::of(analysis),
         findings,
     }
 }

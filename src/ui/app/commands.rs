@@ -103,7 +103,7 @@ impl WizardApp {
                     }
                 }
                 Command::OpenAsReviewer | Command::OpenPathAsReviewer(_) | Command::SaveReview => {
-                    self.run_review_command(cmd)
+                    self.run_review_command(cmd);
                 }
                 Command::CopyText(t) => {
                     if self.platform.copy_text(&t) {

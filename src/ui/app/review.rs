@@ -15,16 +15,15 @@ impl WizardApp {
     /// The review commands: open as reviewer (asking for the file, or a given one), save the
     /// review.
     pub(super) fn run_review_command(&mut self, cmd: Command) {
+        // Opening goes through the unsaved-changes prompt first.
         match cmd {
-            Command::OpenAsReviewer => {
-                if self.guarded(Command::OpenAsReviewer) {
-                    self.ask_file(FileAction::OpenAsReviewer);
-                }
+            Command::OpenAsReviewer if self.guarded(Command::OpenAsReviewer) => {
+                self.ask_file(FileAction::OpenAsReviewer);
             }
-            Command::OpenPathAsReviewer(p) => {
-                if self.guarded(Command::OpenPathAsReviewer(p.clone())) {
-                    self.open_as_reviewer(&p);
-                }
+            Command::OpenPathAsReviewer(p)
+                if self.guarded(Command::OpenPathAsReviewer(p.clone())) =>
+            {
+                self.open_as_reviewer(&p);
             }
             Command::SaveReview => self.save_review(),
             _ => {}

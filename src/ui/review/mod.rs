@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::knowledge::Knowledge;
-use crate::plan::{CheckEntry, CheckStatus, Open, Plan, RequiredInfo, Review, ReviewVerdict, Step};
+use crate::plan::{CheckStatus, Open, Plan, RequiredInfo, Review, ReviewVerdict, Step};
 use crate::review::{self, ReviewStatus};
 use crate::validate::Analysis;
 
@@ -106,10 +106,7 @@ impl ReviewDraft {
         base.reasons = lines(&self.reasons);
         base.comment = text(&self.comment);
         for (item, (status, note)) in &self.checklist {
-            let entry = base
-                .checklist
-                .entry(item.id().to_string())
-                .or_insert_with(CheckEntry::default);
+            let entry = base.checklist.entry(item.id().to_string()).or_default();
             if let Some(s) = status {
                 entry.status = Some(Open::Known(*s));
             }

@@ -88,6 +88,16 @@ fn since(flow: &mut Flow<'_>, d: &PlanDiff, cap: usize) {
         ));
         more(flow, d.answers.len(), cap, "answers");
     }
+    let items = change_items(d, cap);
+    flow.gap(1.0);
+    flow.bullets(&items, BODY - 0.5, 0.0, GREY);
+    let hidden =
+        d.findings_new.len().saturating_sub(cap) + d.findings_resolved.len().saturating_sub(cap);
+    more(flow, hidden, 0, "findings");
+}
+
+/// The path, findings (at most `cap` of each kind) and known issues as list items.
+fn change_items(d: &PlanDiff, cap: usize) -> Vec<Vec<Span>> {
     let mut items: Vec<Vec<Span>> = Vec::new();
     if d.path_changed() {
         items.push(vec![
@@ -127,11 +137,7 @@ fn since(flow: &mut Flow<'_>, d: &PlanDiff, cap: usize) {
             Span::plain(d.issues_gone.join(", ")),
         ]);
     }
-    flow.gap(1.0);
-    flow.bullets(&items, BODY - 0.5, 0.0, GREY);
-    let hidden =
-        d.findings_new.len().saturating_sub(cap) + d.findings_resolved.len().saturating_sub(cap);
-    more(flow, hidden, 0, "findings");
+    items
 }
 
 /// `… and 4 more answers (the Markdown reply has them all).`
