@@ -223,8 +223,13 @@ pub fn status(
     clean: &dyn Fn(&str) -> String,
 ) -> Option<ReviewStatus> {
     let review = latest(plan)?;
-    let changed = changed_since(plan, review);
-    let since = since_review(plan, review, k, current, today).map(|mut d| {
+    let since = since_review(plan, review, k, current, today);
+    // The answers compared are the same: no need to compare them twice.
+    let changed = match &since {
+        Some(d) => !d.answers.is_empty(),
+        None => changed_since(plan, review),
+    };
+    let since = since.map(|mut d| {
         clean_diff(&mut d, clean);
         d
     });
