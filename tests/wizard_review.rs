@@ -40,7 +40,8 @@ fn window(dir: &Path, path: &Path, opens: usize) -> H {
 /// Click the stepper's entry of `step` (its label also carries the state mark and a pen for
 /// a step with a reviewer's note).
 fn go_to(h: &mut H, step: Step) {
-    h.get_by_label_contains(&format!("{}. {}", step.number(), step.title()))
+    // The stepper's labels are `<mark>  <number>. <title>`.
+    h.get_by_label_contains(&format!("  {}. {}", step.number(), step.title()))
         .click();
     h.run();
     assert_eq!(h.state().step, step);
@@ -389,4 +390,43 @@ fn hostile_reviews_open_draw_and_survive_a_new_review() {
     assert_eq!(saved.reviews.len(), 3);
     assert_eq!(saved.reviews[..2], original.reviews[..]);
     assert_eq!(saved.reviews[2].reasons, vec!["Holiday freeze"]);
+}
+
+#[test]
+fn next_walks_a_reviewer_past_steps_with_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rollback.upgrade-plan.json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/unconfirmed-rollback.upgrade-plan.json"),
+        &path,
+    )
+    .unwrap();
+    let mut h = window(dir.path(), &path, 1);
+    click(&mut h, "File");
+    click(&mut h, "Open as reviewer…");
+    go_to(&mut h, Step::Rollback);
+    assert!(h.state().step_findings(Step::Rollback).iter().any(|f| {
+        f.field == "rollback.confirmed" && f.severity == upgrade_planner::validate::Severity::Error
+    }));
+    // The panel starts from the findings: the rollback plan is missing, and says why.
+    let draft = &h.state().review.session.as_ref().unwrap().draft;
+    let (status, note) = &draft.checklist[&RequiredInfo::RollbackPlan];
+    assert_eq!(*status, Some(CheckStatus::Missing));
+    assert!(
+        note.contains("Review and confirm the rollback steps"),
+        "{note}"
+    );
+    assert!(
+        draft.missing.starts_with("Rollback plan — "),
+        "{}",
+        draft.missing
+    );
+    click(&mut h, "Next ▶");
+    assert_eq!(
+        h.state().step,
+        Step::Review,
+        "status: {:?}",
+        h.state().status
+    );
 }

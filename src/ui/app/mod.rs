@@ -450,7 +450,8 @@ impl WizardApp {
     /// Why Next may not leave the current step, if it may not: errors, or typed text that is
     /// not a valid answer.
     fn blocked_reason(&self) -> Option<String> {
-        if matches!(self.step, Step::Start | Step::Review) {
+        // A reviewer reads the steps in order and cannot fix what they find.
+        if matches!(self.step, Step::Start | Step::Review) || self.review.active() {
             return None;
         }
         let typed = self.drafts.problems_on(self.step);

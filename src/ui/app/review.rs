@@ -206,9 +206,11 @@ impl WizardApp {
         let Some(s) = self.review.session.as_mut() else {
             return;
         };
+        // Narrower in a narrow window: the step page keeps most of the room.
+        let width = panel::WIDTH.min(ui.available_width() * 0.38);
         let action = egui::Panel::right("review")
             .resizable(false)
-            .exact_size(panel::WIDTH)
+            .exact_size(width)
             .show(ui, |ui| {
                 let save = egui::Panel::bottom("review-save")
                     .show(ui, |ui| panel::footer(ui, s))
