@@ -49,7 +49,28 @@ pub fn generated_at() -> DateTime<Utc> {
 pub fn plan_loader(data: &[u8]) {
     let Some(plan) = load(data) else { return };
     round_trip(&plan);
-    let _ = validate::analyse(&plan, knowledge(), today());
+    let analysis = validate::analyse(&plan, knowledge(), today());
+    reviews(&plan, &analysis);
+}
+
+/// Whatever the reviews of a plan hold, comparing the plan with each reviewed revision works,
+/// and a review made now of a plan that loads is one the plan file keeps.
+fn reviews(plan: &Plan, analysis: &Analysis) {
+    let k = knowledge();
+    for r in &plan.reviews {
+        let _ = crate::review::changed_since(plan, r);
+        if let Some(d) = crate::review::since_review(plan, r, k, analysis, today()) {
+            assert_eq!(
+                d.old_revision, r.reviewed_revision,
+                "the diff lost the revision"
+            );
+        }
+    }
+    let mut reviewed = plan.clone();
+    reviewed
+        .reviews
+        .push(crate::review::new_review(plan, analysis, k));
+    round_trip(&reviewed);
 }
 
 /// Parse `data` as a paste of `gitlab:env:info` output, of the diagnostics script's output,
@@ -144,6 +165,21 @@ pub fn export_pdf(data: &[u8]) {
 
     let md = export::markdown::render(&model);
     assert!(md.starts_with('#'), "the Markdown has no heading");
+
+    // The review reply and its one-page summary.
+    let reply = crate::review::reply::build(&plan, k, &analysis, today(), false);
+    let text = crate::review::markdown::render(&reply);
+    assert!(text.starts_with("## "), "the review reply has no heading");
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "a raw control character in the review reply"
+    );
+    match export::pdf::render_review_pdf(&reply, &model) {
+        Ok(pdf) => assert!(pdf.starts_with(b"%PDF-"), "the review summary is no PDF"),
+        Err(e) => panic!("a plan that loads has no review summary: {e}"),
+    }
 
     // The exported plan file loads again, or writing it is refused with a message that names
     // the file (it would be over a reader's limit, e.g. a compact file grown when pretty).

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Outcome::Exit(code) => code,
         Outcome::OpenWizard(plan) => upgrade_planner::ui::run(plan, started),
         Outcome::OpenRun(plan) => upgrade_planner::ui::run_mode(plan, started),
+        Outcome::OpenReviewer(plan) => upgrade_planner::ui::run_reviewer(plan, started),
     }
 }
 

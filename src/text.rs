@@ -56,6 +56,14 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
     escape_where(s, |c| c.is_control() && c != '\n' && c != '\t')
 }
 
+/// [`escape_controls`] that also escapes bidirectional controls: free text written by someone
+/// else (a review) cannot reorder what is shown around it.
+pub fn escape_controls_and_bidi(s: &str) -> Cow<'_, str> {
+    escape_where(s, |c| {
+        (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+    })
+}
+
 /// Pretty JSON with the characters serde_json leaves raw but a terminal may act on (DEL, the
 /// C1 controls, bidirectional controls) written as `\u` escapes. They can only occur inside
 /// strings, where the escape means the same character: the document reads back identically.

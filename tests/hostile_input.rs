@@ -77,6 +77,28 @@ fn committed_expectation(case: &str) -> Expect {
         "trailing-garbage" => refused(&["trailing characters", "line 6"]),
         "control-character" => refused(&["control character", "line 4"]),
         "run-wrong-type" => refused(&["`runs[0].events`", "line 5", "expected a sequence"]),
+        // Reviews: their content is kept whatever it says (a verdict, a checklist state or a
+        // step a newer version has; escapes and bidirectional controls; reviewed answers
+        // that no longer read as a plan); wrong types are refused like any other.
+        "review-hostile" => Expect {
+            code: 0,
+            says: &["0 error(s), 0 warning(s)"],
+        },
+        "review-secret" => Expect {
+            code: 1,
+            says: &[
+                "error: reviews[0].step_notes.backup [Review and export] This field contains what looks like a secret (GitLab personal access token).",
+            ],
+        },
+        "review-wrong-type" => refused(&[
+            "`reviews[0].reviewed_revision`",
+            "\"three\"",
+            "line 5, column 34",
+        ]),
+        "review-verdict-not-a-string" => {
+            refused(&["`reviews[0].verdict`", "integer `1`", "line 5, column 42"])
+        }
+        "reviews-not-a-list" => refused(&["`reviews`", "expected a sequence", "line 4"]),
         other => panic!(
             "tests/corpus/hostile/{other}.upgrade-plan.json has no expectation here; add it (and to the README)"
         ),

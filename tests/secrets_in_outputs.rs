@@ -507,3 +507,75 @@ fn a_secret_used_as_a_key_name_is_found_and_never_output() {
         assert!(!stdout.contains(part) && !stderr.contains(part), "{stderr}");
     }
 }
+
+/// The secret plan with a review whose comment, notes and checklist carry every secret too,
+/// made as the app makes one (its copy of the reviewed answers included).
+fn reviewed_secret_plan() -> Plan {
+    use upgrade_planner::plan::{CheckEntry, Open, Review, ReviewVerdict};
+    let (mut plan, _) = secret_plan();
+    let k = Knowledge::embedded();
+    let a = analyse(&plan, &k, today());
+    let all: Vec<&str> = SECRETS.iter().map(|(_, text, _)| *text).collect();
+    let mut r: Review = upgrade_planner::review::new_review(&plan, &a, &k);
+    r.verdict = Some(Open::Known(ReviewVerdict::NeedsInfo));
+    r.comment = Some(all.join("\n"));
+    r.missing = all.iter().map(|s| (*s).to_string()).collect();
+    r.step_notes.insert("backup".into(), all.join("\n"));
+    r.checklist.insert(
+        "rollback_plan".into(),
+        CheckEntry {
+            note: Some(all.join(" ")),
+            ..Default::default()
+        },
+    );
+    plan.reviews.push(r);
+    plan
+}
+
+#[test]
+fn reviews_never_carry_a_secret_into_an_output() {
+    let plan = reviewed_secret_plan();
+    // The copy of the reviewed answers a review keeps holds none of the plan's secrets.
+    let kept = serde_json::to_string(&plan.reviews[0].answers).unwrap();
+    assert_no_secret("the reviewed answers", &kept);
+    // The review command refuses like export: nothing written, the secret not printed.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reviewed.upgrade-plan.json");
+    plan_file::save(&file, &plan).unwrap();
+    let md = dir.path().join("reply.md");
+    let pdf_out = dir.path().join("reply.pdf");
+    let (code, stdout, stderr) = cli(&[
+        "review",
+        &file.display().to_string(),
+        "--markdown",
+        &md.display().to_string(),
+        "--pdf",
+        &pdf_out.display().to_string(),
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("secret: reviews[0].step_notes.backup"),
+        "{stderr}"
+    );
+    assert_no_secret("review stdout", &stdout);
+    assert_no_secret("review stderr", &stderr);
+    assert!(!md.exists() && !pdf_out.exists());
+    // The reply's renderers, called directly, redact.
+    let k = Knowledge::embedded();
+    let a = analyse(&plan, &k, today());
+    let reply = upgrade_planner::review::reply::build(&plan, &k, &a, today(), false);
+    let text = upgrade_planner::review::markdown::render(&reply);
+    assert!(text.contains("\\[REDACTED\\]"), "{text}");
+    assert_no_secret("review Markdown", &text);
+    assert_no_secret("review JSON", &serde_json::to_string(&reply).unwrap());
+    let m = common::model(&plan, Paper::A4, true);
+    let bytes = pdf::render_review_pdf(&reply, &m).unwrap();
+    assert_no_secret(
+        "review PDF text",
+        &pdf_extract::extract_text_from_mem(&bytes).unwrap(),
+    );
+    assert_no_secret("review PDF bytes", &String::from_utf8_lossy(&bytes));
+    // The plan's own exports show the review status without its texts' secrets.
+    assert_no_secret("plan Markdown", &markdown::render(&m));
+}

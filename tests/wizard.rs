@@ -576,6 +576,11 @@ fn every_hostile_file_gets_an_error_dialog_and_leaves_the_open_plan_untouched() 
         ),
         ("unknown-enum.upgrade-plan.json", "install.method"),
         ("unknown-values.upgrade-plan.json", "topology.nodes[1].role"),
+        (
+            "review-secret.upgrade-plan.json",
+            "reviews[0].step_notes.backup",
+        ),
+        ("review-hostile.upgrade-plan.json", "versions.target"),
     ];
     let finding_at = |name: &str| {
         with_findings

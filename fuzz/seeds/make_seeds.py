@@ -129,10 +129,14 @@ p["notes"]["unique_setup"] = "token glpat-abcdefghijklmnopqrst and password=hunt
     "postgres://u:secretpw@db/x AKIAABCDEFGHIJKLMNOP -----BEGIN RSA PRIVATE KEY-----"
 edge["secrets"] = plan_json(p)
 
+# Reviews (plan file v2): hostile content, a secret in a note (the hostile corpus has both).
+for name in ("review-hostile", "review-secret"):
+    edge[name] = (ROOT / "tests/corpus/hostile" / (name + ".upgrade-plan.json")).read_bytes()
+
 for name, data in edge.items():
     write("plan_loader", name + ".json", data)
 for name in ("huge-counts", "extreme-numbers-and-dates", "unicode", "odd-versions", "every-role",
-             "secrets", "header-only"):
+             "secrets", "header-only", "review-hostile", "review-secret"):
     write("export_pdf", name + ".json", edge[name])
 
 # env-info pastes

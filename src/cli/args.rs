@@ -158,6 +158,33 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
     },
+    /// Review a plan as GitLab Support: without an output option the window opens in review
+    /// mode; with --markdown, --pdf or --json the review reply is written or printed.
+    #[command(
+        after_help = "From the plan's latest review; a plan without one gets an automatic draft from its findings (needs_info naming what is missing, or viable when nothing is).\n\nExit code 0: written (or the window closed); 1: the plan (or a review) holds what looks like a secret, nothing is written; 2: the plan could not be read or an output could not be written.\n\n--json prints {\"plan_id\", \"revision\", \"organization\", \"ticket\", \"from_version\", \"to_version\", \"data_date\", \"source\": \"saved|draft\", \"verdict\": \"viable|needs_info|reschedule\", \"verdict_label\", \"review\": {\"reviews\", \"reviewed_revision\", \"verdict\", \"verdict_label\", \"reviewer\", \"reviewed_on\", \"approvers\", \"data_date\", \"changed_since_review\", \"since_review\"} or null, \"missing\", \"reasons\", \"comment\", \"checklist\": [{\"id\", \"label\", \"status\", \"status_label\", \"note\", \"set_by\", \"app_status\", \"app_note\"}], \"steps\": [{\"step\", \"number\", \"title\", \"note\", \"missing\", \"concerns\"}], \"counts\", \"findings\"}; since_review has the shape of diff --json."
+    )]
+    Review {
+        /// The plan file.
+        plan: PathBuf,
+        /// Write the review reply for the ticket (Markdown) here.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Write the one-page review summary (PDF) here.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// Print the review state as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Paper size of the PDF.
+        #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = ["a4", "letter"])]
+        paper: String,
+        /// Replace host names, IP addresses and email addresses in the outputs.
+        #[arg(long)]
+        redact_hosts: bool,
+        /// Validate as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
     /// Show the GitLab data in use (built in or newer files), its date, sources and where
     /// newer files go; `data install FILE...` installs newer data files.
     #[command(

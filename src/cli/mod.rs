@@ -1,5 +1,5 @@
 //! The command line: `path`, `validate`, `export`, `env-info`, `diagnostics`, `schema`, `data`,
-//! `diff`, and for the upgrade day `gate`, `report` and `timings`.
+//! `diff` and `review`, and for the upgrade day `gate`, `report` and `timings`.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 the input could not be
 //! read or parsed.
@@ -15,6 +15,7 @@ mod export;
 mod gate;
 mod path;
 mod report;
+mod review;
 mod timings;
 mod validate;
 
@@ -94,6 +95,8 @@ pub enum Outcome {
     OpenWizard(Option<std::path::PathBuf>),
     /// `PLAN --run`: open the plan in run mode.
     OpenRun(std::path::PathBuf),
+    /// `review PLAN` without an output option: open the plan in review mode.
+    OpenReviewer(std::path::PathBuf),
 }
 
 /// Parse the arguments and run a subcommand. Never opens a window itself.
@@ -117,6 +120,16 @@ where
         out: String::new(),
         err: String::new(),
     };
+    if let Some(Command::Review {
+        plan,
+        markdown: None,
+        pdf: None,
+        json: false,
+        ..
+    }) = &cli.command
+    {
+        return Outcome::OpenReviewer(plan.clone());
+    }
     let code = if cli.version {
         print_version(cli.today.as_deref(), &mut o)
     } else if let Some(cmd) = cli.command {
@@ -208,6 +221,26 @@ fn run_command(cmd: Command, o: &mut Output) -> u8 {
                 old_data,
                 new_data,
                 json,
+                today,
+            },
+            o,
+        ),
+        Command::Review {
+            plan,
+            markdown,
+            pdf,
+            json,
+            paper,
+            redact_hosts,
+            today,
+        } => review::run(
+            &review::ReviewRequest {
+                plan,
+                markdown,
+                pdf,
+                json,
+                paper: Paper::parse(&paper).unwrap_or_default(),
+                redact_hosts,
                 today,
             },
             o,

@@ -48,6 +48,9 @@ pub struct ExportModel {
     pub rollback: RollbackInfo,
     pub runbook: Runbook,
     pub findings: Vec<FindingRow>,
+    /// GitLab Support's latest review: the revision it read, its verdict, and what changed
+    /// since (`None` for a plan never reviewed).
+    pub review: Option<crate::review::ReviewStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -46,6 +46,9 @@ pub fn field_label(field: &str) -> Cow<'static, str> {
         };
         return Cow::Owned(label);
     }
+    if let Some((n, rest)) = indexed(field, "reviews[") {
+        return Cow::Owned(super::review::review_field_label(n, rest));
+    }
     if let Some(minor) = field.strip_prefix("hop_hours.") {
         return Cow::Owned(format!("Rehearsed hours for {minor}"));
     }

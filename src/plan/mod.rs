@@ -13,12 +13,14 @@ use serde_json::Value;
 mod facts;
 mod labels;
 mod open;
+mod review;
 mod steps;
 mod topology;
 
 pub use facts::*;
 pub use labels::*;
 pub use open::*;
+pub use review::*;
 pub use steps::*;
 pub use topology::*;
 
@@ -100,6 +102,9 @@ pub struct Plan {
     /// The run log of the upgrade day and of rehearsals, window by window (`crate::run`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<crate::run::Run>,
+    /// GitLab Support's reviews of the plan, oldest first (`plan::review`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Review>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -133,6 +138,7 @@ impl Default for Plan {
             backup_every_hop: None,
             facts: None,
             runs: Vec::new(),
+            reviews: Vec::new(),
             extra: Extra::new(),
         }
     }

@@ -12,8 +12,9 @@ use crate::knowledge::Knowledge;
 use crate::plan::Plan;
 use crate::validate::{self, Analysis, Finding};
 
-/// Keys that say when and how a plan was saved, not what it answers.
-const BOOKKEEPING: [&str; 7] = [
+/// Keys that say when and how a plan was saved, not what it answers (and Support's reviews,
+/// which are not the customer's answers).
+const BOOKKEEPING: [&str; 8] = [
     "format",
     "schema_version",
     "plan_id",
@@ -21,6 +22,7 @@ const BOOKKEEPING: [&str; 7] = [
     "created_at",
     "updated_at",
     "last_step",
+    "reviews",
 ];
 
 /// One answer that differs.
@@ -158,7 +160,7 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-fn answer_changes(old: &Plan, new: &Plan, k: &Knowledge) -> Vec<AnswerChange> {
+pub(super) fn answer_changes(old: &Plan, new: &Plan, k: &Knowledge) -> Vec<AnswerChange> {
     let a = answers(old);
     let b = answers(new);
     let mut fields: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -176,7 +178,7 @@ fn answer_changes(old: &Plan, new: &Plan, k: &Knowledge) -> Vec<AnswerChange> {
         .collect()
 }
 
-fn finding_lines(a: &Analysis, k: &Knowledge) -> Vec<FindingLine> {
+pub(super) fn finding_lines(a: &Analysis, k: &Knowledge) -> Vec<FindingLine> {
     let mut v: Vec<FindingLine> = a.findings.iter().map(|f| line(f, k)).collect();
     v.sort();
     v.dedup();
@@ -194,7 +196,7 @@ fn line(f: &Finding, k: &Knowledge) -> FindingLine {
 }
 
 /// Findings only in `new`, and only in `old`.
-fn compare_findings(
+pub(super) fn compare_findings(
     old: &[FindingLine],
     new: &[FindingLine],
 ) -> (Vec<FindingLine>, Vec<FindingLine>) {
@@ -204,21 +206,21 @@ fn compare_findings(
     )
 }
 
-fn compare_sorted(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
+pub(super) fn compare_sorted(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
     (
         new.iter().filter(|x| !old.contains(x)).cloned().collect(),
         old.iter().filter(|x| !new.contains(x)).cloned().collect(),
     )
 }
 
-fn hops(a: &Analysis) -> Vec<String> {
+pub(super) fn hops(a: &Analysis) -> Vec<String> {
     a.path
         .as_ref()
         .map(|p| p.hops.iter().map(|h| h.display_version()).collect())
         .unwrap_or_default()
 }
 
-fn issue_ids(a: &Analysis) -> Vec<String> {
+pub(super) fn issue_ids(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .path
         .as_ref()

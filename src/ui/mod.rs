@@ -3,6 +3,7 @@
 pub mod app;
 pub mod documents;
 pub mod platform;
+pub mod review;
 pub mod run;
 pub mod steps;
 pub mod widgets;
@@ -212,12 +213,20 @@ fn no_window_message(failures: &[(eframe::Renderer, String)]) -> String {
     )
 }
 
+/// How the window opens the plan given on the command line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OpenMode {
+    Wizard,
+    Run,
+    Review,
+}
+
 /// What the app needs at start-up, whichever renderer opens the window.
 #[derive(Clone)]
 struct Launch {
     plan: Option<PathBuf>,
-    /// Open the plan in run mode.
-    run: bool,
+    /// How the plan is opened: in the wizard, in run mode or in review mode.
+    mode: OpenMode,
     started: Instant,
     smoke: bool,
     bench: BenchMode,
@@ -225,18 +234,23 @@ struct Launch {
 
 /// Open the wizard window, with `plan` loaded when given. `started` is when `main` began.
 pub fn run(plan: Option<PathBuf>, started: Instant) -> ExitCode {
-    launch_window(plan, false, started)
+    launch_window(plan, OpenMode::Wizard, started)
 }
 
 /// Open `plan` in run mode (`upgrade-planner PLAN --run`).
 pub fn run_mode(plan: PathBuf, started: Instant) -> ExitCode {
-    launch_window(Some(plan), true, started)
+    launch_window(Some(plan), OpenMode::Run, started)
 }
 
-fn launch_window(plan: Option<PathBuf>, run: bool, started: Instant) -> ExitCode {
+/// Open the window in review mode on `plan` (`upgrade-planner review PLAN`).
+pub fn run_reviewer(plan: PathBuf, started: Instant) -> ExitCode {
+    launch_window(Some(plan), OpenMode::Review, started)
+}
+
+fn launch_window(plan: Option<PathBuf>, mode: OpenMode, started: Instant) -> ExitCode {
     let launch = Launch {
         plan,
-        run,
+        mode,
         started,
         smoke: std::env::var_os("UPGRADE_PLANNER_SMOKE").is_some(),
         bench: BenchMode::from_env(),
@@ -315,7 +329,7 @@ fn native_options(
 fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
     let Launch {
         plan,
-        run,
+        mode,
         started,
         smoke,
         bench,
@@ -334,9 +348,13 @@ fn create_shell(cc: &eframe::CreationContext<'_>, launch: Launch) -> Shell {
         _ => {}
     }
     if let Some(p) = plan {
-        app.commands.push(Command::OpenPath(p));
-        if run {
-            app.commands.push(Command::Run(run::RunCommand::Enter));
+        match mode {
+            OpenMode::Wizard => app.commands.push(Command::OpenPath(p)),
+            OpenMode::Run => {
+                app.commands.push(Command::OpenPath(p));
+                app.commands.push(Command::Run(run::RunCommand::Enter));
+            }
+            OpenMode::Review => app.commands.push(Command::OpenPathAsReviewer(p)),
         }
         app.run_commands();
     }

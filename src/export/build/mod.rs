@@ -53,6 +53,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 impl Counts {
+    /// The findings of `analysis` by severity.
+    pub fn of(analysis: &Analysis) -> Counts {
+        Counts {
+            errors: analysis.count(Severity::Error),
+            warnings: analysis.count(Severity::Warning),
+            infos: analysis.count(Severity::Info),
+        }
+    }
+
     /// `0 errors · 2 warnings · 1 hint` (with `sep` between).
     pub fn text(&self, sep: &str) -> String {
         [
@@ -225,17 +234,28 @@ fn contact_info(plan: &Plan) -> ContactInfo {
     }
 }
 
+/// The plan's latest review, compared with the plan as it is: before its texts are cleaned
+/// for display (the review's copy of the answers never was), each text cleaned after.
+fn review_status(
+    plan: &Plan,
+    k: &Knowledge,
+    analysis: &Analysis,
+    meta: &ExportMeta,
+) -> Option<crate::review::ReviewStatus> {
+    let hosts = meta.redact_hosts;
+    crate::review::status(plan, k, analysis, meta.generated_at.date_naive(), &|s| {
+        crate::review::clean_text(s, hosts)
+    })
+}
+
 impl ExportModel {
     /// Build the model. `plan` may hold secrets: every text is redacted here.
     pub fn build(plan: &Plan, k: &Knowledge, analysis: &Analysis, meta: ExportMeta) -> ExportModel {
+        let review = review_status(plan, k, analysis, &meta);
         // Every string enters the model here: secrets redacted, hosts if asked, control
         // characters escaped.
         let plan = redact::display_plan(plan, meta.redact_hosts);
-        let counts = Counts {
-            errors: analysis.count(Severity::Error),
-            warnings: analysis.count(Severity::Warning),
-            infos: analysis.count(Severity::Info),
-        };
+        let counts = Counts::of(analysis);
         let (verdict, verdict_text) = verdict(&counts, analysis);
         let versions = plan.versions.clone().unwrap_or_default();
         let edition_short = versions
@@ -308,6 +328,7 @@ impl ExportModel {
             backup: backup_info(&plan, &release),
             rollback: rollback_info(&plan, &release),
             findings: finding_rows(k, analysis, &meta),
+            review,
             meta,
         }
     }

@@ -67,6 +67,9 @@ pub fn render(m: &ExportModel) -> String {
     findings(&mut o, m);
     known_issues(&mut o, m);
     timeline::checklist(&mut o, m);
+    if let Some(d) = m.review.as_ref().and_then(|r| r.since_review.as_ref()) {
+        crate::review::markdown::since_review(&mut o, d, "###");
+    }
     let _ = writeln!(
         o,
         "_The attached PDF has the full runbook with commands, the architecture diagram, backup, restore and rollback steps._"
@@ -143,6 +146,14 @@ fn header(o: &mut String, m: &ExportModel) {
         "| Generated | {} by {}, {} |",
         m.generated_at, m.tool, m.data_summary
     );
+    if let Some(r) = &m.review {
+        let changed = if r.changed_since_review {
+            " · **changed since review**"
+        } else {
+            ""
+        };
+        let _ = writeln!(o, "| Support review | {}{changed} |", esc(&r.line()));
+    }
     let _ = writeln!(o);
 }
 

@@ -22,3 +22,14 @@ pub fn render_pdf(model: &ExportModel) -> Result<Vec<u8>, ExportError> {
     }
     write_pdf(&layout, model)
 }
+
+/// Render the one-page review summary of `reply` (the plan's `model` gives the page furniture
+/// and the document's identity).
+pub fn render_review_pdf(
+    reply: &crate::review::ReviewReply,
+    model: &ExportModel,
+) -> Result<Vec<u8>, ExportError> {
+    let fonts = Fonts::shared().map_err(ExportError::Font)?;
+    let layout = sections::review_summary(reply, model, fonts);
+    write_pdf(&layout, model)
+}

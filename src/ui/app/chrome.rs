@@ -105,6 +105,15 @@ impl WizardApp {
         if ui.button("Open…  (Ctrl+O)").clicked() {
             self.commands.push(Command::Open);
         }
+        if ui
+            .button("Open as reviewer…")
+            .on_hover_text(
+                "GitLab Support: read a plan without changing it, and write the review into it",
+            )
+            .clicked()
+        {
+            self.commands.push(Command::OpenAsReviewer);
+        }
         ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
             ui.menu_button("Open recent", |ui| {
                 for p in self.recent.clone() {
@@ -235,12 +244,22 @@ impl WizardApp {
                     } else {
                         ("✔", widgets::ok_color(ui), "complete")
                     };
-                    let text =
-                        RichText::new(format!("{mark}  {}. {}", step.number(), step.title()))
-                            .color(color);
+                    // A step with a reviewer's note on it carries a pen.
+                    let noted = self.review.note_on(&self.plan, step).is_some();
+                    let text = RichText::new(format!(
+                        "{mark}  {}. {}{}",
+                        step.number(),
+                        step.title(),
+                        if noted { "  ✎" } else { "" }
+                    ))
+                    .color(color);
                     let r =
                         ui.add_enabled(visited || current, egui::Button::selectable(current, text));
-                    let r = r.on_hover_text(format!("{} ({state})", step.title()));
+                    let r = r.on_hover_text(format!(
+                        "{} ({state}{})",
+                        step.title(),
+                        if noted { "; a reviewer's note" } else { "" }
+                    ));
                     if r.clicked() {
                         self.go_to(step);
                     }
@@ -248,6 +267,7 @@ impl WizardApp {
                 ui.add_space(12.0);
                 ui.separator();
                 ui.label(RichText::new(self.window_title()).small().weak());
+                self.review_footer(ui);
             });
     }
 
@@ -285,9 +305,6 @@ impl WizardApp {
         // Analysed before the frame; the step may have changed since (stepper, Back, Next).
         self.ensure_export_model();
         let step = self.step;
-        let findings: &[Finding] = &self.analysis.findings;
-        let step_findings: Vec<&Finding> = findings.iter().filter(|f| f.step == step).collect();
-        let reveal = self.revealed.contains(&step);
         widgets::step_header(
             ui,
             step.number(),
@@ -295,6 +312,12 @@ impl WizardApp {
             step.title(),
             steps::intro(step),
         );
+        self.review_top(ui, step);
+        // Review mode: the answers are read-only (the Review page only reads them).
+        let read_only = self.review.active() && step != Step::Review;
+        let findings: &[Finding] = &self.analysis.findings;
+        let step_findings: Vec<&Finding> = findings.iter().filter(|f| f.step == step).collect();
+        let reveal = self.revealed.contains(&step);
         let mut form = Form {
             findings,
             touched: &mut self.touched,
@@ -319,7 +342,7 @@ impl WizardApp {
             today: self.today,
             model: self.export_model.as_deref(),
         };
-        steps::show(step, &mut ctx, &mut form, ui);
+        ui.add_enabled_ui(!read_only, |ui| steps::show(step, &mut ctx, &mut form, ui));
         // A focus request for a field this step did not draw (hidden by an answer) is dropped,
         // so it cannot jump at the user later.
         *form.focus = None;
@@ -349,6 +372,7 @@ impl WizardApp {
                         }
                         if ui.button("Don't save").clicked() {
                             self.saved_plan = self.plan.clone();
+                            self.review.discard();
                             if **then == Command::Close {
                                 self.discard_on_exit = true;
                             }

@@ -55,6 +55,12 @@ impl WizardApp {
                     }
                 }
                 Command::Save => self.save(),
+                Command::SaveAs if self.review.active() => {
+                    self.status = Some((
+                        "Review mode: the review is saved into the plan file it was opened from (Save review)".into(),
+                        Severity::Warning,
+                    ));
+                }
                 Command::SaveAs => self.ask_file(FileAction::Save),
                 Command::SaveThen(then) => {
                     self.after_save = Some(*then);
@@ -97,6 +103,9 @@ impl WizardApp {
                         ));
                     }
                 }
+                Command::OpenAsReviewer | Command::OpenPathAsReviewer(_) | Command::SaveReview => {
+                    self.run_review_command(cmd);
+                }
                 Command::CopyText(t) => {
                     if self.platform.copy_text(&t) {
                         self.status = Some(("Copied to the clipboard".into(), Severity::Info));
@@ -134,8 +143,13 @@ impl WizardApp {
         }
     }
 
-    /// Save to the plan's file, or ask where when it has none.
+    /// Save to the plan's file, or ask where when it has none. In review mode: save the
+    /// review.
     fn save(&mut self) {
+        if self.review.active() {
+            self.save_review();
+            return;
+        }
         match self.file.clone() {
             Some(p) => self.save_to(&p),
             None => self.ask_file(FileAction::Save),
@@ -145,7 +159,7 @@ impl WizardApp {
     /// Ask for a file for `action`: through the system dialog, or the built-in chooser when
     /// the user prefers it or the system dialog is not available or fails. A chosen file goes
     /// on to [`Self::file_chosen`], at once or when the chooser confirms.
-    fn ask_file(&mut self, action: FileAction) {
+    pub(super) fn ask_file(&mut self, action: FileAction) {
         let spec = self.file_spec(action);
         if self.use_builtin_chooser {
             self.open_chooser(action, spec, None);
@@ -184,6 +198,13 @@ impl WizardApp {
             FileAction::Open => FileSpec {
                 mode: ChooserMode::Open,
                 title: "Open a plan",
+                name: String::new(),
+                filter: plan_filter,
+                default_extension: None,
+            },
+            FileAction::OpenAsReviewer => FileSpec {
+                mode: ChooserMode::Open,
+                title: "Open a plan to review",
                 name: String::new(),
                 filter: plan_filter,
                 default_extension: None,
@@ -251,6 +272,7 @@ impl WizardApp {
     fn file_chosen(&mut self, action: FileAction, mut path: PathBuf) {
         match action {
             FileAction::Open => self.open_path(&path),
+            FileAction::OpenAsReviewer => self.open_as_reviewer(&path),
             FileAction::Save => {
                 if path.extension().is_none() {
                     path.set_extension("upgrade-plan.json");
@@ -480,6 +502,13 @@ impl WizardApp {
                     self.status = Some((format!("Not saved: {}", path.display()), Severity::Error));
                 }
             },
+            JobDone::ReviewSaved {
+                path,
+                plan,
+                draft,
+                index,
+                result,
+            } => self.review_saved(path, *plan, *draft, index, result),
             JobDone::Exported { path, what, result } => match result {
                 Ok(()) => {
                     self.status = Some((
@@ -680,7 +709,10 @@ fn inspect_folder_of(path: &Path) -> Target {
 
 /// Run a background job so that a bug in it (a panic) comes back as an error the user sees,
 /// instead of a job that never reports and a status line stuck on "Exporting…".
-fn catch_job_panic<T>(what: &str, job: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+pub(super) fn catch_job_panic<T>(
+    what: &str,
+    job: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
         Ok(result) => result,
         Err(payload) => {

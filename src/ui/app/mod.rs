@@ -12,6 +12,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 mod chrome;
 mod commands;
 pub mod file_chooser;
+mod review;
 
 use super::documents;
 use super::platform::{Picked, Platform};
@@ -20,7 +21,7 @@ use super::widgets::{self, Form};
 use crate::draft::{self, Recovery};
 use crate::intake::Applied;
 use crate::knowledge::Knowledge;
-use crate::plan::{Plan, Step};
+use crate::plan::{Plan, Review, Step};
 use crate::plan_file;
 use crate::validate::{Analysis, Finding, Severity, analyse};
 
@@ -56,12 +57,20 @@ pub enum Command {
     CopyMarkdown,
     /// Run mode (the upgrade day): handled in `ui::run`.
     Run(crate::ui::run::RunCommand),
+    /// Ask for a plan file and open it in review mode (read-only, with the review panel).
+    OpenAsReviewer,
+    /// Open this plan file in review mode.
+    OpenPathAsReviewer(PathBuf),
+    /// Write the review into the plan file (review mode's Save).
+    SaveReview,
 }
 
 /// What a file chosen in a file dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileAction {
     Open,
+    /// Open a plan in review mode.
+    OpenAsReviewer,
     /// Save and Save as.
     Save,
     ExportPdf {
@@ -111,6 +120,13 @@ enum JobDone {
     Exported {
         path: PathBuf,
         what: &'static str,
+        result: Result<(), String>,
+    },
+    ReviewSaved {
+        path: PathBuf,
+        plan: Box<Plan>,
+        draft: Box<crate::ui::review::ReviewDraft>,
+        index: usize,
         result: Result<(), String>,
     },
 }
@@ -193,6 +209,8 @@ pub struct WizardApp {
     repaint: Option<egui::Context>,
     /// Run mode: its clock and, while open, its state.
     pub run: crate::ui::run::RunMode,
+    /// Review mode and the reviewed plan's state (`ui::review`).
+    pub review: crate::ui::review::ReviewUi,
 }
 
 impl WizardApp {
@@ -248,6 +266,7 @@ impl WizardApp {
             focus_after_dialog: None,
             repaint: None,
             run: crate::ui::run::RunMode::default(),
+            review: Default::default(),
         };
         if let Some(dir) = app.platform.data_dir() {
             app.recent = documents::load_recent(&dir);
@@ -285,6 +304,7 @@ impl WizardApp {
     /// not a change, only answers are.
     pub fn is_dirty(&self) -> bool {
         self.plan != self.saved_plan && self.plan.normalized() != self.saved_plan.normalized()
+            || self.review.unsaved()
     }
 
     /// The window title: file name, `*` when unsaved.
@@ -435,7 +455,8 @@ impl WizardApp {
     /// Why Next may not leave the current step, if it may not: errors, or typed text that is
     /// not a valid answer.
     fn blocked_reason(&self) -> Option<String> {
-        if matches!(self.step, Step::Start | Step::Review) {
+        // A reviewer reads the steps in order and cannot fix what they find.
+        if matches!(self.step, Step::Start | Step::Review) || self.review.active() {
             return None;
         }
         let typed = self.drafts.problems_on(self.step);
@@ -476,6 +497,7 @@ impl WizardApp {
             BTreeSet::from([Step::Start])
         };
         self.file = file;
+        self.review.end();
         self.revealed.clear();
         self.touched.clear();
         self.drafts.clear();
@@ -522,6 +544,7 @@ impl WizardApp {
     fn wizard_pages(&mut self, ui: &mut Ui) {
         self.stepper(ui);
         self.nav_bar(ui);
+        self.review_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
             // One scroll position per step; a step is entered at its top.
             let mut area = egui::ScrollArea::vertical()
@@ -536,5 +559,6 @@ impl WizardApp {
                 self.step_page(ui);
             });
         });
+        self.guard_review();
     }
 }

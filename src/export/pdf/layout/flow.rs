@@ -505,6 +505,7 @@ impl<'f> Flow<'f> {
             pages: self.pages,
             outline: self.outline,
             overflowed: self.overflowed,
+            title: None,
         }
     }
 }

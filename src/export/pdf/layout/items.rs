@@ -221,6 +221,8 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     /// The content needed more pages than a PDF may have; the pages are incomplete.
     pub overflowed: bool,
+    /// The document's title in the PDF's metadata, when not the plan's own.
+    pub title: Option<String>,
 }
 
 impl Document {

@@ -18,6 +18,7 @@ mod findings;
 mod furniture;
 mod path;
 mod recovery;
+mod review;
 mod runbook;
 mod summary;
 mod title;
@@ -31,6 +32,8 @@ use recovery::{backup, geo, known_issues, rollback};
 use runbook::runbook;
 use summary::summary;
 use title::title_page;
+
+pub use review::review_summary;
 
 // Colours.
 const HEAD: Rgb = Rgb(0x36, 0x24, 0x6e);

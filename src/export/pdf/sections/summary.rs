@@ -76,6 +76,7 @@ pub(super) fn summary(flow: &mut Flow<'_>, m: &ExportModel) {
     flow.key_values(&rows, 32.0, BODY, GREY);
 
     needs_attention(flow, m);
+    super::review::since_section(flow, m);
 }
 
 /// The warnings and errors, at most twelve.

@@ -118,6 +118,13 @@ fn key_facts(m: &ExportModel) -> Vec<(String, Vec<Span>)> {
             vec![Span::plain(format!("{} by {}", m.generated_at, m.tool))],
         ),
         row("GitLab data", vec![Span::plain(m.data_summary.clone())]),
+        row(
+            "Support review",
+            match &m.review {
+                Some(r) => super::review::status_spans(r),
+                None => vec![Span::plain("not reviewed yet").color(GREY)],
+            },
+        ),
     ]
 }
 

@@ -119,7 +119,12 @@ impl PdfInfo {
 
 /// The laid-out plan document as PDF bytes.
 pub fn write_pdf(layout: &Document, model: &ExportModel) -> Result<Vec<u8>, ExportError> {
-    write_document(layout, &PdfInfo::of_plan(model))
+    let mut info = PdfInfo::of_plan(model);
+    // A document made from the plan's model under its own title (the review summary).
+    if let Some(title) = &layout.title {
+        info.title = title.clone();
+    }
+    write_document(layout, &info)
 }
 
 /// A laid-out document (the plan, or another document made with the same layout engine, such
