@@ -12,9 +12,9 @@ use crate::knowledge::Knowledge;
 use crate::plan::Plan;
 use crate::validate::{self, Analysis, Finding};
 
-/// Keys that say when and how a plan was saved, not what it answers (and Support's reviews,
-/// which are not the customer's answers).
-const BOOKKEEPING: [&str; 8] = [
+/// Keys that say when and how a plan was saved, not what it answers (and Support's reviews
+/// and the run log of the upgrade day, which are not the customer's answers).
+const BOOKKEEPING: [&str; 9] = [
     "format",
     "schema_version",
     "plan_id",
@@ -23,6 +23,7 @@ const BOOKKEEPING: [&str; 8] = [
     "updated_at",
     "last_step",
     "reviews",
+    "runs",
 ];
 
 /// One answer that differs.

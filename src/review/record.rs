@@ -18,8 +18,9 @@ use crate::plan::{Computed, ComputedFinding, FORMAT, Open, Plan, Review, SCHEMA_
 use crate::validate::{self, Analysis};
 
 /// Keys of a plan that a review's copy of the answers leaves out: the bookkeeping (the review
-/// has its own revision) and the reviews themselves.
-const NOT_ANSWERS: [&str; 7] = [
+/// has its own revision), the reviews themselves and the run log of the upgrade day (a tick
+/// is not an answer).
+const NOT_ANSWERS: [&str; 8] = [
     "format",
     "plan_id",
     "revision",
@@ -27,6 +28,7 @@ const NOT_ANSWERS: [&str; 7] = [
     "updated_at",
     "last_step",
     "reviews",
+    "runs",
 ];
 
 /// Rules whose message carries a date or a number of days: the same finding on another day
@@ -43,6 +45,7 @@ const DATED_RULES: [&str; 4] = [
 pub fn answers_of(plan: &Plan) -> Map<String, Value> {
     let mut p = redact_plan(plan);
     p.reviews.clear();
+    p.runs.clear();
     match serde_json::to_value(&p) {
         Ok(Value::Object(mut map)) => {
             for key in NOT_ANSWERS {
@@ -101,6 +104,7 @@ pub fn reviewed_plan(plan: &Plan, review: &Review) -> Option<Plan> {
     map.insert("plan_id".into(), Value::from(plan.plan_id.clone()));
     map.insert("revision".into(), Value::from(review.reviewed_revision));
     map.remove("reviews");
+    map.remove("runs");
     let text = serde_json::to_vec(&Value::Object(map)).ok()?;
     crate::plan_file::parse(Path::new("reviewed revision"), &text).ok()
 }
@@ -339,6 +343,24 @@ mod tests {
         let mut saved = p.clone();
         saved.revision += 1;
         assert!(!changed_since(&saved, latest(&saved).unwrap()));
+    }
+
+    #[test]
+    fn the_run_log_of_the_upgrade_day_is_no_change_since_the_review() {
+        let mut p = reviewed(&sample());
+        p.runs.push(crate::run::Run {
+            window: 1,
+            started_at: Some("2026-12-12T19:00:00Z".into()),
+            ..Default::default()
+        });
+        let k = Knowledge::global();
+        let a = validate::analyse(&p, k, today());
+        let r = latest(&p).unwrap();
+        assert!(!changed_since(&p, r));
+        let d = since_review(&p, r, k, &a, today()).unwrap();
+        assert!(d.answers.is_empty(), "{d:#?}");
+        // And a review taken after a run keeps no run log in its copy of the answers.
+        assert!(!answers_of(&p).contains_key("runs"));
     }
 
     #[test]
