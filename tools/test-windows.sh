@@ -201,6 +201,36 @@ if python3 tools/wine/atomic_save.py "$work/save" assets/samples/single-node.upg
 else
   fail "atomic save"
 fi
+
+# A file another program holds open without FILE_SHARE_DELETE (an editor, a viewer, a virus
+# scanner) cannot be replaced on Windows: the save is refused with a clear message, the file
+# keeps its contents and nothing is left beside it. tools/wine/holdopen.c holds the file until
+# its standard input closes.
+x86_64-w64-mingw32-gcc -O2 -municode -o "$work/holdopen.exe" tools/wine/holdopen.c
+held="$work/held"
+mkdir -p "$held"
+cp assets/samples/single-node.upgrade-plan.json "$held/busy.upgrade-plan.json"
+before=$(sha256sum <"$held/busy.upgrade-plan.json")
+mkfifo "$work/hold.fifo"
+timeout 300 wine "$work/holdopen.exe" "$held/busy.upgrade-plan.json" \
+  <"$work/hold.fifo" >"$work/hold.out" 2>&1 &
+holder=$!
+exec 3>"$work/hold.fifo"
+for _ in $(seq 1 300); do grep -q held "$work/hold.out" 2>/dev/null && break; sleep 0.1; done
+code=0
+win export assets/samples/multi-node-geo.upgrade-plan.json --json "$held/busy.upgrade-plan.json" \
+  >/dev/null 2>"$work/busy.err" || code=$?
+exec 3>&-
+wait "$holder" || true
+leftovers=$(find "$held" -mindepth 1 ! -name busy.upgrade-plan.json | wc -l)
+if ! grep -q held "$work/hold.out"; then
+  fail "holdopen.exe did not hold the file: $(cat "$work/hold.out")"
+elif [ "$code" = 2 ] && grep -q "another program has .*busy.upgrade-plan.json open" "$work/busy.err" \
+    && [ "$(sha256sum <"$held/busy.upgrade-plan.json")" = "$before" ] && [ "$leftovers" = 0 ]; then
+  pass "a file held open by another program: exit 2, \"$(flat "$work/busy.err")\", the file unchanged, nothing left beside it"
+else
+  fail "a file held open by another program: exit $code, \"$(flat "$work/busy.err")\", $leftovers file(s) left beside it"
+fi
 unset SOURCE_DATE_EPOCH
 
 echo "==> the app's folders are under %APPDATA%"

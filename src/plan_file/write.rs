@@ -202,20 +202,72 @@ pub fn save_text(path: &Path, contents: &[u8]) -> Result<(), PlanFileError> {
 fn replace(path: &Path, target: &Path, contents: &[u8], keep: bool) -> Result<(), PlanFileError> {
     let werr = |e| PlanFileError::new(path, PlanFileErrorKind::Write(e));
     let dir = parent_dir(target);
+    check_replaceable(target).map_err(|e| {
+        werr(std::io::Error::new(
+            e.kind(),
+            format!("{}{e}; the file was not changed", in_use(&e, target)),
+        ))
+    })?;
     let tmp = flushed_temp_beside(target, &dir, contents).map_err(werr)?;
     if keep && fs::symlink_metadata(target).is_ok_and(|m| m.is_file()) {
         keep_backup(target, &dir).map_err(|e| {
             werr(std::io::Error::new(
                 e.kind(),
                 format!(
-                    "cannot keep the previous version as {}: {e}; the file was not changed",
-                    backup_path(target).display()
+                    "cannot keep the previous version as {}: {}{e}; the file was not changed",
+                    backup_path(target).display(),
+                    in_use(&e, target)
                 ),
             ))
         })?;
     }
-    tmp.persist(target).map_err(|e| werr(e.error))?;
+    tmp.persist(target).map_err(|e| {
+        let e = e.error;
+        werr(std::io::Error::new(
+            e.kind(),
+            format!("{}{e}; the file was not changed", in_use(&e, target)),
+        ))
+    })?;
     sync_dir(&dir);
+    Ok(())
+}
+
+/// What to tell the user when Windows refuses because another program has the file open
+/// without letting others delete or rename it (an editor, a viewer, a virus scanner):
+/// ERROR_SHARING_VIOLATION (32) or ERROR_LOCK_VIOLATION (33).
+fn in_use(e: &std::io::Error, target: &Path) -> String {
+    if cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33)) {
+        format!(
+            "another program has {} open (close it there, then try again): ",
+            target.display()
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// Windows: a file another program holds open without letting others delete it cannot be
+/// renamed over (nor linked as `.bak` and the link removed again). Asking for delete access
+/// finds that out before anything is written beside it.
+#[cfg(windows)]
+fn check_replaceable(target: &Path) -> std::io::Result<()> {
+    use std::os::windows::fs::OpenOptionsExt;
+    const DELETE: u32 = 0x0001_0000;
+    const SHARE_READ_WRITE_DELETE: u32 = 0x1 | 0x2 | 0x4;
+    let opened = fs::OpenOptions::new()
+        .access_mode(DELETE)
+        .share_mode(SHARE_READ_WRITE_DELETE)
+        .open(target);
+    match opened {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Elsewhere a file open in another program can be replaced.
+#[cfg(not(windows))]
+fn check_replaceable(_target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
