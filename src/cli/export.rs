@@ -71,28 +71,19 @@ impl ExportRequest {
 /// Refuse outputs that would destroy something: the plan itself, one file named twice, or
 /// what is not a regular file. Returns the message for the first problem.
 fn check_outputs(r: &ExportRequest) -> Result<(), String> {
-    let outputs = r.outputs();
-    for (i, (what, path)) in outputs.iter().enumerate() {
-        let shown_path = path.display();
-        if plan_file::same_file(path, &r.plan) {
-            return Err(format!(
-                "{shown_path}: {} names the plan being exported; nothing was written (the plan file is never replaced by its export; write the export to another file)",
-                what.option()
-            ));
-        }
-        if let Some((other, _)) = outputs[..i]
-            .iter()
-            .find(|(_, earlier)| plan_file::same_file(earlier, path))
-        {
-            return Err(format!(
-                "{shown_path}: named by both {} and {}; nothing was written (each output needs its own file)",
-                other.option(),
-                what.option()
-            ));
-        }
-        plan_file::output_target(path).map_err(|e| format!("{} ({})", e, what.option()))?;
-    }
-    Ok(())
+    let outputs: Vec<(&str, &Path)> = r
+        .outputs()
+        .into_iter()
+        .map(|(w, p)| (w.option(), p))
+        .collect();
+    super::check_output_paths(
+        &r.plan,
+        &outputs,
+        (
+            "names the plan being exported",
+            "the plan file is never replaced by its export; write the export to another file",
+        ),
+    )
 }
 
 pub(super) fn run(r: &ExportRequest, o: &mut Output) -> u8 {

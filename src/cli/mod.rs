@@ -370,3 +370,34 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
         Err(e) => format!("{{\"error\": \"{}\"}}\n", one_line(&e.to_string())),
     }
 }
+
+/// Refuse outputs that would destroy something before anything is written: the plan itself
+/// (`itself`: what that is and what to do instead), one file named by two options, or what
+/// is not a regular file. `outputs` are (option, path). Returns the message for the first
+/// problem.
+pub(super) fn check_output_paths(
+    plan: &std::path::Path,
+    outputs: &[(&str, &std::path::Path)],
+    itself: (&str, &str),
+) -> Result<(), String> {
+    let (what, instead) = itself;
+    for (i, (option, path)) in outputs.iter().enumerate() {
+        if crate::plan_file::same_file(path, plan) {
+            return Err(format!(
+                "{}: {option} {what}; nothing was written ({instead})",
+                path.display()
+            ));
+        }
+        if let Some((other, _)) = outputs[..i]
+            .iter()
+            .find(|(_, earlier)| crate::plan_file::same_file(earlier, path))
+        {
+            return Err(format!(
+                "{}: named by both {other} and {option}; nothing was written (each output needs its own file)",
+                path.display()
+            ));
+        }
+        crate::plan_file::output_target(path).map_err(|e| format!("{e} ({option})"))?;
+    }
+    Ok(())
+}

@@ -35,26 +35,11 @@ impl ReportRequest {
 /// The plan itself, one file named twice, or what is not a regular file is refused before
 /// anything is written.
 fn check_outputs(r: &ReportRequest) -> Result<(), String> {
-    let outputs = r.outputs();
-    for (i, (option, path)) in outputs.iter().enumerate() {
-        if plan_file::same_file(path, &r.plan) {
-            return Err(format!(
-                "{}: {option} names the plan itself; nothing was written (write the report to another file)",
-                path.display()
-            ));
-        }
-        if let Some((other, _)) = outputs[..i]
-            .iter()
-            .find(|(_, p)| plan_file::same_file(p, path))
-        {
-            return Err(format!(
-                "{}: named by both {other} and {option}; nothing was written",
-                path.display()
-            ));
-        }
-        plan_file::output_target(path).map_err(|e| format!("{e} ({option})"))?;
-    }
-    Ok(())
+    super::check_output_paths(
+        &r.plan,
+        &r.outputs(),
+        ("names the plan itself", "write the report to another file"),
+    )
 }
 
 pub(super) fn run(r: &ReportRequest, o: &mut Output) -> u8 {

@@ -43,26 +43,15 @@ impl ReviewRequest {
 /// Refuse outputs that would destroy something: the plan itself, one file named twice, or
 /// what is not a regular file.
 fn check_outputs(r: &ReviewRequest) -> Result<(), String> {
-    let outputs = r.outputs();
-    for (i, (option, _, path)) in outputs.iter().enumerate() {
-        if plan_file::same_file(path, &r.plan) {
-            return Err(format!(
-                "{}: {option} names the plan being reviewed; nothing was written (write the reply to another file)",
-                path.display()
-            ));
-        }
-        if let Some((other, _, _)) = outputs[..i]
-            .iter()
-            .find(|(_, _, earlier)| plan_file::same_file(earlier, path))
-        {
-            return Err(format!(
-                "{}: named by both {other} and {option}; nothing was written (each output needs its own file)",
-                path.display()
-            ));
-        }
-        plan_file::output_target(path).map_err(|e| format!("{e} ({option})"))?;
-    }
-    Ok(())
+    let outputs: Vec<(&str, &Path)> = r.outputs().into_iter().map(|(o, _, p)| (o, p)).collect();
+    super::check_output_paths(
+        &r.plan,
+        &outputs,
+        (
+            "names the plan being reviewed",
+            "write the reply to another file",
+        ),
+    )
 }
 
 pub(super) fn run(r: &ReviewRequest, o: &mut Output) -> u8 {
