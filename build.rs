@@ -14,16 +14,18 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn main() {
+fn main() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build.rs");
+    deflate_fonts().map_err(|e| format!("cannot deflate the embedded fonts: {e}"))?;
     println!("cargo:rerun-if-changed=assets/icon/upgrade-planner.ico");
     println!("cargo:rerun-if-env-changed=WINDRES");
     if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
-        return;
+        return Ok(());
     }
     if let Err(e) = windows_resources() {
         println!("cargo:warning=upgrade-planner.exe is built without its icon: {e}");
     }
+    Ok(())
 }
 
 fn windows_resources() -> Result<(), String> {
@@ -121,4 +123,24 @@ BEGIN
 END
 "#
     )
+}
+
+/// The TrueType fonts the binary embeds, deflated into `OUT_DIR` (`src/fonts.rs` inflates
+/// them once at first use): about half the bytes in the binary.
+fn deflate_fonts() -> Result<(), String> {
+    let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?);
+    for name in [
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSansMono.ttf",
+        "DroidSansFallback-CJK.ttf",
+    ] {
+        let source = Path::new("assets/fonts").join(name);
+        println!("cargo:rerun-if-changed={}", source.display());
+        let bytes = std::fs::read(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+        let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 10);
+        let target = out.join(format!("{name}.deflate"));
+        std::fs::write(&target, packed).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    Ok(())
 }

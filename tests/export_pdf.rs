@@ -236,7 +236,7 @@ fn fonts_are_embedded_subset_and_mapped_to_unicode() {
         );
     }
     // Sans, bold, mono, and the CJK fallback for the Japanese organisation name.
-    let expected = if upgrade_planner::fonts::CJK_FALLBACK.is_some() {
+    let expected = if upgrade_planner::fonts::cjk_fallback().is_some() {
         4
     } else {
         3

@@ -433,30 +433,30 @@ fn clear_panel_fills(ctx: &egui::Context) -> Backdrop {
 pub fn install_fonts(ctx: &egui::Context) {
     use std::sync::Arc;
     let mut fonts = egui::FontDefinitions::default();
-    let add = |fonts: &mut egui::FontDefinitions, name: &str, bytes: &'static [u8]| {
+    // A font whose embedded bytes are missing (a broken build) is left out, not loaded.
+    let mut add = |name: &str, bytes: &'static [u8], families: &[egui::FontFamily]| {
+        if bytes.is_empty() {
+            return;
+        }
         fonts.font_data.insert(
             name.to_owned(),
             Arc::new(egui::FontData::from_static(bytes)),
         );
+        for family in families {
+            if let Some(list) = fonts.families.get_mut(family) {
+                list.push(name.to_owned());
+            }
+        }
     };
-    add(&mut fonts, "DejaVuSans", crate::fonts::SANS);
-    add(&mut fonts, "DejaVuSansMono", crate::fonts::MONO);
-    let cjk = crate::fonts::CJK_FALLBACK.is_some();
-    if let Some(bytes) = crate::fonts::CJK_FALLBACK {
-        add(&mut fonts, "DroidSansFallback", bytes);
-    }
-    if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
-        list.push("DejaVuSans".to_owned());
-        if cjk {
-            list.push("DroidSansFallback".to_owned());
-        }
-    }
-    if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Monospace) {
-        list.push("DejaVuSansMono".to_owned());
-        list.push("DejaVuSans".to_owned());
-        if cjk {
-            list.push("DroidSansFallback".to_owned());
-        }
+    use egui::FontFamily::{Monospace, Proportional};
+    add("DejaVuSansMono", crate::fonts::mono(), &[Monospace]);
+    add(
+        "DejaVuSans",
+        crate::fonts::sans(),
+        &[Proportional, Monospace],
+    );
+    if let Some(bytes) = crate::fonts::cjk_fallback() {
+        add("DroidSansFallback", bytes, &[Proportional, Monospace]);
     }
     ctx.set_fonts(fonts);
 }

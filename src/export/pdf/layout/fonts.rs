@@ -38,10 +38,10 @@ impl FontFace {
     }
     pub fn bytes(self) -> Option<&'static [u8]> {
         match self {
-            FontFace::Sans => Some(fonts::SANS),
-            FontFace::SansBold => Some(fonts::SANS_BOLD),
-            FontFace::Mono => Some(fonts::MONO),
-            FontFace::Cjk => fonts::CJK_FALLBACK,
+            FontFace::Sans => Some(fonts::sans()),
+            FontFace::SansBold => Some(fonts::sans_bold()),
+            FontFace::Mono => Some(fonts::mono()),
+            FontFace::Cjk => fonts::cjk_fallback(),
         }
     }
 }
@@ -150,9 +150,11 @@ impl Measured {
     }
 }
 
-/// The fonts, parsed for measuring.
+/// The fonts, parsed for measuring. The CJK fallback is inflated and parsed only when a
+/// character no DejaVu face has asks for it: most plans never need its 1.5 MB.
 pub struct Fonts {
     faces: Vec<Measured>,
+    cjk: std::sync::OnceLock<Option<Measured>>,
 }
 
 impl std::fmt::Debug for Fonts {
@@ -166,17 +168,27 @@ impl Fonts {
     /// Parse the embedded fonts. Fails only if the build embedded a broken font.
     pub fn load() -> Result<Fonts, String> {
         let mut faces = Vec::new();
-        for f in FontFace::ALL {
-            let Some(bytes) = f.bytes() else {
-                continue;
-            };
-            let face = Face::parse(bytes, 0).map_err(|e| format!("{f:?}: {e}"))?;
-            faces.push(Measured::new(f, face));
+        for f in [FontFace::Sans, FontFace::SansBold, FontFace::Mono] {
+            if let Some(m) = Fonts::parse(f)? {
+                faces.push(m);
+            }
         }
         if faces.len() < 3 {
             return Err("the DejaVu fonts are missing".into());
         }
-        Ok(Fonts { faces })
+        Ok(Fonts {
+            faces,
+            cjk: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// One embedded face, parsed with its table; `None` when the build does not embed it.
+    fn parse(f: FontFace) -> Result<Option<Measured>, String> {
+        let Some(bytes) = f.bytes() else {
+            return Ok(None);
+        };
+        let face = Face::parse(bytes, 0).map_err(|e| format!("{f:?}: {e}"))?;
+        Ok(Some(Measured::new(f, face)))
     }
 
     /// The embedded fonts, parsed (and their tables built) once per process.
@@ -199,6 +211,13 @@ impl Fonts {
     }
 
     fn face(&self, f: FontFace) -> Option<&Measured> {
+        if f == FontFace::Cjk {
+            // A broken CJK font only costs the characters it would have drawn.
+            return self
+                .cjk
+                .get_or_init(|| Fonts::parse(FontFace::Cjk).ok().flatten())
+                .as_ref();
+        }
         self.faces.iter().find(|m| m.kind == f)
     }
 
@@ -303,7 +322,7 @@ mod tests {
             if table_index(c).is_none() {
                 outside_table += 1;
             }
-            for m in &f.faces {
+            for m in f.faces.iter().chain(f.face(FontFace::Cjk)) {
                 let direct = Measured::lookup(&m.face, c);
                 assert_eq!(m.advance(c), direct, "{:?} {c:?}", m.kind);
                 // Asked again, characters outside the table come from the cache.

@@ -71,7 +71,7 @@ fn fallback_splits_runs_by_font() {
     let f = fonts();
     let runs = f.runs("Zoë 株式会社", Style::Bold);
     assert_eq!(runs[0], (FontFace::SansBold, "Zoë ".to_string()));
-    if crate::fonts::CJK_FALLBACK.is_some() {
+    if crate::fonts::cjk_fallback().is_some() {
         assert_eq!(runs[1], (FontFace::Cjk, "株式会社".to_string()));
     }
     let mono = f.runs("→ ok", Style::Mono);
