@@ -3,28 +3,18 @@
 
 use crate::export::ExportError;
 use crate::export::pdf::layout::{
-    Column, Document, Flow, Fonts, Geometry, Item, Rgb, Span, Stroke, Style, Table, TableRow,
-    TextRun,
+    Document, Flow, Fonts, Geometry, Item, Rgb, Span, Stroke, Style, TableRow, TextRun,
 };
 use crate::export::pdf::{PdfInfo, write_document};
 
 use super::{NoteRow, Report, RunReport};
 
-const HEAD: Rgb = Rgb(0x36, 0x24, 0x6e);
-const PURPLE: Rgb = Rgb(0x6b, 0x4f, 0xbb);
-const LAVENDER: Rgb = Rgb(0xee, 0xea, 0xf8);
-const GREY: Rgb = Rgb(0x5e, 0x5b, 0x66);
-const LIGHT: Rgb = Rgb(0xd9, 0xd6, 0xe0);
-const RED: Rgb = Rgb(0xb4, 0x23, 0x18);
-const RED_BG: Rgb = Rgb(0xfd, 0xec, 0xea);
-const AMBER: Rgb = Rgb(0x9a, 0x56, 0x00);
-const AMBER_BG: Rgb = Rgb(0xff, 0xf4, 0xe0);
-const GREEN: Rgb = Rgb(0x1f, 0x7a, 0x3d);
+// The plan PDF's palette, type sizes, headings and tables: the report looks like the plan.
+use crate::export::pdf::sections::{
+    AMBER, AMBER_BG, BODY, GREEN, GREY, H1, H2, HEAD, LIGHT, PURPLE, RED, RED_BG,
+    styled_table as table,
+};
 
-const BODY: f32 = 9.0;
-const TABLE: f32 = 7.6;
-const H1: f32 = 14.0;
-const H2: f32 = 10.5;
 const FURNITURE: f32 = 7.0;
 
 /// The report as PDF bytes.
@@ -128,23 +118,6 @@ fn heading_kept(flow: &mut Flow<'_>, text: &str, size: f32, level: u8, keep: f32
     let rule = (level == 0).then_some(PURPLE);
     flow.heading(text, size, HEAD, level, None, keep, rule);
     flow.gap(1.0);
-}
-
-fn table(columns: &[(&str, f32)], rows: Vec<TableRow>) -> Table {
-    Table {
-        columns: columns
-            .iter()
-            .map(|(t, w)| Column {
-                title: (*t).to_string(),
-                weight: *w,
-            })
-            .collect(),
-        rows,
-        size: TABLE,
-        header_fill: LAVENDER,
-        header_color: HEAD,
-        rule: LIGHT,
-    }
 }
 
 fn plain(s: &str) -> Vec<Span> {

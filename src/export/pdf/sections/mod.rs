@@ -36,28 +36,28 @@ use title::title_page;
 pub use review::review_summary;
 
 // Colours.
-const HEAD: Rgb = Rgb(0x36, 0x24, 0x6e);
-const PURPLE: Rgb = Rgb(0x6b, 0x4f, 0xbb);
+pub(crate) const HEAD: Rgb = Rgb(0x36, 0x24, 0x6e);
+pub(crate) const PURPLE: Rgb = Rgb(0x6b, 0x4f, 0xbb);
 const LAVENDER: Rgb = Rgb(0xee, 0xea, 0xf8);
 const ORANGE: Rgb = Rgb(0xc8, 0x4a, 0x1c);
-const GREY: Rgb = Rgb(0x5e, 0x5b, 0x66);
-const LIGHT: Rgb = Rgb(0xd9, 0xd6, 0xe0);
+pub(crate) const GREY: Rgb = Rgb(0x5e, 0x5b, 0x66);
+pub(crate) const LIGHT: Rgb = Rgb(0xd9, 0xd6, 0xe0);
 const CODE_BG: Rgb = Rgb(0xf1, 0xf0, 0xf5);
-const RED: Rgb = Rgb(0xb4, 0x23, 0x18);
-const RED_BG: Rgb = Rgb(0xfd, 0xec, 0xea);
-const AMBER: Rgb = Rgb(0x9a, 0x56, 0x00);
-const AMBER_BG: Rgb = Rgb(0xff, 0xf4, 0xe0);
-const GREEN: Rgb = Rgb(0x1f, 0x7a, 0x3d);
+pub(crate) const RED: Rgb = Rgb(0xb4, 0x23, 0x18);
+pub(crate) const RED_BG: Rgb = Rgb(0xfd, 0xec, 0xea);
+pub(crate) const AMBER: Rgb = Rgb(0x9a, 0x56, 0x00);
+pub(crate) const AMBER_BG: Rgb = Rgb(0xff, 0xf4, 0xe0);
+pub(crate) const GREEN: Rgb = Rgb(0x1f, 0x7a, 0x3d);
 const GREEN_BG: Rgb = Rgb(0xe6, 0xf4, 0xea);
 const BLUE: Rgb = Rgb(0x1f, 0x5f, 0xa8);
 const WATERMARK: Rgb = Rgb(0xd9, 0x2d, 0x20);
 
 // Sizes in points.
-const BODY: f32 = 9.0;
+pub(crate) const BODY: f32 = 9.0;
 const SMALL: f32 = 8.0;
-const TABLE: f32 = 7.6;
-const H1: f32 = 14.0;
-const H2: f32 = 10.5;
+pub(crate) const TABLE: f32 = 7.6;
+pub(crate) const H1: f32 = 14.0;
+pub(crate) const H2: f32 = 10.5;
 
 /// The sections, in order: (anchor, title).
 const SECTIONS: [(&str, &str); 11] = [
@@ -237,7 +237,7 @@ fn labelled_steps(flow: &mut Flow<'_>, title: &str, list: &[RunbookStep]) {
 }
 
 /// A table in the document's style: `(title, relative width)` per column.
-fn styled_table(columns: &[(&str, f32)], rows: Vec<TableRow>) -> Table {
+pub(crate) fn styled_table(columns: &[(&str, f32)], rows: Vec<TableRow>) -> Table {
     Table {
         columns: columns
             .iter()
