@@ -12,9 +12,7 @@ use crate::export::{self, ExportError, ExportMeta, ExportModel, Paper};
 use crate::plan_file;
 use crate::validate;
 
-use super::{
-    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Output, generation_time, knowledge, parse_today, shown,
-};
+use super::{EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Output, knowledge, shown};
 
 const NAME: &str = "upgrade-planner export";
 
@@ -87,24 +85,11 @@ fn check_outputs(r: &ExportRequest) -> Result<(), String> {
 }
 
 pub(super) fn run(r: &ExportRequest, o: &mut Output) -> u8 {
-    let today = match parse_today(r.today.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            o.warn(format_args!("{NAME}: {e}"));
-            return EXIT_INPUT;
-        }
-    };
-    let generated_at = match generation_time() {
-        Ok(t) => t,
-        Err(e) => {
-            o.warn(format_args!("{NAME}: {e}"));
-            return EXIT_INPUT;
-        }
-    };
-    if let Err(e) = check_outputs(r) {
-        o.warn(format_args!("{NAME}: {e}"));
-        return EXIT_INPUT;
-    }
+    let (today, generated_at) =
+        match super::documents_start(NAME, r.today.as_deref(), || check_outputs(r), o) {
+            Ok(started) => started,
+            Err(code) => return code,
+        };
     let k = knowledge(o);
     let p = match plan_file::load(&r.plan) {
         Ok(p) => p,

@@ -401,3 +401,23 @@ pub(super) fn check_output_paths(
     }
     Ok(())
 }
+
+/// How a command that writes documents starts: the day to validate for (`--today`), the time
+/// the documents carry, and its outputs checked (`check_outputs`), in that order. On a problem
+/// the message is printed after `name` and the exit code returned.
+fn documents_start(
+    name: &str,
+    today: Option<&str>,
+    check_outputs: impl FnOnce() -> Result<(), String>,
+    o: &mut Output,
+) -> Result<(NaiveDate, DateTime<Utc>), u8> {
+    let started = parse_today(today).and_then(|today| {
+        let generated_at = generation_time()?;
+        check_outputs()?;
+        Ok((today, generated_at))
+    });
+    started.map_err(|e| {
+        o.warn(format_args!("{name}: {e}"));
+        EXIT_INPUT
+    })
+}

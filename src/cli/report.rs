@@ -8,7 +8,7 @@ use crate::plan_file;
 use crate::run::report::{self, Report};
 use crate::validate;
 
-use super::{EXIT_INPUT, EXIT_OK, Output, generation_time, knowledge, parse_today};
+use super::{EXIT_INPUT, EXIT_OK, Output, knowledge};
 
 const NAME: &str = "upgrade-planner report";
 
@@ -43,24 +43,11 @@ fn check_outputs(r: &ReportRequest) -> Result<(), String> {
 }
 
 pub(super) fn run(r: &ReportRequest, o: &mut Output) -> u8 {
-    let today = match parse_today(r.today.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            o.warn(format_args!("{NAME}: {e}"));
-            return EXIT_INPUT;
-        }
-    };
-    let generated_at = match generation_time() {
-        Ok(t) => t,
-        Err(e) => {
-            o.warn(format_args!("{NAME}: {e}"));
-            return EXIT_INPUT;
-        }
-    };
-    if let Err(e) = check_outputs(r) {
-        o.warn(format_args!("{NAME}: {e}"));
-        return EXIT_INPUT;
-    }
+    let (today, generated_at) =
+        match super::documents_start(NAME, r.today.as_deref(), || check_outputs(r), o) {
+            Ok(started) => started,
+            Err(code) => return code,
+        };
     let k = knowledge(o);
     let plan = match plan_file::load(&r.plan) {
         Ok(p) => p,

@@ -10,10 +10,7 @@ use crate::plan_file;
 use crate::review::{self, ReviewReply};
 use crate::validate;
 
-use super::{
-    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Output, generation_time, knowledge, parse_today, shown,
-    to_json,
-};
+use super::{EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Output, knowledge, shown, to_json};
 
 const NAME: &str = "upgrade-planner review";
 
@@ -55,17 +52,11 @@ fn check_outputs(r: &ReviewRequest) -> Result<(), String> {
 }
 
 pub(super) fn run(r: &ReviewRequest, o: &mut Output) -> u8 {
-    let (today, generated_at) = match (parse_today(r.today.as_deref()), generation_time()) {
-        (Ok(t), Ok(g)) => (t, g),
-        (Err(e), _) | (_, Err(e)) => {
-            o.warn(format_args!("{NAME}: {e}"));
-            return EXIT_INPUT;
-        }
-    };
-    if let Err(e) = check_outputs(r) {
-        o.warn(format_args!("{NAME}: {e}"));
-        return EXIT_INPUT;
-    }
+    let (today, generated_at) =
+        match super::documents_start(NAME, r.today.as_deref(), || check_outputs(r), o) {
+            Ok(started) => started,
+            Err(code) => return code,
+        };
     let k = knowledge(o);
     let plan = match plan_file::load(&r.plan) {
         Ok(p) => p,
